@@ -1,0 +1,43 @@
+# The two commands a user needs are `make template` and `make test`; both
+# install what they need on a fresh clone (npm packages, the Python venv).
+
+NODE_STAMP := node_modules/.installed
+VENV_STAMP := .venv/.installed
+PYTHON := .venv/bin/python
+
+.PHONY: template test bench rehearse lint typecheck clean
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENV_STAMP): requirements.txt
+	python3 -m venv .venv
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+## Write templates/aurora-snapshot-dr.yaml and .json.
+template: $(NODE_STAMP)
+	npx tsx generator/main.ts
+
+## Every suite (typecheck, jest, pytest, cfn-lint); ends with one "N passed, N failed" line.
+test: $(NODE_STAMP) $(VENV_STAMP)
+	bash test/run-all.sh
+
+## cfn-lint on the committed templates.
+lint: $(VENV_STAMP)
+	.venv/bin/cfn-lint templates/aurora-snapshot-dr.yaml templates/aurora-snapshot-dr.json
+
+typecheck: $(NODE_STAMP)
+	npx tsc --noEmit -p .
+
+## Sizes, limits and timings.
+bench: $(NODE_STAMP) $(VENV_STAMP)
+	npx tsx bench/bench.ts
+
+## Run the runbook once against moto and print its timeline.
+rehearse: $(NODE_STAMP) $(VENV_STAMP)
+	npx tsx test/rehearsal/rehearse-cli.ts
+
+clean:
+	rm -rf build node_modules .venv

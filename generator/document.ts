@@ -1,0 +1,314 @@
+/**
+ * The SSM Automation runbook: snapshot the cluster, wait, copy the snapshot to
+ * the target Region re-encrypted with the target key, wait for the copy, prune
+ * this stack's expired snapshots. Steps that act in the target Region are
+ * Python scripts (automation/*.py), because aws:waitForAwsResourceProperty and
+ * aws:executeAwsApi only reach the automation's own Region.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { CfnResource, CfnValue, sub } from './cfn';
+import { PARAM } from './parameters';
+import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../custom-resource/contract';
+import { LOGICAL_ID } from './logical-ids';
+
+export const SCRIPT_DIR = path.join(__dirname, '..', 'automation');
+
+/** Python runtime of every aws:executeScript step; 3.6-3.9 runbooks no longer run. */
+export const SCRIPT_RUNTIME = 'python3.11';
+/** aws:executeScript runs at most 600 s per attempt. */
+const SCRIPT_TIMEOUT_SECONDS = 600;
+
+export const STEP = {
+  createSnapshot: 'CreateSourceSnapshot',
+  waitForSnapshot: 'WaitForSourceSnapshot',
+  copy: 'CopyToTargetRegion',
+  copyStarted: 'CopyStarted',
+  waitForCopySlot: 'WaitForCopySlot',
+  checkCopy: 'CheckCopy',
+  copyAvailable: 'CopyAvailable',
+  waitBeforeNextCheck: 'WaitBeforeNextCopyCheck',
+  prune: 'PruneExpiredSnapshots',
+} as const;
+
+/** Runbook parameters: each defaults to the stack's value, so a scheduled or manual run needs no input. */
+export const DOC_PARAM = {
+  role: 'AutomationAssumeRole',
+  cluster: 'DBClusterIdentifier',
+  sourceRegion: 'SourceRegion',
+  targetRegion: 'TargetRegion',
+  targetKey: 'TargetKmsKeyArn',
+  sourceRetention: 'SourceRetentionDays',
+  targetRetention: 'TargetRetentionDays',
+  copyTimeout: 'CopyTimeoutHours',
+} as const;
+
+interface RunbookParameter {
+  type: 'String';
+  description: string;
+  default: string;
+}
+
+interface RunbookOutput {
+  Name: string;
+  Selector: string;
+  Type: 'String' | 'Boolean' | 'Integer' | 'StringList';
+}
+
+interface RunbookStep {
+  name: string;
+  action: string;
+  description: string;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  onFailure?: string;
+  nextStep?: string;
+  isEnd?: boolean;
+  inputs: { [key: string]: unknown };
+  outputs?: RunbookOutput[];
+}
+
+export interface Runbook {
+  schemaVersion: '0.3';
+  description: string;
+  assumeRole: string;
+  parameters: { [name: string]: RunbookParameter };
+  outputs: string[];
+  mainSteps: RunbookStep[];
+}
+
+const v = (name: string): string => `{{ ${name} }}`;
+
+export function readScript(fileName: string): string {
+  const script = fs.readFileSync(path.join(SCRIPT_DIR, fileName), 'utf8');
+  // The runbook is passed through Fn::Sub, where "${" starts a reference.
+  if (script.includes('${')) {
+    throw new Error(`automation/${fileName} contains "\${", which Fn::Sub would treat as a reference`);
+  }
+  return script;
+}
+
+const scriptStep = (
+  name: string,
+  description: string,
+  fileName: string,
+  payload: { [key: string]: unknown },
+  outputs: RunbookOutput[],
+  extra: Partial<RunbookStep> = {},
+): RunbookStep => ({
+  name,
+  action: 'aws:executeScript',
+  description,
+  timeoutSeconds: SCRIPT_TIMEOUT_SECONDS,
+  ...extra,
+  inputs: { Runtime: SCRIPT_RUNTIME, Handler: 'handler', InputPayload: payload, Script: readScript(fileName) },
+  outputs,
+});
+
+const out = (name: string, type: RunbookOutput['Type'] = 'String'): RunbookOutput => ({
+  Name: name,
+  Selector: `$.Payload.${name}`,
+  Type: type,
+});
+
+/** Stack-wide constants the scripts need; the stack ARN marks ownership. Substituted by Fn::Sub. */
+const STACK_ID = '${AWS::StackId}';
+
+export function buildRunbook(): Runbook {
+  const tagKeys = { ...SNAPSHOT_TAG };
+  return {
+    schemaVersion: '0.3',
+    description: [
+      '# Aurora cross-Region snapshot DR',
+      '',
+      'Snapshots the Aurora cluster, copies the snapshot to the target Region re-encrypted with the target KMS key,',
+      'waits until the copy is available and prunes the expired snapshots this stack made in both Regions.',
+      'Created by the CloudFormation stack ' + STACK_ID + '; change it through the stack, not here.',
+    ].join('\n'),
+    assumeRole: v(DOC_PARAM.role),
+    parameters: {
+      [DOC_PARAM.role]: {
+        type: 'String',
+        description: 'Role the automation assumes (created by the stack).',
+        default: `\${${LOGICAL_ID.automationRole}.Arn}`,
+      },
+      [DOC_PARAM.cluster]: {
+        type: 'String',
+        description: 'Aurora DB cluster to snapshot.',
+        default: `\${${PARAM.cluster}}`,
+      },
+      [DOC_PARAM.sourceRegion]: {
+        type: 'String',
+        description: 'Region of the cluster.',
+        default: `\${${PARAM.sourceRegion}}`,
+      },
+      [DOC_PARAM.targetRegion]: {
+        type: 'String',
+        description: 'Region that receives the copy.',
+        default: `\${${PARAM.targetRegion}}`,
+      },
+      [DOC_PARAM.targetKey]: {
+        type: 'String',
+        description: 'ARN of the KMS key in the target Region that encrypts the copy.',
+        default: `\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`,
+      },
+      [DOC_PARAM.sourceRetention]: {
+        type: 'String',
+        description: 'Days to keep snapshots in the source Region.',
+        default: `\${${PARAM.sourceRetention}}`,
+      },
+      [DOC_PARAM.targetRetention]: {
+        type: 'String',
+        description: 'Days to keep copies in the target Region (the newest available copy is always kept).',
+        default: `\${${PARAM.targetRetention}}`,
+      },
+      [DOC_PARAM.copyTimeout]: {
+        type: 'String',
+        description: 'Hours to wait for a copy slot and for the copy to become available.',
+        default: `\${${PARAM.copyTimeout}}`,
+      },
+    },
+    outputs: [
+      `${STEP.createSnapshot}.SnapshotArn`,
+      `${STEP.copy}.TargetSnapshotArn`,
+      `${STEP.prune}.DeletedSnapshots`,
+    ],
+    mainSteps: [
+      scriptStep(
+        STEP.createSnapshot,
+        'Create a manual snapshot of the cluster with a name unique to this run, tagged as owned by this stack.',
+        'create_snapshot.py',
+        {
+          ClusterId: v(DOC_PARAM.cluster),
+          Region: v(DOC_PARAM.sourceRegion),
+          ExecutionId: v('automation:EXECUTION_ID'),
+          StackId: STACK_ID,
+          TagKeys: tagKeys,
+        },
+        [out('SnapshotId'), out('SnapshotArn')],
+        { maxAttempts: 2 },
+      ),
+      {
+        name: STEP.waitForSnapshot,
+        action: 'aws:waitForAwsResourceProperty',
+        description: 'Wait until the source snapshot is available.',
+        timeoutSeconds: 7200,
+        inputs: {
+          Service: 'rds',
+          Api: 'DescribeDBClusterSnapshots',
+          DBClusterSnapshotIdentifier: v(`${STEP.createSnapshot}.SnapshotId`),
+          PropertySelector: '$.DBClusterSnapshots[0].Status',
+          DesiredValues: ['available'],
+        },
+      },
+      scriptStep(
+        STEP.copy,
+        'Start the copy in the target Region, encrypted with the target key; report Started=false while the Region already has its maximum of copies in progress.',
+        'copy_snapshot.py',
+        {
+          SourceSnapshotArn: v(`${STEP.createSnapshot}.SnapshotArn`),
+          SourceRegion: v(DOC_PARAM.sourceRegion),
+          TargetRegion: v(DOC_PARAM.targetRegion),
+          TargetKmsKeyArn: v(DOC_PARAM.targetKey),
+          ClusterId: v(DOC_PARAM.cluster),
+          ExecutionId: v('automation:EXECUTION_ID'),
+          CopyTimeoutHours: v(DOC_PARAM.copyTimeout),
+          StackId: STACK_ID,
+          TagKeys: tagKeys,
+        },
+        [
+          out('Started', 'Boolean'),
+          out('TargetSnapshotId'),
+          out('TargetSnapshotArn'),
+          out('StartedAt'),
+          out('Message'),
+        ],
+        { maxAttempts: 2 },
+      ),
+      {
+        name: STEP.copyStarted,
+        action: 'aws:branch',
+        description: 'Go on once the copy has started; otherwise wait for a copy slot and try again.',
+        inputs: {
+          Choices: [{ NextStep: STEP.checkCopy, Variable: v(`${STEP.copy}.Started`), BooleanEquals: true }],
+          Default: STEP.waitForCopySlot,
+        },
+      },
+      {
+        name: STEP.waitForCopySlot,
+        action: 'aws:sleep',
+        description: 'Wait for one of the copies in progress in the target Region to finish.',
+        nextStep: STEP.copy,
+        inputs: { Duration: 'PT10M' },
+      },
+      scriptStep(
+        STEP.checkCopy,
+        'Poll the copy in the target Region for up to eight minutes; fail when it failed or the copy timeout has passed.',
+        'check_copy.py',
+        {
+          TargetRegion: v(DOC_PARAM.targetRegion),
+          TargetSnapshotId: v(`${STEP.copy}.TargetSnapshotId`),
+          StartedAt: v(`${STEP.copy}.StartedAt`),
+          CopyTimeoutHours: v(DOC_PARAM.copyTimeout),
+        },
+        [out('Available', 'Boolean'), out('Status')],
+        { maxAttempts: 2 },
+      ),
+      {
+        name: STEP.copyAvailable,
+        action: 'aws:branch',
+        description: 'Prune once the copy is available; otherwise check again later.',
+        inputs: {
+          Choices: [{ NextStep: STEP.prune, Variable: v(`${STEP.checkCopy}.Available`), BooleanEquals: true }],
+          Default: STEP.waitBeforeNextCheck,
+        },
+      },
+      {
+        name: STEP.waitBeforeNextCheck,
+        action: 'aws:sleep',
+        description: 'Aurora copies are full copies and can take hours.',
+        nextStep: STEP.checkCopy,
+        inputs: { Duration: 'PT5M' },
+      },
+      scriptStep(
+        STEP.prune,
+        "Delete this stack's expired snapshots in both Regions, keeping the newest available copy and any source snapshot whose copy is still in progress.",
+        'prune_snapshots.py',
+        {
+          ClusterId: v(DOC_PARAM.cluster),
+          SourceRegion: v(DOC_PARAM.sourceRegion),
+          TargetRegion: v(DOC_PARAM.targetRegion),
+          SourceRetentionDays: v(DOC_PARAM.sourceRetention),
+          TargetRetentionDays: v(DOC_PARAM.targetRetention),
+          StackId: STACK_ID,
+          TagKeys: tagKeys,
+        },
+        [out('DeletedSnapshots', 'StringList'), out('Message')],
+        { isEnd: true },
+      ),
+    ],
+  };
+}
+
+/**
+ * The runbook is stored as YAML (DocumentFormat: YAML): the aws:executeScript
+ * reference documents inline Script for YAML runbooks, while JSON runbooks are
+ * documented with attachments, and this stack must not need a bucket. The YAML
+ * text goes through Fn::Sub so that stack values become parameter defaults.
+ */
+export function runbookContent(): CfnValue {
+  const text = yaml.dump(buildRunbook(), { lineWidth: -1, noRefs: true, sortKeys: false });
+  return sub(text);
+}
+
+export function documentResource(): CfnResource {
+  return {
+    Type: 'AWS::SSM::Document',
+    Properties: {
+      DocumentType: 'Automation',
+      DocumentFormat: 'YAML',
+      Content: runbookContent(),
+    },
+  };
+}

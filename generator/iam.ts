@@ -1,0 +1,184 @@
+/**
+ * The stack's three roles, each least privilege:
+ * - the automation role (assumed by SSM) acts on this cluster, on snapshots
+ *   carrying this stack's ownership tag, and on the two KMS keys the
+ *   preflight check resolved;
+ * - the trigger role (assumed by EventBridge) starts only this runbook and
+ *   passes only the automation role;
+ * - the preflight function's role reads this cluster, keys of the target
+ *   Region, and writes its own log group.
+ * Role names are left to CloudFormation: IAM names are global to an account,
+ * and a StackSet deploys the same template to many Regions of one account.
+ */
+import {
+  AWS,
+  CfnResource,
+  CfnValue,
+  PolicyStatement,
+  assumeRolePolicy,
+  getAtt,
+  policyDocument,
+  sub,
+} from './cfn';
+import { LOGICAL_ID } from './logical-ids';
+import { PARAM } from './parameters';
+import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../custom-resource/contract';
+
+const snapshotsIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
+const clusterIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
+const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
+
+const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+const taggedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+
+export function automationRolePolicy(): PolicyStatement[] {
+  const bothRegionsSnapshots = [snapshotsIn(PARAM.sourceRegion), snapshotsIn(PARAM.targetRegion)];
+  const keys = [preflightData(PREFLIGHT_DATA.sourceKeyArn), preflightData(PREFLIGHT_DATA.targetKeyArn)];
+  return [
+    {
+      Sid: 'SnapshotThisClusterWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:CreateDBClusterSnapshot'],
+      Resource: [preflightData(PREFLIGHT_DATA.clusterArn), snapshotsIn(PARAM.sourceRegion)],
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      Sid: 'CopyIntoTargetRegionWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsIn(PARAM.targetRegion)],
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      // The copy reads the source snapshot (also through the pre-signed source-Region request, which has no tags).
+      Sid: 'CopyFromThisStacksSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsIn(PARAM.sourceRegion)],
+      Condition: taggedByThisStack,
+    },
+    {
+      Sid: 'TagOnCreateWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:AddTagsToResource'],
+      Resource: bothRegionsSnapshots,
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      Sid: 'ReadThisClustersSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusterSnapshots'],
+      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion), clusterIn(PARAM.targetRegion)],
+    },
+    {
+      Sid: 'DeleteOnlyThisStacksSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:DeleteDBClusterSnapshot'],
+      Resource: bothRegionsSnapshots,
+      Condition: taggedByThisStack,
+    },
+    {
+      Sid: 'DescribeResolvedKeys',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey'],
+      Resource: keys,
+    },
+    {
+      // RDS creates grants on both keys to decrypt the source and encrypt the copy.
+      Sid: 'GrantResolvedKeysToRds',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant'],
+      Resource: keys,
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    },
+  ];
+}
+
+export function triggerRolePolicy(): PolicyStatement[] {
+  return [
+    {
+      Sid: 'StartThisRunbookOnly',
+      Effect: 'Allow',
+      Action: ['ssm:StartAutomationExecution'],
+      Resource: [
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${LOGICAL_ID.document}}:*`),
+      ],
+    },
+    {
+      Sid: 'PassOnlyTheAutomationRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [getAtt(LOGICAL_ID.automationRole, 'Arn')],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    },
+  ];
+}
+
+export function preflightRolePolicy(): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DescribeTargetRegionKeys',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey'],
+      Resource: [sub(`arn:\${AWS::Partition}:kms:\${${PARAM.targetRegion}}:\${AWS::AccountId}:key/*`)],
+    },
+    {
+      Sid: 'DescribeThisCluster',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusters'],
+      Resource: [clusterIn(PARAM.sourceRegion)],
+    },
+    {
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [getAtt(LOGICAL_ID.preflightLogGroup, 'Arn')],
+    },
+  ];
+}
+
+const sameAccount = (sourceArnPattern: string): PolicyStatement['Condition'] => ({
+  StringEquals: { 'aws:SourceAccount': AWS.accountId },
+  ArnLike: { 'aws:SourceArn': sub(sourceArnPattern) },
+});
+
+const role = (
+  description: CfnValue,
+  principal: string,
+  statements: PolicyStatement[],
+  trustConditions?: PolicyStatement['Condition'],
+  dependsOn?: string,
+): CfnResource => ({
+  Type: 'AWS::IAM::Role',
+  ...(dependsOn ? { DependsOn: dependsOn } : {}),
+  Properties: {
+    Description: description,
+    AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
+    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements) }],
+  },
+});
+
+export function roleResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [LOGICAL_ID.automationRole]: role(
+      sub('Aurora snapshot DR automation for ${DBClusterIdentifier} (stack ${AWS::StackName})'),
+      'ssm.amazonaws.com',
+      automationRolePolicy(),
+      sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
+    ),
+    [LOGICAL_ID.triggerRole]: role(
+      sub('Starts the Aurora snapshot DR runbook on schedule (stack ${AWS::StackName})'),
+      'events.amazonaws.com',
+      triggerRolePolicy(),
+      { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+      LOGICAL_ID.preflight,
+    ),
+    [LOGICAL_ID.preflightRole]: role(
+      sub('Preflight check of the Aurora snapshot DR stack ${AWS::StackName}'),
+      'lambda.amazonaws.com',
+      preflightRolePolicy(),
+    ),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The preflight check: a Lambda function whose TypeScript source lives in
+ * custom-resource/, bundled with esbuild and inlined as ZipFile so the stack
+ * needs no S3 bucket in any Region or account. Every other resource depends
+ * on the custom resource, so a failed check rolls the stack back before
+ * anything else is created.
+ */
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import { AWS, CfnResource, getAtt, ref } from './cfn';
+import { LOGICAL_ID } from './logical-ids';
+import { PARAM } from './parameters';
+import { PREFLIGHT_RESOURCE_TYPE, PreflightProperties } from '../custom-resource/contract';
+
+export const PREFLIGHT_ENTRY = path.join(__dirname, '..', 'custom-resource', 'index.ts');
+
+/** nodejs24.x is supported to 2028; it has no callback handlers, which the handler does not use. */
+export const PREFLIGHT_RUNTIME = 'nodejs24.x';
+/** The handler replies well before this, however long an SDK call hangs. */
+export const PREFLIGHT_TIMEOUT_SECONDS = 60;
+/** How long CloudFormation waits for a reply that never comes (default 3600). */
+export const PREFLIGHT_SERVICE_TIMEOUT_SECONDS = 120;
+
+/**
+ * Bundle the handler to one CommonJS file. The AWS SDK v3 ships with Node.js
+ * Lambda runtimes, so it stays external.
+ */
+export function bundlePreflight(): string {
+  const result = buildSync({
+    entryPoints: [PREFLIGHT_ENTRY],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    write: false,
+  });
+  return result.outputFiles[0].text.trimEnd();
+}
+
+export function preflightResources(bundle: string): { [logicalId: string]: CfnResource } {
+  const properties: { [K in keyof PreflightProperties]: ReturnType<typeof ref> } = {
+    DBClusterIdentifier: ref(PARAM.cluster),
+    KMSTargetKey: ref(PARAM.kmsKey),
+    SourceRegion: ref(PARAM.sourceRegion),
+    TargetRegion: ref(PARAM.targetRegion),
+    StackRegion: AWS.region,
+    ScheduleExpression: ref(PARAM.schedule),
+    SourceRetentionDays: ref(PARAM.sourceRetention),
+    TargetRetentionDays: ref(PARAM.targetRetention),
+  };
+  return {
+    [LOGICAL_ID.preflightLogGroup]: {
+      Type: 'AWS::Logs::LogGroup',
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: { RetentionInDays: 90 },
+    },
+    [LOGICAL_ID.preflightFunction]: {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        Description: 'Checks the Aurora snapshot DR parameters before the stack creates anything else.',
+        Runtime: PREFLIGHT_RUNTIME,
+        Handler: 'index.handler',
+        Timeout: PREFLIGHT_TIMEOUT_SECONDS,
+        MemorySize: 256,
+        Role: getAtt(LOGICAL_ID.preflightRole, 'Arn'),
+        LoggingConfig: { LogGroup: ref(LOGICAL_ID.preflightLogGroup), LogFormat: 'Text' },
+        Code: { ZipFile: bundle },
+      },
+    },
+    [LOGICAL_ID.preflight]: {
+      Type: PREFLIGHT_RESOURCE_TYPE,
+      Properties: {
+        ServiceToken: getAtt(LOGICAL_ID.preflightFunction, 'Arn'),
+        ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
+        ...properties,
+      },
+    },
+  };
+}
