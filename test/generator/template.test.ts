@@ -1,0 +1,313 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { buildTemplate } from '../../generator/template';
+import { renderTemplates } from '../../generator/main';
+import { buildRunbook, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
+import { LOGICAL_ID } from '../../generator/logical-ids';
+import { CfnResource, CfnValue } from '../../generator/cfn';
+import { PREFLIGHT_DATA, PREFLIGHT_RESOURCE_TYPE, SNAPSHOT_TAG } from '../../custom-resource/contract';
+
+const template = buildTemplate('exports.handler=async()=>{};');
+const resources = template.Resources;
+type Statement = { Sid: string; Action: string[]; Resource: CfnValue[]; Condition?: Record<string, Record<string, CfnValue>> };
+
+function statementsOf(logicalId: string): Statement[] {
+  const props = resources[logicalId].Properties as { Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+  return props.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** Logical ids a value refers to through Ref, Fn::GetAtt or ${...} in Fn::Sub. */
+function referencedIds(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((item) => referencedIds(item, out));
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === 'Ref' && typeof inner === 'string') out.add(inner);
+      else if (key === 'Fn::GetAtt') out.add((inner as string[])[0]);
+      else if (key === 'Fn::Sub') {
+        const text = Array.isArray(inner) ? (inner[0] as string) : (inner as string);
+        for (const match of text.matchAll(/\$\{([A-Za-z0-9]+)(\.[A-Za-z0-9]+)?\}/g)) out.add(match[1]);
+        if (Array.isArray(inner)) referencedIds(inner[1], out);
+      } else referencedIds(inner, out);
+    }
+  }
+  return out;
+}
+
+function dependencies(logicalId: string): Set<string> {
+  const resource: CfnResource = resources[logicalId];
+  const direct = referencedIds(resource.Properties);
+  const dependsOn = resource.DependsOn === undefined ? [] : ([] as string[]).concat(resource.DependsOn);
+  dependsOn.forEach((id) => direct.add(id));
+  return new Set([...direct].filter((id) => id in resources));
+}
+
+function dependsTransitively(logicalId: string, target: string, seen = new Set<string>()): boolean {
+  for (const dep of dependencies(logicalId)) {
+    if (dep === target) return true;
+    if (!seen.has(dep)) {
+      seen.add(dep);
+      if (dependsTransitively(dep, target, seen)) return true;
+    }
+  }
+  return false;
+}
+
+describe('the preflight check runs before everything else', () => {
+  const preflightItself = [LOGICAL_ID.preflight, LOGICAL_ID.preflightFunction, LOGICAL_ID.preflightRole, LOGICAL_ID.preflightLogGroup];
+
+  it('is a custom resource of the contract type, served by the inline function', () => {
+    expect(resources[LOGICAL_ID.preflight].Type).toBe(PREFLIGHT_RESOURCE_TYPE);
+    expect(resources[LOGICAL_ID.preflight].Properties?.ServiceToken).toEqual({ 'Fn::GetAtt': [LOGICAL_ID.preflightFunction, 'Arn'] });
+  });
+
+  it.each(Object.keys(resources).filter((id) => !preflightItself.includes(id as never)))(
+    '%s depends on the preflight resource, so a failed check rolls back before it is created',
+    (logicalId) => {
+      expect(dependsTransitively(logicalId, LOGICAL_ID.preflight)).toBe(true);
+    },
+  );
+
+  it('bounds how long CloudFormation waits for the reply', () => {
+    const timeout = resources[LOGICAL_ID.preflight].Properties?.ServiceTimeout as number;
+    expect(timeout).toBeGreaterThan(resources[LOGICAL_ID.preflightFunction].Properties?.Timeout as number);
+    expect(timeout).toBeLessThan(3600);
+  });
+
+  it('ships its code inline on a Node.js runtime without callback handlers, so no bucket is needed', () => {
+    const fn = resources[LOGICAL_ID.preflightFunction].Properties as { Runtime: string; Handler: string; Code: { ZipFile: string } };
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect(fn.Handler).toBe('index.handler');
+    expect(Object.keys(fn.Code)).toEqual(['ZipFile']);
+  });
+
+  it('passes every stack value the checks need', () => {
+    const props = resources[LOGICAL_ID.preflight].Properties as Record<string, CfnValue>;
+    expect(props.StackRegion).toEqual({ Ref: 'AWS::Region' });
+    for (const name of ['DBClusterIdentifier', 'KMSTargetKey', 'SourceRegion', 'TargetRegion', 'ScheduleExpression', 'SourceRetentionDays', 'TargetRetentionDays']) {
+      expect(props[name]).toEqual({ Ref: name });
+    }
+  });
+});
+
+describe('the runbook', () => {
+  const runbook = buildRunbook();
+
+  it('is an Automation document stored as YAML with schema 0.3 and an assumed role', () => {
+    const doc = resources[LOGICAL_ID.document].Properties as Record<string, unknown>;
+    expect(doc.DocumentType).toBe('Automation');
+    expect(doc.DocumentFormat).toBe('YAML');
+    expect(doc.Name).toBeUndefined();
+    expect(runbook.schemaVersion).toBe('0.3');
+    expect(runbook.assumeRole).toBe('{{ AutomationAssumeRole }}');
+  });
+
+  it('snapshots, waits, copies, waits for the copy and prunes, in that order', () => {
+    expect(runbook.mainSteps.map((step) => step.name)).toEqual([
+      STEP.createSnapshot,
+      STEP.waitForSnapshot,
+      STEP.copy,
+      STEP.copyStarted,
+      STEP.waitForCopySlot,
+      STEP.checkCopy,
+      STEP.copyAvailable,
+      STEP.waitBeforeNextCheck,
+      STEP.prune,
+    ]);
+    expect(runbook.mainSteps.at(-1)?.isEnd).toBe(true);
+  });
+
+  it('loops back to the copy while no copy slot is free, and to the check while the copy is in progress', () => {
+    const step = (name: string) => runbook.mainSteps.find((s) => s.name === name)!;
+    expect(step(STEP.copyStarted).inputs).toEqual({
+      Choices: [{ NextStep: STEP.checkCopy, Variable: `{{ ${STEP.copy}.Started }}`, BooleanEquals: true }],
+      Default: STEP.waitForCopySlot,
+    });
+    expect(step(STEP.waitForCopySlot).nextStep).toBe(STEP.copy);
+    expect(step(STEP.copyAvailable).inputs).toEqual({
+      Choices: [{ NextStep: STEP.prune, Variable: `{{ ${STEP.checkCopy}.Available }}`, BooleanEquals: true }],
+      Default: STEP.waitBeforeNextCheck,
+    });
+    expect(step(STEP.waitBeforeNextCheck).nextStep).toBe(STEP.checkCopy);
+  });
+
+  it('only prunes after the copy is available (no other path reaches the prune step)', () => {
+    const reachesPrune = runbook.mainSteps.filter((step) => JSON.stringify(step.inputs).includes(`"NextStep":"${STEP.prune}"`) || step.nextStep === STEP.prune);
+    expect(reachesPrune.map((step) => step.name)).toEqual([STEP.copyAvailable]);
+    const beforePrune = runbook.mainSteps[runbook.mainSteps.length - 2];
+    expect(beforePrune.nextStep).toBe(STEP.checkCopy);
+  });
+
+  it('waits for the source snapshot natively, in the automation Region', () => {
+    const wait = runbook.mainSteps[1];
+    expect(wait.action).toBe('aws:waitForAwsResourceProperty');
+    expect(wait.inputs).toMatchObject({ Service: 'rds', Api: 'DescribeDBClusterSnapshots', PropertySelector: '$.DBClusterSnapshots[0].Status', DesiredValues: ['available'] });
+  });
+
+  it('inlines each Python script verbatim, on python3.11, within the 600-second step limit', () => {
+    const scripts = runbook.mainSteps.filter((step) => step.action === 'aws:executeScript');
+    expect(scripts).toHaveLength(4);
+    const files = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
+    const inlined = scripts.map((step) => step.inputs.Script as string).sort();
+    expect(inlined).toEqual(files.map((f) => fs.readFileSync(path.join(SCRIPT_DIR, f), 'utf8')).sort());
+    for (const step of scripts) {
+      expect(step.inputs.Runtime).toBe(SCRIPT_RUNTIME);
+      expect(step.inputs.Handler).toBe('handler');
+      expect(step.timeoutSeconds).toBeLessThanOrEqual(600);
+    }
+  });
+
+  it('copies with the key ARN resolved by the preflight check and marks every snapshot with the stack ARN', () => {
+    const copy = runbook.mainSteps.find((s) => s.name === STEP.copy)!;
+    expect(copy.inputs.InputPayload).toMatchObject({ TargetKmsKeyArn: '{{ TargetKmsKeyArn }}', StackId: '${AWS::StackId}' });
+    expect(runbook.parameters.TargetKmsKeyArn.default).toBe(`\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`);
+    for (const step of runbook.mainSteps.filter((s) => [STEP.createSnapshot, STEP.copy, STEP.prune].includes(s.name as never))) {
+      expect(step.inputs.InputPayload).toMatchObject({ StackId: '${AWS::StackId}', TagKeys: SNAPSHOT_TAG });
+    }
+  });
+
+  it('needs no input when started: every parameter defaults to the stack value', () => {
+    for (const parameter of Object.values(runbook.parameters)) expect(parameter.default).toMatch(/^\$\{[A-Za-z.:]+\}$/);
+  });
+
+  it('stays under the 64 KB document content limit with the longest stack values', () => {
+    const longest: Record<string, string> = {
+      'AWS::StackId': `arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
+      'AutomationRole.Arn': `arn:aws-us-gov:iam::123456789012:role/${'r'.repeat(64)}`,
+      'Preflight.TargetKeyArn': `arn:aws-us-gov:kms:us-gov-east-1:123456789012:key/mrk-${'0'.repeat(32)}`,
+      DBClusterIdentifier: 'c'.repeat(63),
+    };
+    const content = (resources[LOGICAL_ID.document].Properties?.Content as { 'Fn::Sub': string })['Fn::Sub'];
+    const resolved = content.replace(/\$\{([^}]+)\}/g, (_m, name: string) => longest[name] ?? 'eusc-de-east-1');
+    expect(Buffer.byteLength(resolved)).toBeLessThan(64 * 1024);
+    expect(() => yaml.load(resolved)).not.toThrow();
+  });
+});
+
+describe('least-privilege roles', () => {
+  const everyStatement = [LOGICAL_ID.automationRole, LOGICAL_ID.triggerRole, LOGICAL_ID.preflightRole].flatMap(statementsOf);
+
+  it('never grant an action or a resource of "*"', () => {
+    for (const statement of everyStatement) {
+      expect(statement.Action.every((action) => !action.includes('*'))).toBe(true);
+      expect(statement.Resource).not.toContain('*');
+      expect(statement.Resource.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('leave role names to CloudFormation, so StackSets can deploy to many Regions of one account', () => {
+    for (const [, resource] of Object.entries(resources)) {
+      for (const fixedName of ['RoleName', 'FunctionName', 'TopicName', 'Name', 'LogGroupName']) {
+        expect(resource.Properties?.[fixedName]).toBeUndefined();
+      }
+    }
+  });
+
+  it('lets the automation role snapshot only this cluster, copy, tag and delete only snapshots tagged with this stack', () => {
+    const byAction = new Map<string, Statement[]>();
+    for (const s of statementsOf(LOGICAL_ID.automationRole)) for (const a of s.Action) byAction.set(a, [...(byAction.get(a) ?? []), s]);
+    expect([...byAction.keys()].sort()).toEqual([
+      'kms:CreateGrant', 'kms:DescribeKey', 'rds:AddTagsToResource', 'rds:CopyDBClusterSnapshot',
+      'rds:CreateDBClusterSnapshot', 'rds:DeleteDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots',
+    ]);
+    const stackTagCondition = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
+    const create = byAction.get('rds:CreateDBClusterSnapshot')!;
+    expect(create).toHaveLength(1);
+    expect(create[0].Resource).toContainEqual({ 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.clusterArn] });
+    expect(create[0].Condition).toEqual(stackTagCondition('RequestTag'));
+    for (const s of byAction.get('rds:DeleteDBClusterSnapshot')!) expect(s.Condition).toEqual(stackTagCondition('ResourceTag'));
+    for (const s of byAction.get('rds:AddTagsToResource')!) expect(s.Condition).toEqual(stackTagCondition('RequestTag'));
+    for (const s of byAction.get('rds:CopyDBClusterSnapshot')!) expect(s.Condition).toBeDefined();
+  });
+
+  it('lets the automation role use only the two keys the preflight check resolved, and grants only for RDS', () => {
+    const keys = [
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.sourceKeyArn] },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.targetKeyArn] },
+    ];
+    const kms = statementsOf(LOGICAL_ID.automationRole).filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    for (const s of kms) expect(s.Resource).toEqual(keys);
+    expect(kms.find((s) => s.Action.includes('kms:CreateGrant'))?.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+  });
+
+  it('lets the trigger role start only this runbook and pass only the automation role to SSM', () => {
+    const [start, pass] = statementsOf(LOGICAL_ID.triggerRole);
+    expect(start.Action).toEqual(['ssm:StartAutomationExecution']);
+    expect(referencedIds(start.Resource)).toContain(LOGICAL_ID.document);
+    expect(pass.Action).toEqual(['iam:PassRole']);
+    expect(pass.Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_ID.automationRole, 'Arn'] }]);
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
+  });
+
+  it('lets the preflight function describe keys of the target Region, this cluster and write its own log group only', () => {
+    const statements = statementsOf(LOGICAL_ID.preflightRole);
+    expect(statements.flatMap((s) => s.Action).sort()).toEqual(['kms:DescribeKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'rds:DescribeDBClusters']);
+    const text = JSON.stringify(statements);
+    expect(text).toContain(':kms:${TargetRegion}:${AWS::AccountId}:key/*');
+    expect(text).toContain(':rds:${SourceRegion}:${AWS::AccountId}:cluster:${DBClusterIdentifier}');
+  });
+
+  it('are assumed only by their own service, from this account', () => {
+    const principal = (id: string) => JSON.stringify((resources[id].Properties as { AssumeRolePolicyDocument: CfnValue }).AssumeRolePolicyDocument);
+    expect(principal(LOGICAL_ID.automationRole)).toContain('ssm.amazonaws.com');
+    expect(principal(LOGICAL_ID.automationRole)).toContain('aws:SourceAccount');
+    expect(principal(LOGICAL_ID.triggerRole)).toContain('events.amazonaws.com');
+    expect(principal(LOGICAL_ID.triggerRole)).toContain('aws:SourceAccount');
+    expect(principal(LOGICAL_ID.preflightRole)).toContain('lambda.amazonaws.com');
+  });
+});
+
+describe('schedule and alerts', () => {
+  it('starts the default version of this runbook on the schedule, through the trigger role, with the automation role', () => {
+    const rule = resources[LOGICAL_ID.scheduleRule].Properties as { ScheduleExpression: CfnValue; Targets: Record<string, CfnValue>[] };
+    expect(rule.ScheduleExpression).toEqual({ Ref: 'ScheduleExpression' });
+    expect(rule.Targets).toHaveLength(1);
+    const [target] = rule.Targets;
+    expect(target.Arn).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${LOGICAL_ID.document}}:$DEFAULT`,
+    });
+    expect(target.RoleArn).toEqual({ 'Fn::GetAtt': [LOGICAL_ID.triggerRole, 'Arn'] });
+    const input = JSON.parse((target.Input as { 'Fn::Sub': string })['Fn::Sub']);
+    expect(input).toEqual({ AutomationAssumeRole: [`\${${LOGICAL_ID.automationRole}.Arn}`] });
+  });
+
+  it("publishes this runbook's failed, timed-out and cancelled executions to the stack's topic", () => {
+    const rule = resources[LOGICAL_ID.failureRule].Properties as { EventPattern: Record<string, CfnValue>; Targets: Record<string, CfnValue>[] };
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.ssm'],
+      'detail-type': ['EC2 Automation Execution Status-change Notification'],
+      detail: { Definition: [{ Ref: LOGICAL_ID.document }], Status: ['Failed', 'TimedOut', 'Cancelled'] },
+    });
+    expect(rule.Targets[0].Arn).toEqual({ Ref: LOGICAL_ID.alertTopic });
+    const policy = JSON.stringify(resources[LOGICAL_ID.alertTopicPolicy].Properties);
+    expect(policy).toContain('events.amazonaws.com');
+    expect(policy).toContain(LOGICAL_ID.failureRule);
+  });
+
+  it('subscribes the alert e-mail only when one is given', () => {
+    expect(resources[LOGICAL_ID.alertSubscription].Condition).toBe('HasAlertEmail');
+    expect(template.Conditions?.HasAlertEmail).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlertEmail' }, ''] }] });
+  });
+});
+
+describe('outputs', () => {
+  it('name the runbook, link to its executions, and give the topic and role ARNs', () => {
+    expect(Object.keys(template.Outputs)).toEqual(
+      expect.arrayContaining(['RunbookName', 'RunbookExecutionsUrl', 'AlertTopicArn', 'AutomationRoleArn', 'ScheduleTriggerRoleArn', 'PreflightFunctionRoleArn']),
+    );
+    expect(JSON.stringify(template.Outputs.RunbookExecutionsUrl.Value)).toContain('/systems-manager/automation/executions');
+  });
+});
+
+describe('serialisation', () => {
+  const { yaml: yamlText, json: jsonText } = renderTemplates();
+
+  it('writes the same template as YAML and as JSON', () => {
+    expect(yaml.load(yamlText)).toEqual(JSON.parse(jsonText));
+  });
+
+  it('says in the YAML file how to regenerate it, and in both files in Metadata', () => {
+    expect(yamlText.split('\n')[0]).toMatch(/^# Generated by `make template`/);
+    expect(JSON.parse(jsonText).Metadata.Generator).toMatch(/make template/);
+  });
+});
