@@ -12,6 +12,7 @@ import { CfnResource, CfnValue, sub } from './cfn';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../custom-resource/contract';
 import { LOGICAL_ID } from './logical-ids';
+import { YAML_OPTIONS } from './serialize';
 
 export const SCRIPT_DIR = path.join(__dirname, '..', 'automation');
 
@@ -298,7 +299,7 @@ export function buildRunbook(): Runbook {
  * text goes through Fn::Sub so that stack values become parameter defaults.
  */
 export function runbookContent(): CfnValue {
-  const text = yaml.dump(buildRunbook(), { lineWidth: -1, noRefs: true, sortKeys: false });
+  const text = yaml.dump(buildRunbook(), YAML_OPTIONS);
   return sub(text);
 }
 

@@ -1,0 +1,100 @@
+/**
+ * `make bench`: sizes against their limits, and how long `make template`
+ * takes and how much memory it needs (median of several runs, dependencies
+ * already installed). Speed and size targets live here, not in timed tests.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { BenchRow } from './rows';
+
+const ROOT = path.join(__dirname, '..');
+const RUNS = 7;
+const DOCUMENT_CONTENT_LIMIT_BYTES = 64 * 1024;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+function sizeRows(): BenchRow[] {
+  const { yaml, json } = renderTemplates();
+  const template = JSON.parse(json);
+  const content: string = template.Resources.SnapshotCopyRunbook.Properties.Content['Fn::Sub'];
+  return [
+    { measure: 'template bytes (YAML)', value: `${Buffer.byteLength(yaml)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    { measure: 'template bytes (JSON)', value: `${Buffer.byteLength(json)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    {
+      measure: 'runbook content bytes (before Fn::Sub)',
+      value: `${Buffer.byteLength(content)} B`,
+      limit: `${DOCUMENT_CONTENT_LIMIT_BYTES} B (SSM document)`,
+    },
+  ];
+}
+
+/** Runs `make template` into a scratch directory and returns wall ms and the peak RSS of its Node processes. */
+function timeMakeTemplate(): { wallMs: number; peakRssKiB: number } {
+  const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Date.now()}`);
+  const started = process.hrtime.bigint();
+  const result = spawnSync('make', ['--no-print-directory', 'template'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      BENCH_RSS_FILE: rssFile,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'report-rss.js')}`.trim(),
+    },
+    encoding: 'utf8',
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`make template failed:\n${result.stdout}\n${result.stderr}`);
+  const peaks = fs.readFileSync(rssFile, 'utf8').trim().split('\n').map(Number);
+  fs.rmSync(rssFile, { force: true });
+  return { wallMs, peakRssKiB: Math.max(...peaks) };
+}
+
+function generatorRows(): BenchRow[] {
+  timeMakeTemplate(); // warm the file cache
+  const runs = Array.from({ length: RUNS }, timeMakeTemplate);
+  return [
+    {
+      measure: `make template wall time (median of ${RUNS})`,
+      value: `${median(runs.map((r) => r.wallMs)).toFixed(0)} ms`,
+      limit: 'target < 1000 ms (an AWS CDK app: ~7 s)',
+    },
+    {
+      measure: `make template peak memory (median of ${RUNS})`,
+      value: `${(median(runs.map((r) => r.peakRssKiB)) / 1024).toFixed(0)} MiB RSS`,
+      limit: 'for scale: an AWS CDK app ~430 MiB',
+    },
+  ];
+}
+
+async function optionalRows(module: string, exportName: string): Promise<BenchRow[]> {
+  const file = path.join(__dirname, `${module}.ts`);
+  if (!fs.existsSync(file)) return [];
+  const loaded = await import(file);
+  return loaded[exportName]();
+}
+
+function print(rows: BenchRow[]): void {
+  const widths = [0, 1, 2].map((i) =>
+    Math.max(...rows.map((row) => [row.measure, row.value, row.limit][i].length), ['measure', 'value', 'limit'][i].length),
+  );
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
+  console.log(line(['measure', 'value', 'limit']));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line([row.measure, row.value, row.limit]));
+}
+
+async function main(): Promise<void> {
+  const rows = [...sizeRows(), ...generatorRows(), ...(await optionalRows('preflight', 'benchPreflight'))];
+  print(rows);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
