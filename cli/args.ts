@@ -1,0 +1,152 @@
+/** Command-line parsing with node's util.parseArgs, and help text, both from the specs in commands.ts. */
+import { parseArgs } from 'util';
+import { COMMANDS, CommandSpec, EXIT, FlagSpec, PROGRAM } from './commands';
+
+/** Bad input, found before any AWS call. Every problem is listed, not only the first. */
+export class UsageError extends Error {
+  constructor(
+    readonly problems: string[],
+    readonly command?: CommandSpec,
+  ) {
+    super(problems.join('\n'));
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagValues = { [name: string]: string | boolean | undefined };
+
+/** Parse the arguments after the command name. Unknown flags and stray positionals are usage errors. */
+export function parseFlags(command: CommandSpec, argv: string[]): FlagValues {
+  const options: { [name: string]: { type: 'string' | 'boolean' } } = {};
+  for (const flag of command.flags) options[flag.name] = { type: flag.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError([parseErrorMessage(error as Error & { code?: string })], command);
+  }
+  if (parsed.positionals.length > 0) {
+    throw new UsageError([`unexpected argument '${parsed.positionals[0]}': every value is given with a flag, e.g. --stack-name NAME`], command);
+  }
+  return parsed.values as FlagValues;
+}
+
+/** parseArgs messages mention "Use `--` ..." hints that do not apply here; say it plainly. */
+function parseErrorMessage(error: Error & { code?: string }): string {
+  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown flag ${flag ?? ''}`.trim();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return flag && error.message.includes('argument missing')
+        ? `${flag} needs a value`
+        : `${flag ?? 'a flag'} does not take a value`;
+    default:
+      return error.message;
+  }
+}
+
+/** One problem naming every required flag that was not given, or none. */
+export function missingRequired(command: CommandSpec, values: FlagValues): string[] {
+  const missing = command.flags
+    .filter((flag) => flag.required && (values[flag.name] === undefined || values[flag.name] === ''))
+    .map((flag) => `--${flag.name}`);
+  if (missing.length === 0) return [];
+  return [`missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`];
+}
+
+const WIDTH = 100;
+
+function wrap(text: string, indent: number, width = WIDTH): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l);
+}
+
+/** A long example command broken before its flags, with shell continuations, so it still pastes. */
+function shellLines(command: string, indent: number): string[] {
+  const words = command.split(/ (?=--)/);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && indent + line.length + word.length + 3 > WIDTH) {
+      lines.push(`${line} \\`);
+      line = `    ${word}`;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l);
+}
+
+function flagUsage(flag: FlagSpec): string {
+  return flag.type === 'boolean' ? `--${flag.name}` : `--${flag.name} ${flag.value ?? 'VALUE'}`;
+}
+
+export function commandHelp(command: CommandSpec): string {
+  const required = command.flags.filter((f) => f.required).map(flagUsage).join(' ');
+  const out = [`Usage: ${PROGRAM} ${command.name} ${required} [options]`, '', ...wrap(command.description, 0), ''];
+  for (const [title, flags] of [
+    ['Required flags:', command.flags.filter((f) => f.required)],
+    ['Options:', command.flags.filter((f) => !f.required)],
+  ] as const) {
+    if (flags.length === 0) continue;
+    out.push(title);
+    for (const flag of flags) {
+      out.push(`  ${flagUsage(flag)}`);
+      out.push(...wrap(flag.description, 6));
+    }
+    out.push('');
+  }
+  out.push('Examples:');
+  for (const example of command.examples) out.push(...shellLines(example, 2));
+  out.push('', exitCodeHelp());
+  return out.join('\n');
+}
+
+function exitCodeHelp(): string {
+  return [
+    'Exit codes:',
+    `  ${EXIT.ok}  success`,
+    `  ${EXIT.failed}  the operation failed, or AWS refused a call`,
+    `  ${EXIT.usage}  bad input; nothing was sent to AWS`,
+    `  ${EXIT.stale}  status only: the newest copy in the target Region is stale, or there is none`,
+  ].join('\n');
+}
+
+export function programHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `Usage: ${PROGRAM} <command> [flags]`,
+    '',
+    ...wrap(
+      'Deploys and checks the Aurora cross-Region snapshot DR stack: one stack, a stack set across accounts, and whether the newest copy in the disaster-recovery Region is as recent as the schedule promises.',
+      0,
+    ),
+    '',
+    'Commands:',
+    ...COMMANDS.flatMap((c) => {
+      const [first, ...rest] = wrap(c.summary, width + 4);
+      return [`  ${c.name.padEnd(width)}  ${first.trimStart()}`, ...rest];
+    }),
+    '',
+    'Credentials and Region come from the AWS SDK chain; every command takes --profile and --region.',
+    `Run '${PROGRAM} <command> --help' for the flags of a command.`,
+    '',
+    'Options:',
+    '  --help     Show this help and exit.',
+    '  --version  Print the version and exit.',
+    '',
+    exitCodeHelp(),
+  ].join('\n');
+}

@@ -1,0 +1,128 @@
+/**
+ * Shared pieces of the CLI tests: an environment that can only reach
+ * 127.0.0.1, captured output, small templates moto can create, and run()
+ * with test clients and no waiting.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { AwsClients } from '../../cli/clients';
+import { run, RunOptions } from '../../cli/main';
+import { Output } from '../../cli/progress';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+export const BIN = path.join(REPO_ROOT, 'cli', 'bin.js');
+
+/**
+ * Credentials and endpoint for tests: never a profile of the machine, never
+ * instance metadata, and every SDK call goes to `endpoint` on the loopback.
+ * Without moto, endpoint is a closed loopback port, so an unmocked call fails
+ * instead of leaving the machine.
+ */
+export function isolatedAwsEnv(endpoint = 'http://127.0.0.1:9'): NodeJS.ProcessEnv {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_CONFIG_FILE: path.join(os.tmpdir(), 'aurora-snapshot-dr-no-such-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(os.tmpdir(), 'aurora-snapshot-dr-no-such-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+const ENV_KEYS_TO_CLEAR = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_SESSION_TOKEN'];
+
+/** Apply isolatedAwsEnv to this process; returns a function that restores the previous values. */
+export function useIsolatedAwsEnv(endpoint?: string): () => void {
+  const saved = { ...process.env };
+  for (const key of ENV_KEYS_TO_CLEAR) delete process.env[key];
+  Object.assign(process.env, isolatedAwsEnv(endpoint));
+  return () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  };
+}
+
+export interface Captured extends Output {
+  stdout: string[];
+  stderr: string[];
+  text(): string;
+}
+
+export function captureOutput(): Captured {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (line) => stdout.push(...line.split('\n')),
+    err: (line) => stderr.push(...line.split('\n')),
+    text: () => [...stdout, ...stderr].join('\n'),
+  };
+}
+
+/** Plain SDK clients with a fixed endpoint-free config: the endpoint comes from AWS_ENDPOINT_URL. */
+export function plainClients(): AwsClients {
+  return {
+    cloudFormation: (region) => new CloudFormationClient({ region: region ?? 'us-east-1' }),
+    rds: (region) => new RDSClient({ region }),
+    ssm: (region) => new SSMClient({ region: region ?? 'us-east-1' }),
+  };
+}
+
+/** run() as a test calls it: output captured, no sleeping between polls. */
+export async function runCli(
+  argv: string[],
+  options: RunOptions = {},
+): Promise<{ code: number; output: Captured }> {
+  const output = captureOutput();
+  const code = await run(argv, { output, sleep: async () => undefined, pollIntervalMs: 0, ...options });
+  return { code, output };
+}
+
+/**
+ * A template moto can create: the product's four required parameters and its
+ * schedule, an SNS topic named from them (so a wrong value shows), and the
+ * outputs `status` reads. moto implements neither AWS::SSM::Document nor
+ * Lambda-backed custom resources, so the real template cannot be created there.
+ */
+export const SMALL_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Description: Stand-in for the DR stack, for CLI tests against moto.
+Parameters:
+  DBClusterIdentifier: {Type: String}
+  KMSTargetKey: {Type: String}
+  SourceRegion: {Type: String}
+  TargetRegion: {Type: String}
+  ScheduleExpression: {Type: String, Default: 'cron(0 3 * * ? *)'}
+  CopyTimeoutHours: {Type: Number, Default: 12}
+Resources:
+  AlertTopic:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: !Sub '\${DBClusterIdentifier}-\${SourceRegion}-alerts'
+Outputs:
+  AlertTopicArn:
+    Value: !Ref AlertTopic
+  RunbookName:
+    Value: !Sub '\${AWS::StackName}-SnapshotCopyRunbook'
+`;
+
+/** A template moto refuses at CreateStack: SNS topic names cannot contain spaces. */
+export const REFUSED_TEMPLATE = SMALL_TEMPLATE.replace(
+  "TopicName: !Sub '${DBClusterIdentifier}-${SourceRegion}-alerts'",
+  "TopicName: 'not a valid topic name'",
+);
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-snapshot-dr-cli-'));
+}
+
+export function writeTemp(dir: string, name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
