@@ -5,7 +5,7 @@
 import { commandHelp, parseFlags, programHelp, UsageError } from './args';
 import { AwsClients, sdkClients } from './clients';
 import { CommandSpec, DEPLOY, EXIT, PROGRAM, STACKSET_DEPLOY, STATUS } from './commands';
-import { Context, POLL_INTERVAL_MS, realSleep } from './context';
+import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './context';
 import { deploy, parseDeployInput } from './deploy';
 import { Output, processOutput } from './progress';
 import { parseStackSetInput, stackSetDeploy } from './stackset';
@@ -43,24 +43,6 @@ function route(argv: string[]): { route?: Route; rest: string[]; unknown?: strin
     return { route: ROUTES.find((r) => r.spec === STACKSET_DEPLOY), rest: argv.length === 1 ? ['--help'] : argv.slice(1) };
   }
   return { rest: argv, unknown: argv[0] };
-}
-
-/** AWS and SDK errors as one readable line, with the fix where there is a usual one. */
-export function describeError(error: unknown, profile: string | undefined): string {
-  const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-  const name = e?.name ?? 'Error';
-  const message = e?.message ?? String(error);
-  if (name === 'CredentialsProviderError' || /Could not load credentials/.test(message)) {
-    return `no AWS credentials${profile ? ` for profile ${profile}` : ''}: ${message.replace(/\.$/, '')}. Configure them (aws configure, aws sso login) or pass --profile.`;
-  }
-  const code = (error as { code?: string })?.code;
-  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
-    return `cannot reach AWS (${message}); check the network, the proxy and AWS_ENDPOINT_URL.`;
-  }
-  if (/Region is missing/i.test(message)) return 'no AWS Region: pass --region, or set AWS_REGION or a region in your profile.';
-  if (name === 'ExpiredTokenException' || name === 'ExpiredToken') return `your AWS session has expired (${message}); sign in again.`;
-  if (name === 'AccessDenied' || name === 'AccessDeniedException') return `access denied: ${message}`;
-  return `${name}: ${message}`;
 }
 
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { FlagValues, missingRequired, UsageError } from './args';
 import { DEFAULT_EXECUTION_COUNT, EXIT, STATUS } from './commands';
-import { awsErrorName, Context } from './context';
+import { awsErrorName, Context, describeError } from './context';
 import { formatDuration, formatHours, table, utc } from './progress';
 import { longestGapHours } from './schedule-interval';
 import { integerFlag, regionProblem } from './validate';
@@ -203,7 +203,7 @@ export async function status(input: StatusInput, context: Context): Promise<numb
       runs = await lastRuns(context, region, runbook, input.executions);
     } catch (error) {
       runsUnreadable = true;
-      err(`Last runs: could not be read from Systems Manager in ${region}: ${(error as Error).name}: ${(error as Error).message}`);
+      err(`Last runs: could not be read from Systems Manager in ${region}: ${describeError(error, undefined)}`);
     }
     if (runsUnreadable) {
       // reported above
