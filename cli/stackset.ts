@@ -464,6 +464,11 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
   const instances = await run.instances();
   out('');
   for (const line of instanceTable(instances)) out(line);
+  if (instances.length === 0) {
+    err('');
+    err('The stack set has no instances: no account of the targets was deployed to. Check --accounts or --organizational-units and the accounts of the parameters file.');
+    return EXIT.failed;
+  }
   const unhealthy = instances.filter((i) => !healthy(i));
   if (unhealthy.length > 0 || run.failedOperations > 0) {
     err('');
