@@ -1,0 +1,251 @@
+"""moto server for the runbook rehearsal: moto's own server, plus a virtual
+clock and a few test-only controls for what moto cannot do by itself.
+
+    .venv/bin/python test/rehearsal/moto_clock_server.py -p PORT
+
+What it changes, and why:
+- Clock. moto stamps SnapshotCreateTime with moto.rds.models.utcnow; the
+  scripts compare time.time() with it. Both read real time plus one offset,
+  which only grows (POST /rehearsal-api/clock {"advanceTo": epochSeconds}),
+  so a rehearsal can pass days in milliseconds and still agree on ages.
+- Snapshot status. moto's snapshots are "available" at once. A rule can hold
+  a snapshot in another status ("copying", "creating") until a virtual time
+  and then give it a final status ("available", "failed"), for one snapshot
+  (POST /rehearsal-api/snapshot-status) or for every snapshot a later
+  CreateDBClusterSnapshot / CopyDBClusterSnapshot makes in a Region
+  (POST /rehearsal-api/new-snapshot-status).
+- KMS. Real RDS refuses a copy to a disabled key (KMSKeyNotAccessibleFault,
+  whose own message says "is not enabled"); moto only checks that the key
+  exists. The wrapper also checks its state.
+- SourceDBClusterSnapshotArn. Real RDS reports it on a copy; moto does not.
+- Latency. POST /rehearsal-api/delay {"operation": "DescribeDBClusterSnapshots",
+  "seconds": s} makes that call answer s real seconds after it read the
+  snapshots, so two overlapping runs can be made to act on the same stale list.
+POST /moto-api/reset also clears all of the above.
+"""
+
+import argparse
+import datetime
+import json
+import signal
+import sys
+import threading
+import time
+
+import moto.rds.models as rds_models
+from moto.kms.models import kms_backends
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.rds.exceptions import KMSKeyNotAccessibleFault
+from werkzeug.serving import run_simple
+
+_lock = threading.RLock()
+_state = {
+    "offset": 0.0,
+    # (region, snapshot id) -> {"status", "until" (virtual epoch s or None), "then", "since"}
+    "status_rules": {},
+    # (region, "create" | "copy") -> {"status", "forSeconds", "then"}
+    "new_snapshot_rules": {},
+    # API operation name -> real seconds
+    "delays": {},
+}
+
+
+def virtual_now():
+    return time.time() + _state["offset"]
+
+
+def _virtual_utcnow():
+    return datetime.datetime.fromtimestamp(virtual_now(), datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _reset():
+    with _lock:
+        _state["offset"] = 0.0
+        _state["status_rules"].clear()
+        _state["new_snapshot_rules"].clear()
+        _state["delays"].clear()
+
+
+# --- patches on moto ---------------------------------------------------------
+
+rds_models.utcnow = _virtual_utcnow
+
+Snapshot = rds_models.DBClusterSnapshot
+
+
+def _rule_for(snapshot):
+    return _state["status_rules"].get((snapshot.region, snapshot.db_cluster_snapshot_identifier.lower()))
+
+
+def _get_status(self):
+    rule = _rule_for(self)
+    if rule is None:
+        return self.__dict__.get("_rehearsal_status", "available")
+    if rule["until"] is None or virtual_now() < rule["until"]:
+        return rule["status"]
+    return rule["then"]
+
+
+def _set_status(self, value):
+    self.__dict__["_rehearsal_status"] = value
+
+
+def _get_percent_progress(self):
+    rule = _rule_for(self)
+    if rule is None or _get_status(self) == rule["then"]:
+        return self.__dict__.get("_rehearsal_percent", 100)
+    if rule["until"] is None:
+        return 0
+    span = max(rule["until"] - rule["since"], 1.0)
+    return max(0, min(99, int(100 * (virtual_now() - rule["since"]) / span)))
+
+
+def _set_percent_progress(self, value):
+    self.__dict__["_rehearsal_percent"] = value
+
+
+Snapshot.status = property(_get_status, _set_status)
+Snapshot.percent_progress = property(_get_percent_progress, _set_percent_progress)
+
+
+def _apply_new_snapshot_rule(backend, operation, snapshot):
+    rule = _state["new_snapshot_rules"].get((backend.region_name, operation))
+    if rule is None:
+        return
+    now = virtual_now()
+    _state["status_rules"][(backend.region_name, snapshot.db_cluster_snapshot_identifier.lower())] = {
+        "status": rule["status"],
+        "since": now,
+        "until": None if rule["forSeconds"] is None else now + rule["forSeconds"],
+        "then": rule["then"],
+    }
+
+
+_original_create = rds_models.RDSBackend.create_db_cluster_snapshot
+_original_copy = rds_models.RDSBackend.copy_db_cluster_snapshot
+_original_validate_kms_key = rds_models.RDSBackend._validate_kms_key
+_original_describe = rds_models.RDSBackend.describe_db_cluster_snapshots
+
+
+def _create(self, db_cluster_identifier, db_cluster_snapshot_identifier, snapshot_type="manual", tags=None):
+    snapshot = _original_create(self, db_cluster_identifier, db_cluster_snapshot_identifier, snapshot_type, tags)
+    if snapshot_type == "manual":
+        _apply_new_snapshot_rule(self, "create", snapshot)
+    return snapshot
+
+
+def _copy(self, source_db_cluster_snapshot_identifier, target_db_cluster_snapshot_identifier, *args, **kwargs):
+    snapshot = _original_copy(
+        self, source_db_cluster_snapshot_identifier, target_db_cluster_snapshot_identifier, *args, **kwargs
+    )
+    source = self.get_db_cluster_snapshot(source_db_cluster_snapshot_identifier)
+    snapshot.source_db_cluster_snapshot_arn = source.db_cluster_snapshot_arn
+    _apply_new_snapshot_rule(self, "copy", snapshot)
+    return snapshot
+
+
+def _validate_kms_key(self, kms_key_id):
+    arn = _original_validate_kms_key(self, kms_key_id)
+    region, account, key_id = arn.split(":")[3], arn.split(":")[4], arn.split("/")[-1]
+    key = kms_backends[account][region].keys.get(key_id)
+    if key is not None and key.key_state != "Enabled":
+        raise KMSKeyNotAccessibleFault(kms_key_id)
+    return arn
+
+
+def _describe(self, *args, **kwargs):
+    snapshots = _original_describe(self, *args, **kwargs)
+    delay = _state["delays"].get("DescribeDBClusterSnapshots")
+    if delay:
+        time.sleep(delay)  # real time, on purpose: this is moto's thread, not a script's
+    return snapshots
+
+
+rds_models.RDSBackend.create_db_cluster_snapshot = _create
+rds_models.RDSBackend.copy_db_cluster_snapshot = _copy
+rds_models.RDSBackend._validate_kms_key = _validate_kms_key
+rds_models.RDSBackend.describe_db_cluster_snapshots = _describe
+
+
+# --- control endpoint ----------------------------------------------------------
+
+
+def _json_response(start_response, status, body):
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _read_json(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    return json.loads(environ["wsgi.input"].read(length) or b"{}") if length else {}
+
+
+def _control(environ, start_response):
+    path = environ["PATH_INFO"]
+    method = environ["REQUEST_METHOD"]
+    try:
+        body = _read_json(environ) if method == "POST" else {}
+        with _lock:
+            if path == "/rehearsal-api/clock":
+                if "advanceTo" in body:
+                    _state["offset"] = max(_state["offset"], float(body["advanceTo"]) - time.time())
+                return _json_response(start_response, "200 OK", {"offsetSeconds": _state["offset"], "now": virtual_now()})
+            if path == "/rehearsal-api/snapshot-status" and method == "POST":
+                now = virtual_now()
+                for_seconds = body.get("forSeconds")
+                _state["status_rules"][(body["region"], body["identifier"].lower())] = {
+                    "status": body["status"],
+                    "since": now,
+                    "until": None if for_seconds is None else now + float(for_seconds),
+                    "then": body.get("thenStatus", "available"),
+                }
+                return _json_response(start_response, "200 OK", {"ok": True})
+            if path == "/rehearsal-api/new-snapshot-status" and method == "POST":
+                if body["operation"] not in ("create", "copy"):
+                    raise ValueError("operation must be create or copy")
+                key = (body["region"], body["operation"])
+                if body.get("status") is None:
+                    _state["new_snapshot_rules"].pop(key, None)
+                else:
+                    for_seconds = body.get("forSeconds")
+                    _state["new_snapshot_rules"][key] = {
+                        "status": body["status"],
+                        "forSeconds": None if for_seconds is None else float(for_seconds),
+                        "then": body.get("thenStatus", "available"),
+                    }
+                return _json_response(start_response, "200 OK", {"ok": True})
+            if path == "/rehearsal-api/delay" and method == "POST":
+                _state["delays"][body["operation"]] = float(body["seconds"])
+                return _json_response(start_response, "200 OK", {"ok": True})
+        return _json_response(start_response, "404 Not Found", {"error": f"no {method} {path}"})
+    except (KeyError, ValueError, TypeError) as error:
+        return _json_response(start_response, "400 Bad Request", {"error": repr(error)})
+
+
+def build_app():
+    moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/rehearsal-api/"):
+            return _control(environ, start_response)
+        if path == "/moto-api/reset":
+            _reset()
+        return moto_app(environ, start_response)
+
+    return app
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-H", "--host", default="127.0.0.1")
+    parser.add_argument("-p", "--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    run_simple(args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Runs one aws:executeScript step for the rehearsal, as Automation would.
+
+Reads {script, handler, payload, clockOffsetSeconds, timeoutSeconds,
+clockControlUrl} as JSON on stdin, puts the runbook's virtual clock in place
+of the real one, execs the document's own inline script, calls
+handler(events=payload, context=None) and writes the outcome as JSON on file
+descriptor 3: {"Payload": value} or {"error": {type, message, traceback}} or
+{"timedOut": true}, each with sleptSeconds and offsetSeconds. The script's
+own stdout and stderr stay free for its log, as in the real action.
+
+Virtual time: time.time() (and time.time_ns, time.monotonic, datetime.now)
+read real time plus the offset; time.sleep() advances the offset instead of
+waiting and tells the clock-aware moto wrapper, so moto stamps new snapshots
+with the same time the script reads. A sleep that would run past
+timeoutSeconds ends the step as timed out at that moment, as Automation stops
+a script at its timeout.
+"""
+
+import datetime as _datetime_module
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+_real_time = time.time
+_real_monotonic = time.monotonic
+_RealDatetime = _datetime_module.datetime
+
+
+def _read_request():
+    request = json.load(sys.stdin)
+    for key in ("script", "handler", "payload", "clockOffsetSeconds", "timeoutSeconds"):
+        if key not in request:
+            raise KeyError(f"harness request lacks {key}")
+    return request
+
+
+class _VirtualClock:
+    def __init__(self, offset, timeout, control_url):
+        self.offset = float(offset)
+        self.slept = 0.0
+        self.timeout = float(timeout)
+        self.control_url = control_url
+        self.started_real = _real_time()
+
+    def time(self):
+        return _real_time() + self.offset
+
+    def elapsed(self):
+        return (_real_time() - self.started_real) + self.slept
+
+    def advance(self, seconds):
+        self.slept += seconds
+        self.offset += seconds
+        if self.control_url:
+            body = json.dumps({"advanceTo": self.time()}).encode()
+            request = urllib.request.Request(
+                self.control_url + "/rehearsal-api/clock",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                # Another execution may have moved the shared clock further.
+                self.offset = max(self.offset, float(json.load(response)["offsetSeconds"]))
+
+    def sleep(self, seconds):
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        remaining = self.timeout - self.elapsed()
+        if seconds > remaining:
+            self.advance(max(remaining, 0.0))
+            _finish({"timedOut": True})
+        self.advance(seconds)
+
+
+def _install_clock(clock):
+    time.time = clock.time
+    time.time_ns = lambda: int(clock.time() * 1e9)
+    time.monotonic = lambda: _real_monotonic() + clock.offset
+    time.sleep = clock.sleep
+
+    class VirtualDatetime(_RealDatetime):
+        @classmethod
+        def now(cls, tz=None):
+            return _RealDatetime.fromtimestamp(clock.time(), tz)
+
+        @classmethod
+        def utcnow(cls):
+            return _RealDatetime.fromtimestamp(clock.time(), _datetime_module.timezone.utc).replace(tzinfo=None)
+
+        @classmethod
+        def today(cls):
+            return _RealDatetime.fromtimestamp(clock.time())
+
+    _datetime_module.datetime = VirtualDatetime
+
+
+_clock = None
+_result_stream = os.fdopen(3, "w")
+
+
+def _finish(outcome):
+    outcome["sleptSeconds"] = _clock.slept if _clock else 0.0
+    outcome["offsetSeconds"] = _clock.offset if _clock else 0.0
+    try:
+        text = json.dumps(outcome)
+    except (TypeError, ValueError) as error:
+        text = json.dumps(
+            {
+                "error": {
+                    "type": type(error).__name__,
+                    "message": f"the handler's return value is not JSON: {error}",
+                    "traceback": "",
+                },
+                "sleptSeconds": outcome["sleptSeconds"],
+                "offsetSeconds": outcome["offsetSeconds"],
+            }
+        )
+    _result_stream.write(text)
+    _result_stream.flush()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No cleanup code of the script may run after its step ended.
+    os._exit(0)
+
+
+def main():
+    global _clock
+    request = _read_request()
+    _clock = _VirtualClock(request["clockOffsetSeconds"], request["timeoutSeconds"], request.get("clockControlUrl"))
+    _install_clock(_clock)
+    namespace = {"__name__": "automation_script"}
+    try:
+        exec(compile(request["script"], "<Script>", "exec"), namespace)
+        handler = namespace.get(request["handler"])
+        if not callable(handler):
+            raise NameError(f"the script defines no function {request['handler']!r} (the step's Handler)")
+        payload = handler(request["payload"], None)
+    except BaseException as error:  # noqa: BLE001 - SystemExit from a script is a failure too
+        _finish(
+            {
+                "error": {
+                    "type": type(error).__name__,
+                    "message": str(error),
+                    "traceback": traceback.format_exc(),
+                }
+            }
+        )
+    _finish({"Payload": payload})
+
+
+if __name__ == "__main__":
+    main()

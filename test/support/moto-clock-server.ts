@@ -1,0 +1,113 @@
+/**
+ * Starts the rehearsal's clock-aware moto (test/rehearsal/moto_clock_server.py)
+ * on a free loopback port and stops it, like moto-server.ts does for plain
+ * moto, and wraps its test-only control endpoint: the virtual clock, snapshot
+ * statuses moto never produces ("copying", "failed") and response delays.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as path from 'path';
+import { freeLoopbackPort } from './moto-server';
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+const WRAPPER = path.join(REPO_ROOT, 'test', 'rehearsal', 'moto_clock_server.py');
+
+export interface SnapshotStatusRule {
+  region: string;
+  status: string;
+  /** Virtual seconds the status holds; omitted = until changed. */
+  forSeconds?: number;
+  /** Status afterwards; default "available". */
+  thenStatus?: string;
+}
+
+export interface MotoClockServer {
+  endpoint: string;
+  port: number;
+  /** Forget every resource, rule and clock offset. */
+  reset(): Promise<void>;
+  /** Move moto's clock to at least `epochMs` of virtual time; returns the offset it now has, in seconds. */
+  advanceClockTo(epochMs: number): Promise<number>;
+  /** Hold one existing snapshot in a status. */
+  setSnapshotStatus(identifier: string, rule: SnapshotStatusRule): Promise<void>;
+  /** Every snapshot a later CreateDBClusterSnapshot or CopyDBClusterSnapshot makes in `region` follows the rule; null clears it. */
+  setNewSnapshotStatus(operation: 'create' | 'copy', rule: SnapshotStatusRule | { region: string; status: null }): Promise<void>;
+  /** Make an API answer this many real seconds after reading its data. */
+  setDelay(operation: 'DescribeDBClusterSnapshots', seconds: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`moto_clock_server exited early with code ${child.exitCode}`);
+    try {
+      const response = await fetch(`${endpoint}/rehearsal-api/clock`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto_clock_server did not answer on ${endpoint} within ${timeoutMs} ms`);
+}
+
+export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise<MotoClockServer> {
+  const port = await freeLoopbackPort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(PYTHON, [WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  try {
+    await waitUntilReady(endpoint, child, 30_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+
+  const post = async (route: string, body: unknown): Promise<{ [key: string]: unknown }> => {
+    const response = await fetch(`${endpoint}${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as { [key: string]: unknown };
+    if (!response.ok) throw new Error(`${route}: HTTP ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+
+  return {
+    endpoint,
+    port,
+    async reset() {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    },
+    async advanceClockTo(epochMs) {
+      const answer = await post('/rehearsal-api/clock', { advanceTo: epochMs / 1000 });
+      return Number(answer.offsetSeconds);
+    },
+    async setSnapshotStatus(identifier, rule) {
+      await post('/rehearsal-api/snapshot-status', { identifier, ...rule });
+    },
+    async setNewSnapshotStatus(operation, rule) {
+      await post('/rehearsal-api/new-snapshot-status', { operation, ...rule });
+    },
+    async setDelay(operation, seconds) {
+      await post('/rehearsal-api/delay', { operation, seconds });
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
