@@ -36,15 +36,20 @@ const ATTEMPT_TIMEOUT_MS = 5000;
 /** The response as JSON within MAX_BODY_BYTES: a long Reason is cut and ends with "…", never dropped. */
 export function responseBody(response: CfnResponse): string {
   const reason = response.Reason ?? '';
-  let body = JSON.stringify(response);
-  let keep = reason.length;
-  while (Buffer.byteLength(body) > MAX_BODY_BYTES && keep > 0) {
-    keep = Math.max(0, keep - (Buffer.byteLength(body) - MAX_BODY_BYTES) - 1);
-    // Never split a surrogate pair: half an emoji is not valid UTF-8.
-    const cut = reason.slice(0, keep).replace(/[\ud800-\udbff]$/, '');
-    body = JSON.stringify({ ...response, Reason: `${cut}…` });
+  // Never split a surrogate pair: half an emoji is not valid UTF-8.
+  const cutTo = (keep: number) =>
+    JSON.stringify({ ...response, Reason: `${reason.slice(0, keep).replace(/[\ud800-\udbff]$/, '')}…` });
+  const fits = (body: string) => Buffer.byteLength(body) <= MAX_BODY_BYTES;
+  const whole = JSON.stringify(response);
+  if (fits(whole)) return whole;
+  // JSON escaping makes bytes per character vary (1 to 6), so search for the longest prefix that fits.
+  let [low, high] = [0, reason.length];
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (fits(cutTo(mid))) low = mid;
+    else high = mid - 1;
   }
-  return body;
+  return cutTo(low);
 }
 
 /** Host and path of the ResponseURL: enough to debug, without the signature in the query string. */
@@ -65,14 +70,15 @@ function put(url: string, body: string, timeoutMs: number): Promise<number> {
         method: 'PUT',
         // The URL is signed without a content type; Content-Length counts bytes, not characters.
         headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
-        timeout: timeoutMs,
       },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
+    // A timer, not the socket's idle timeout, which TLS handshakes stretch.
+    const timer = setTimeout(() => req.destroy(new Error('timeout')), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
     req.on('error', reject);
     req.end(body);
   });

@@ -1,0 +1,191 @@
+/**
+ * The handler as Lambda calls it, with KMS and RDS mocked: the branches moto
+ * cannot reach (access denied, throttling, a call that never returns) and the
+ * wiring of rules, clients and reply.
+ */
+import * as https from 'https';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import index = require('../../custom-resource/index');
+import { PREFLIGHT_DATA } from '../../custom-resource/contract';
+import { EventChanges, lambdaContext, makeEvent } from './support/events';
+import { CapturedReply, ResponseServer, startResponseServer } from './support/response-server';
+
+const kms = mockClient(KMSClient);
+const rds = mockClient(RDSClient);
+
+const TARGET_KEY_ARN = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const SOURCE_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-1111-2222-3333-444444444444';
+const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:prod-aurora';
+
+const awsError = (name: string, message = `${name} from the service`) => Object.assign(new Error(message), { name });
+
+describe('preflight handler', () => {
+  let server: ResponseServer;
+  const savedCa = https.globalAgent.options.ca;
+
+  beforeAll(async () => {
+    server = await startResponseServer();
+    https.globalAgent.options.ca = server.ca;
+  });
+  afterAll(async () => {
+    https.globalAgent.options.ca = savedCa;
+    await server.stop();
+  });
+  beforeEach(() => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    kms.reset();
+    rds.reset();
+    kms.on(DescribeKeyCommand).resolves({
+      KeyMetadata: {
+        KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+        Arn: TARGET_KEY_ARN,
+        Enabled: true,
+        KeyState: 'Enabled',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyUsage: 'ENCRYPT_DECRYPT',
+      },
+    });
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [
+        {
+          DBClusterIdentifier: 'prod-aurora',
+          DBClusterArn: CLUSTER_ARN,
+          Engine: 'aurora-mysql',
+          StorageEncrypted: true,
+          KmsKeyId: SOURCE_KEY_ARN,
+        },
+      ],
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  async function invoke(changes: EventChanges = {}, remainingMs = 60_000): Promise<CapturedReply> {
+    const endpoint = server.endpoint();
+    await index.handler(makeEvent({ ...changes, ResponseURL: endpoint.url }), lambdaContext(remainingMs));
+    return endpoint.reply;
+  }
+
+  it('replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN and engine', async () => {
+    const reply = await invoke();
+    expect(reply.body.Status).toBe('SUCCESS');
+    expect(reply.body.Data).toEqual({
+      [PREFLIGHT_DATA.targetKeyArn]: TARGET_KEY_ARN,
+      [PREFLIGHT_DATA.sourceKeyArn]: SOURCE_KEY_ARN,
+      [PREFLIGHT_DATA.clusterArn]: CLUSTER_ARN,
+      [PREFLIGHT_DATA.engine]: 'aurora-mysql',
+    });
+    expect(reply.body.PhysicalResourceId).toBe('aurora-snapshot-dr-preflight-Preflight');
+  });
+
+  it('describes KMSTargetKey in TargetRegion and the cluster in SourceRegion', async () => {
+    await invoke();
+    expect(kms).toHaveReceivedCommandWith(DescribeKeyCommand, { KeyId: 'alias/aurora-dr-copies' });
+    expect(rds).toHaveReceivedCommandWith(DescribeDBClustersCommand, { DBClusterIdentifier: 'prod-aurora' });
+    const kmsClient = kms.commandCalls(DescribeKeyCommand)[0].thisValue as KMSClient;
+    const rdsClient = rds.commandCalls(DescribeDBClustersCommand)[0].thisValue as RDSClient;
+    expect(await kmsClient.config.region()).toBe('us-west-2');
+    expect(await rdsClient.config.region()).toBe('us-east-1');
+    expect(await kmsClient.config.maxAttempts()).toBe(3);
+  });
+
+  it('runs the same checks on Update and keeps the PhysicalResourceId', async () => {
+    const reply = await invoke({ RequestType: 'Update', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight' });
+    expect(reply.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight' });
+    expect(kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 1);
+  });
+
+  it('fails on a parameter rule without calling AWS at all', async () => {
+    const reply = await invoke({ properties: { TargetRegion: 'US-WEST-2' } });
+    expect(reply.body).toMatchObject({ Status: 'FAILED', Reason: 'TargetRegion "US-WEST-2" must be lowercase: use "us-west-2"' });
+    expect(kms.calls()).toHaveLength(0);
+    expect(rds.calls()).toHaveLength(0);
+  });
+
+  it('reports the key and the cluster problems together in one Reason', async () => {
+    kms.on(DescribeKeyCommand).rejects(awsError('NotFoundException'));
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [{ DBClusterArn: CLUSTER_ARN, Engine: 'aurora-mysql', StorageEncrypted: false }],
+    });
+    const reply = await invoke();
+    expect(reply.body.Reason).toBe(
+      'KMSTargetKey "alias/aurora-dr-copies" was not found in us-west-2 (TargetRegion): use a key or alias that exists there; ' +
+        'DBClusterIdentifier "prod-aurora" is not encrypted, and a copy cannot encrypt an unencrypted Aurora snapshot: restore a snapshot of it with encryption on and use that cluster',
+    );
+  });
+
+  it('says the key policy or the role must allow DescribeKey when KMS denies access', async () => {
+    kms.on(DescribeKeyCommand).rejects(awsError('AccessDeniedException'));
+    const reply = await invoke();
+    expect(reply.body.Status).toBe('FAILED');
+    expect(reply.body.Reason).toContain("(AccessDeniedException): the key policy and the function's role must allow kms:DescribeKey");
+  });
+
+  it('points at SCPs and boundaries when RDS denies access the role allows', async () => {
+    rds.on(DescribeDBClustersCommand).rejects(awsError('AccessDenied'));
+    const reply = await invoke();
+    expect(reply.body.Reason).toContain('is not readable in us-east-1 (AccessDenied)');
+  });
+
+  it('names a service error it has no special advice for', async () => {
+    rds.on(DescribeDBClustersCommand).rejects(awsError('Throttling', 'Rate exceeded'));
+    const reply = await invoke();
+    expect(reply.body.Reason).toBe('DBClusterIdentifier "prod-aurora" could not be checked in us-east-1: Throttling: Rate exceeded');
+  });
+
+  it('treats an empty DescribeDBClusters answer as a missing cluster', async () => {
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [] });
+    const reply = await invoke();
+    expect(reply.body.Reason).toContain('was not found in us-east-1 (SourceRegion)');
+  });
+
+  it('replies FAILED before the deadline when KMS never answers, naming the call that hung', async () => {
+    kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => undefined));
+    const started = Date.now();
+    const reply = await invoke({}, 2500);
+    expect(reply.receivedAt - started).toBeLessThan(2500);
+    expect(reply.body).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Timed out after 2 s waiting for kms:DescribeKey in us-west-2: retry the stack operation',
+    });
+  });
+
+  it('names both calls when both hang', async () => {
+    kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => undefined));
+    rds.on(DescribeDBClustersCommand).callsFake(() => new Promise(() => undefined));
+    const reply = await invoke({}, 2000);
+    expect(reply.body.Reason).toContain('waiting for kms:DescribeKey in us-west-2 and rds:DescribeDBClusters in us-east-1');
+  });
+
+  it('builds the source key ARN when RDS reports a bare key id', async () => {
+    rds.on(DescribeDBClustersCommand).resolves({
+      DBClusters: [{ DBClusterArn: CLUSTER_ARN, Engine: 'aurora-postgresql', StorageEncrypted: true, KmsKeyId: '0f0f0f0f-1111-2222-3333-444444444444' }],
+    });
+    const reply = await invoke();
+    expect(reply.body.Data?.[PREFLIGHT_DATA.sourceKeyArn]).toBe(SOURCE_KEY_ARN);
+  });
+
+  it('reads non-string property values as strings', async () => {
+    const reply = await invoke({ properties: { SourceRetentionDays: 7 as unknown as string } });
+    expect(reply.body.Status).toBe('SUCCESS');
+  });
+
+  it('fails with the rules, not a TypeError, when properties are missing', async () => {
+    const endpoint = server.endpoint();
+    const event = makeEvent({ ResponseURL: endpoint.url });
+    delete (event.ResourceProperties as Partial<typeof event.ResourceProperties>).TargetRegion;
+    await index.handler(event, lambdaContext());
+    const reply = await endpoint.reply;
+    expect(reply.body.Reason).toBe('TargetRegion "" is not a Region code: use one such as us-west-2');
+  });
+
+  it('keeps the reply within 4096 bytes when the Reason is long', async () => {
+    const reply = await invoke({ properties: { DBClusterIdentifier: 'é'.repeat(3000), KMSTargetKey: 'ü'.repeat(3000) } });
+    expect(reply.bytes).toBeLessThanOrEqual(4096);
+    expect(Number(reply.headers['content-length'])).toBe(reply.bytes);
+    expect(reply.body.Reason?.endsWith('…')).toBe(true);
+  });
+});
