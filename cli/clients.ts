@@ -35,8 +35,3 @@ export function sdkClients(profile?: string): AwsClients {
     ssm: (region) => cached('ssm', region, (c) => new SSMClient(c)),
   };
 }
-
-/** The Region a client resolved, for messages; the SDK throws "Region is missing" when the chain has none. */
-export async function clientRegion(client: { config: { region: () => Promise<string> } }): Promise<string> {
-  return client.config.region();
-}

@@ -14,7 +14,6 @@
  * The year field is ignored. Undefined when the expression cannot be read.
  */
 
-const HOUR_MS = 3_600_000;
 const MINUTES_PER_DAY = 1440;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
@@ -79,4 +78,3 @@ export function longestGapHours(expression: string): number | undefined {
   return largestCircularGap(times, MINUTES_PER_WEEK) / 60;
 }
 
-export const HOURS = (hours: number) => hours * HOUR_MS;

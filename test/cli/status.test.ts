@@ -179,6 +179,12 @@ describe('status against moto', () => {
     expect(output.stdout.join('\n')).toContain('orders-prod-dr-202611300300-5e6f7a8b');
   });
 
+  it('asks for a Region when neither --region nor the SDK chain gives one', async () => {
+    const { code, output } = await runCli(['status', '--stack-name', STACK]);
+    expect(code).toBe(1);
+    expect(output.stderr).toEqual(['aurora-snapshot-dr status: no AWS Region: pass --region, or set AWS_REGION or a region in your profile.']);
+  });
+
   it('says where it looked when the stack is not there', async () => {
     const { code, output } = await runCli(['status', '--stack-name', 'no-such-stack', '--region', 'eu-west-1']);
     expect(code).toBe(1);

@@ -6,10 +6,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { AwsClients } from '../../cli/clients';
 import { run, RunOptions } from '../../cli/main';
 import { Output } from '../../cli/progress';
 
@@ -62,15 +58,6 @@ export function captureOutput(): Captured {
     out: (line) => stdout.push(...line.split('\n')),
     err: (line) => stderr.push(...line.split('\n')),
     text: () => [...stdout, ...stderr].join('\n'),
-  };
-}
-
-/** Plain SDK clients with a fixed endpoint-free config: the endpoint comes from AWS_ENDPOINT_URL. */
-export function plainClients(): AwsClients {
-  return {
-    cloudFormation: (region) => new CloudFormationClient({ region: region ?? 'us-east-1' }),
-    rds: (region) => new RDSClient({ region }),
-    ssm: (region) => new SSMClient({ region: region ?? 'us-east-1' }),
   };
 }
 
