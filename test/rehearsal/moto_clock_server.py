@@ -18,6 +18,9 @@ What it changes, and why:
   whose own message says "is not enabled"); moto only checks that the key
   exists. The wrapper also checks its state.
 - SourceDBClusterSnapshotArn. Real RDS reports it on a copy; moto does not.
+- Call log. GET /rehearsal-api/calls lists every snapshot create, copy and
+  delete with its outcome (e.g. DBClusterSnapshotNotFoundFault), so a test
+  can tell that a race it set up really happened.
 - Latency. POST /rehearsal-api/delay {"operation": "DescribeDBClusterSnapshots",
   "seconds": s} makes that call answer s real seconds after it read the
   snapshots, so two overlapping runs can be made to act on the same stale list.
@@ -47,6 +50,8 @@ _state = {
     "new_snapshot_rules": {},
     # API operation name -> real seconds
     "delays": {},
+    # [{"operation", "region", "identifier", "outcome"}] for snapshot writes, oldest first
+    "calls": [],
 }
 
 
@@ -64,6 +69,7 @@ def _reset():
         _state["status_rules"].clear()
         _state["new_snapshot_rules"].clear()
         _state["delays"].clear()
+        _state["calls"].clear()
 
 
 # --- patches on moto ---------------------------------------------------------
@@ -125,18 +131,41 @@ _original_create = rds_models.RDSBackend.create_db_cluster_snapshot
 _original_copy = rds_models.RDSBackend.copy_db_cluster_snapshot
 _original_validate_kms_key = rds_models.RDSBackend._validate_kms_key
 _original_describe = rds_models.RDSBackend.describe_db_cluster_snapshots
+_original_delete = rds_models.RDSBackend.delete_db_cluster_snapshot
+
+
+def _recorded(operation, backend, identifier, call):
+    entry = {"operation": operation, "region": backend.region_name, "identifier": identifier, "outcome": "ok"}
+    try:
+        return call()
+    except Exception as error:  # noqa: BLE001 - recorded, then raised as moto raises it
+        entry["outcome"] = getattr(error, "error_type", type(error).__name__)
+        raise
+    finally:
+        with _lock:
+            _state["calls"].append(entry)
 
 
 def _create(self, db_cluster_identifier, db_cluster_snapshot_identifier, snapshot_type="manual", tags=None):
-    snapshot = _original_create(self, db_cluster_identifier, db_cluster_snapshot_identifier, snapshot_type, tags)
+    snapshot = _recorded(
+        "CreateDBClusterSnapshot",
+        self,
+        db_cluster_snapshot_identifier,
+        lambda: _original_create(self, db_cluster_identifier, db_cluster_snapshot_identifier, snapshot_type, tags),
+    )
     if snapshot_type == "manual":
         _apply_new_snapshot_rule(self, "create", snapshot)
     return snapshot
 
 
 def _copy(self, source_db_cluster_snapshot_identifier, target_db_cluster_snapshot_identifier, *args, **kwargs):
-    snapshot = _original_copy(
-        self, source_db_cluster_snapshot_identifier, target_db_cluster_snapshot_identifier, *args, **kwargs
+    snapshot = _recorded(
+        "CopyDBClusterSnapshot",
+        self,
+        target_db_cluster_snapshot_identifier,
+        lambda: _original_copy(
+            self, source_db_cluster_snapshot_identifier, target_db_cluster_snapshot_identifier, *args, **kwargs
+        ),
     )
     source = self.get_db_cluster_snapshot(source_db_cluster_snapshot_identifier)
     snapshot.source_db_cluster_snapshot_arn = source.db_cluster_snapshot_arn
@@ -161,7 +190,14 @@ def _describe(self, *args, **kwargs):
     return snapshots
 
 
+def _delete(self, db_snapshot_identifier):
+    return _recorded(
+        "DeleteDBClusterSnapshot", self, db_snapshot_identifier, lambda: _original_delete(self, db_snapshot_identifier)
+    )
+
+
 rds_models.RDSBackend.create_db_cluster_snapshot = _create
+rds_models.RDSBackend.delete_db_cluster_snapshot = _delete
 rds_models.RDSBackend.copy_db_cluster_snapshot = _copy
 rds_models.RDSBackend._validate_kms_key = _validate_kms_key
 rds_models.RDSBackend.describe_db_cluster_snapshots = _describe
@@ -215,6 +251,8 @@ def _control(environ, start_response):
                         "then": body.get("thenStatus", "available"),
                     }
                 return _json_response(start_response, "200 OK", {"ok": True})
+            if path == "/rehearsal-api/calls":
+                return _json_response(start_response, "200 OK", {"calls": list(_state["calls"])})
             if path == "/rehearsal-api/delay" and method == "POST":
                 _state["delays"][body["operation"]] = float(body["seconds"])
                 return _json_response(start_response, "200 OK", {"ok": True})

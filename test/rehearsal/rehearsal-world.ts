@@ -49,7 +49,10 @@ export function generatedTemplateFile(): string {
   const dir = path.join(REPO_ROOT, 'build', 'rehearsal');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${TEMPLATE_BASENAME}.yaml`);
-  fs.writeFileSync(file, renderTemplates().yaml);
+  // Jest runs test files in parallel workers: write aside and rename, so no reader sees half a file.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, renderTemplates().yaml);
+  fs.renameSync(partial, file);
   return file;
 }
 

@@ -21,6 +21,14 @@ export interface SnapshotStatusRule {
   thenStatus?: string;
 }
 
+/** One snapshot create, copy or delete moto saw, and how it ended ("ok" or the error code). */
+export interface SnapshotCall {
+  operation: 'CreateDBClusterSnapshot' | 'CopyDBClusterSnapshot' | 'DeleteDBClusterSnapshot';
+  region: string;
+  identifier: string;
+  outcome: string;
+}
+
 export interface MotoClockServer {
   endpoint: string;
   port: number;
@@ -34,6 +42,8 @@ export interface MotoClockServer {
   setNewSnapshotStatus(operation: 'create' | 'copy', rule: SnapshotStatusRule | { region: string; status: null }): Promise<void>;
   /** Make an API answer this many real seconds after reading its data. */
   setDelay(operation: 'DescribeDBClusterSnapshots', seconds: number): Promise<void>;
+  /** Every snapshot create, copy and delete since the last reset, oldest first. */
+  snapshotCalls(): Promise<SnapshotCall[]>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +111,10 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
     },
     async setDelay(operation, seconds) {
       await post('/rehearsal-api/delay', { operation, seconds });
+    },
+    async snapshotCalls() {
+      const response = await fetch(`${endpoint}/rehearsal-api/calls`);
+      return ((await response.json()) as { calls: SnapshotCall[] }).calls;
     },
     stop: () =>
       new Promise<void>((resolve) => {
