@@ -56,9 +56,14 @@ export function generatedTemplateFile(): string {
   return file;
 }
 
+/** REHEARSAL_TEMPLATE=<file> rehearses another template (e.g. the committed one, or a deliberately broken copy). */
+export function rehearsedTemplateFile(): string {
+  return process.env.REHEARSAL_TEMPLATE ? path.resolve(process.env.REHEARSAL_TEMPLATE) : generatedTemplateFile();
+}
+
 let templateCache: LoadedTemplate | undefined;
 function generatedTemplate(): LoadedTemplate {
-  templateCache ??= loadTemplate(generatedTemplateFile());
+  templateCache ??= loadTemplate(rehearsedTemplateFile());
   return templateCache;
 }
 
