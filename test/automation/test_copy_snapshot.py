@@ -9,10 +9,13 @@ OUTPUT_KEYS = {"Started", "TargetSnapshotId", "TargetSnapshotArn", "StartedAt", 
 
 @pytest.fixture
 def source(world, load):
-    """This run's source snapshot, as CreateSourceSnapshot made it, plus a tag a user added."""
+    """This run's source snapshot, as CreateSourceSnapshot made it, plus a user's tag and an AWS-reserved one."""
     created = load("create_snapshot").handler(world.create_event(), None)
     world.rds[SOURCE].add_tags_to_resource(
         ResourceName=created["SnapshotArn"], Tags=[{"Key": "team", "Value": "payments"}])
+    # Only AWS writes aws: tags (e.g. AWS Backup); a request that sets one is refused.
+    world.backend(SOURCE).cluster_snapshots[created["SnapshotId"]].tags.append(
+        {"Key": "aws:backup:source-resource", "Value": "orders-db"})
     return created
 
 
