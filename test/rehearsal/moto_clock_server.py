@@ -139,7 +139,7 @@ def _recorded(operation, backend, identifier, call):
     try:
         return call()
     except Exception as error:  # noqa: BLE001 - recorded, then raised as moto raises it
-        entry["outcome"] = getattr(error, "error_type", type(error).__name__)
+        entry["outcome"] = getattr(error, "code", None) or getattr(error, "error_type", None) or type(error).__name__
         raise
     finally:
         with _lock:

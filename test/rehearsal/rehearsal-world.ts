@@ -129,7 +129,8 @@ export class RehearsalWorld {
   }
 
   async disableKey(region: string, keyArn: string): Promise<void> {
-    await this.kms[region].send(new DisableKeyCommand({ KeyId: keyArn }));
+    // Real KMS takes the ARN here; moto's DisableKey only finds a bare key id.
+    await this.kms[region].send(new DisableKeyCommand({ KeyId: keyArn.split('/').pop() }));
   }
 
   /** An encrypted aurora-postgresql cluster in the source Region, with its own KMS key there. */
