@@ -6,7 +6,6 @@ time only through time.time() and time.sleep(), and moto stamps snapshots
 with the same clock).
 """
 import importlib.util
-import os
 import re
 import time
 import types
