@@ -153,6 +153,14 @@ describe('preflight handler', () => {
     });
   });
 
+  it('aborts the hung SDK calls when the deadline passes', async () => {
+    kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => undefined));
+    rds.on(DescribeDBClustersCommand).callsFake(() => new Promise(() => undefined));
+    await invoke({}, 2000);
+    const signals = [kms.call(0).args[1], rds.call(0).args[1]].map((options) => (options as { abortSignal?: AbortSignal }).abortSignal);
+    expect(signals.map((signal) => signal?.aborted)).toEqual([true, true]);
+  });
+
   it('names both calls when both hang', async () => {
     kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => undefined));
     rds.on(DescribeDBClustersCommand).callsFake(() => new Promise(() => undefined));
