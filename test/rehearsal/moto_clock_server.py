@@ -30,6 +30,7 @@ POST /moto-api/reset also clears all of the above.
 import argparse
 import datetime
 import json
+import os
 import signal
 import sys
 import threading
@@ -275,11 +276,24 @@ def build_app():
     return app
 
 
+def _exit_when_stdin_closes():
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, required=True)
+    parser.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="exit when stdin closes, i.e. when the process that started this one is gone, however it ended",
+    )
     args = parser.parse_args(argv)
+    if args.exit_with_stdin:
+        threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     run_simple(args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler)

@@ -29,7 +29,7 @@ import { checkCluster, checkKey, checkParameters } from '../../custom-resource/r
 import { renderTemplates, TEMPLATE_BASENAME } from '../../generator/main';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto-server';
 import { MotoClockServer } from '../support/moto-clock-server';
-import { loadTemplate, LoadedTemplate, resolveAutomationDocument, StackValues } from './intrinsics';
+import { loadTemplate, LoadedTemplate, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
 import { ExecutionResult, RunnerOptions, runRunbook } from './runbook-runner';
 import { VirtualClock } from './virtual-clock';
 
@@ -82,6 +82,8 @@ export interface Stack {
   stackId: string;
   options: StackOptions;
   values: StackValues;
+  /** Every stack parameter's value, defaults included, as CloudFormation resolved them. */
+  parameters: { [name: string]: string };
   targetKeyArn: string;
 }
 
@@ -210,7 +212,7 @@ export class RehearsalWorld {
         'Preflight.TargetKeyArn': targetKeyArn,
       },
     };
-    return { stackId, options, values, targetKeyArn };
+    return { stackId, options, values, parameters: resolveStackParameters(template, parameters), targetKeyArn };
   }
 
   /** One execution of the stack's runbook, as the schedule (or a person) would start it. */

@@ -65,10 +65,11 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
 export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise<MotoClockServer> {
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(PYTHON, [WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
+  // moto holds stdin open: if this process dies without stopping it (a crash, SIGKILL), moto exits too.
+  const child = spawn(PYTHON, [WRAPPER, '-H', '127.0.0.1', '-p', String(port), '--exit-with-stdin'], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
