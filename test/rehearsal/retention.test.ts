@@ -95,7 +95,7 @@ describe('retention over simulated days', () => {
     for (const region of [SOURCE_REGION, TARGET_REGION]) {
       expect((await w.stackSnapshots(region, stack)).every((s) => s.status === 'available')).toBe(true);
     }
-  });
+  }, 180_000);
 
   it('keeps the newest available copy even when it is older than the retention', async () => {
     const w = world();

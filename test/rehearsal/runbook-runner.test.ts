@@ -180,6 +180,22 @@ describe('runbook runner', () => {
     expect(result.executionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
+  it('answers global:DATE and global:DATE_TIME from the virtual clock, in Automation\'s formats', async () => {
+    const result = await run(
+      runbook([
+        { name: 'Wait', action: 'aws:sleep', inputs: { Duration: 'P3D' } },
+        script('Echo', 'def handler(events, context):\n    return events\n', [{ Name: 'All', Selector: '$.Payload', Type: 'StringMap' }], {
+          inputs: { InputPayload: { date: '{{ global:DATE }}', dateTime: '{{ global:DATE_TIME }}', account: '{{ global:ACCOUNT_ID }}' } },
+        }),
+      ]),
+    );
+    const echoed = result.timeline[1].outputs.All as { date: string; dateTime: string; account: string };
+    const inThreeDays = new Date(clock.now()).toISOString(); // three virtual days on, within a second of the step
+    expect(echoed.date).toBe(inThreeDays.slice(0, 10));
+    expect(echoed.dateTime).toMatch(new RegExp(`^${inThreeDays.slice(0, 10)}_\\d{2}\\.\\d{2}\\.\\d{2}$`));
+    expect(echoed.account).toBe('123456789012');
+  });
+
   it('fails the step when a script output cannot take its declared type', async () => {
     const result = await run(
       runbook([script('Make', 'def handler(events, context):\n    return {"ok": "maybe"}\n', [{ Name: 'Ok', Selector: '$.Payload.ok', Type: 'Boolean' }])]),
