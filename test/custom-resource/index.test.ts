@@ -157,7 +157,9 @@ describe('preflight handler', () => {
     kms.on(DescribeKeyCommand).callsFake(() => new Promise(() => undefined));
     rds.on(DescribeDBClustersCommand).callsFake(() => new Promise(() => undefined));
     await invoke({}, 2000);
-    const signals = [kms.call(0).args[1], rds.call(0).args[1]].map((options) => (options as { abortSignal?: AbortSignal }).abortSignal);
+    // send(command, options): the mocks' types list only the command.
+    const sendOptions = [kms.call(0), rds.call(0)].map((call) => (call.args as unknown[])[1] as { abortSignal?: AbortSignal });
+    const signals = sendOptions.map((options) => options.abortSignal);
     expect(signals.map((signal) => signal?.aborted)).toEqual([true, true]);
   });
 
