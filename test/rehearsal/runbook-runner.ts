@@ -679,6 +679,6 @@ export class RunbookExecution {
   }
 }
 
-export function runRunbook(options: RunnerOptions): Promise<ExecutionResult> {
+export async function runRunbook(options: RunnerOptions): Promise<ExecutionResult> {
   return new RunbookExecution(options).run();
 }
