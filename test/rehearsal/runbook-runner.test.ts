@@ -157,6 +157,14 @@ describe('runbook runner', () => {
     expect(Date.parse(result.endedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(600_000);
   });
 
+  it('sleeps until a Timestamp in virtual time', async () => {
+    const until = new Date(clock.now() + 2 * 3600_000).toISOString();
+    const result = await run(runbook([{ name: 'Nap', action: 'aws:sleep', inputs: { Timestamp: until } }]));
+    expect(result.status).toBe('Success');
+    expect(clock.now()).toBeGreaterThanOrEqual(Date.parse(until));
+    expect(result.timeline[0].durationVirtual).toBeGreaterThan(7190);
+  });
+
   it('fails a sleep longer than its timeoutSeconds as TimedOut', async () => {
     const result = await run(runbook([{ name: 'Nap', action: 'aws:sleep', timeoutSeconds: 60, inputs: { Duration: 'PT10M' } }]));
     expect(result.status).toBe('TimedOut');
@@ -202,6 +210,18 @@ describe('runbook runner', () => {
     );
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toMatch(/Make\.Ok is string "maybe", which Automation cannot convert to Boolean/);
+  });
+
+  it('leaves an output its selector does not find unset, warns, and fails the step that later uses it', async () => {
+    const result = await run(
+      runbook([
+        script('Make', 'def handler(events, context):\n    return {}\n', [{ Name: 'Id', Selector: '$.Payload.Id', Type: 'String' }]),
+        script('Use', 'def handler(events, context):\n    return {}\n', [], { inputs: { InputPayload: { id: '{{ Make.Id }}' } } }),
+      ]),
+    );
+    expect(result.warnings).toEqual(['step Make: selector $.Payload.Id of output Id matched nothing']);
+    expect(result.failedStep).toBe('Use');
+    expect(result.failureMessage).toMatch(/step Make has not produced output Id/);
   });
 
   it('fails a branch whose BooleanEquals variable is a String rather than comparing unequal', async () => {
