@@ -18,7 +18,6 @@ const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
-const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 function sizeRows(): BenchRow[] {
   const { yaml, json } = renderTemplates();

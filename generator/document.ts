@@ -120,23 +120,17 @@ export function buildRunbook(): Runbook {
   const tagKeys = { ...SNAPSHOT_TAG };
   return {
     schemaVersion: '0.3',
-    description: [
-      '# Aurora cross-Region snapshot DR',
-      '',
-      'Snapshots the Aurora cluster, copies the snapshot to the target Region re-encrypted with the target KMS key,',
-      'waits until the copy is available and prunes the expired snapshots this stack made in both Regions.',
-      'Created by the CloudFormation stack ' + STACK_ID + '; change it through the stack, not here.',
-    ].join('\n'),
+    description: `Aurora cross-Region snapshot DR, managed by the CloudFormation stack ${STACK_ID}: change it there.`,
     assumeRole: v(DOC_PARAM.role),
     parameters: {
       [DOC_PARAM.role]: {
         type: 'String',
-        description: 'Role the automation assumes (created by the stack).',
+        description: 'Role the run assumes.',
         default: `\${${LOGICAL_ID.automationRole}.Arn}`,
       },
       [DOC_PARAM.cluster]: {
         type: 'String',
-        description: 'Aurora DB cluster to snapshot.',
+        description: 'Aurora cluster.',
         default: `\${${PARAM.cluster}}`,
       },
       [DOC_PARAM.sourceRegion]: {
@@ -146,27 +140,27 @@ export function buildRunbook(): Runbook {
       },
       [DOC_PARAM.targetRegion]: {
         type: 'String',
-        description: 'Region that receives the copy.',
+        description: 'Region of the copy.',
         default: `\${${PARAM.targetRegion}}`,
       },
       [DOC_PARAM.targetKey]: {
         type: 'String',
-        description: 'ARN of the KMS key in the target Region that encrypts the copy.',
+        description: 'KMS key ARN for the copy.',
         default: `\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`,
       },
       [DOC_PARAM.sourceRetention]: {
         type: 'String',
-        description: 'Days to keep snapshots in the source Region.',
+        description: 'Retention in days, source Region.',
         default: `\${${PARAM.sourceRetention}}`,
       },
       [DOC_PARAM.targetRetention]: {
         type: 'String',
-        description: 'Days to keep copies in the target Region (the newest available copy is always kept).',
+        description: 'Retention in days, target Region.',
         default: `\${${PARAM.targetRetention}}`,
       },
       [DOC_PARAM.copyTimeout]: {
         type: 'String',
-        description: 'Hours to wait for a copy slot and for the copy to become available.',
+        description: 'Hours to wait for the copy.',
         default: `\${${PARAM.copyTimeout}}`,
       },
     },
@@ -178,7 +172,7 @@ export function buildRunbook(): Runbook {
     mainSteps: [
       scriptStep(
         STEP.createSnapshot,
-        'Create a manual snapshot of the cluster with a name unique to this run, tagged as owned by this stack.',
+        'Snapshot the cluster, tagged as owned by this stack.',
         'create_snapshot.py',
         {
           ClusterId: v(DOC_PARAM.cluster),
@@ -193,7 +187,7 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.waitForSnapshot,
         action: 'aws:waitForAwsResourceProperty',
-        description: 'Wait until the source snapshot is available.',
+        description: 'Wait for the snapshot.',
         timeoutSeconds: 7200,
         inputs: {
           Service: 'rds',
@@ -205,7 +199,7 @@ export function buildRunbook(): Runbook {
       },
       scriptStep(
         STEP.copy,
-        'Start the copy in the target Region, encrypted with the target key; report Started=false while the Region already has its maximum of copies in progress.',
+        'Start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
         'copy_snapshot.py',
         {
           SourceSnapshotArn: v(`${STEP.createSnapshot}.SnapshotArn`),
@@ -230,7 +224,7 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.copyStarted,
         action: 'aws:branch',
-        description: 'Go on once the copy has started; otherwise wait for a copy slot and try again.',
+        description: 'Copy started, or wait for a slot.',
         inputs: {
           Choices: [{ NextStep: STEP.checkCopy, Variable: v(`${STEP.copy}.Started`), BooleanEquals: true }],
           Default: STEP.waitForCopySlot,
@@ -239,13 +233,13 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.waitForCopySlot,
         action: 'aws:sleep',
-        description: 'Wait for one of the copies in progress in the target Region to finish.',
+        description: 'Wait for a copy slot.',
         nextStep: STEP.copy,
         inputs: { Duration: 'PT10M' },
       },
       scriptStep(
         STEP.checkCopy,
-        'Poll the copy in the target Region for up to eight minutes; fail when it failed or the copy timeout has passed.',
+        'Poll the copy; fail if it failed or timed out.',
         'check_copy.py',
         {
           TargetRegion: v(DOC_PARAM.targetRegion),
@@ -259,7 +253,7 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.copyAvailable,
         action: 'aws:branch',
-        description: 'Prune once the copy is available; otherwise check again later.',
+        description: 'Copy available, or check again later.',
         inputs: {
           Choices: [{ NextStep: STEP.prune, Variable: v(`${STEP.checkCopy}.Available`), BooleanEquals: true }],
           Default: STEP.waitBeforeNextCheck,
@@ -268,13 +262,13 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.waitBeforeNextCheck,
         action: 'aws:sleep',
-        description: 'Aurora copies are full copies and can take hours.',
+        description: 'Aurora copies are full copies: wait.',
         nextStep: STEP.checkCopy,
         inputs: { Duration: 'PT5M' },
       },
       scriptStep(
         STEP.prune,
-        "Delete this stack's expired snapshots in both Regions, keeping the newest available copy and any source snapshot whose copy is still in progress.",
+        "Delete this stack's expired snapshots in both Regions.",
         'prune_snapshots.py',
         {
           ClusterId: v(DOC_PARAM.cluster),
@@ -293,13 +287,25 @@ export function buildRunbook(): Runbook {
 }
 
 /**
+ * Fn::Sub replaces `${Name}` before SSM parses the YAML, so a default such as
+ * `${SourceRetentionDays}` would become the number 7 and a cluster named
+ * "true" a boolean. Declaring such scalars ambiguous makes js-yaml quote them,
+ * and they stay the Strings the parameters declare.
+ */
+const SUB_REFERENCE = new yaml.Type('tag:aurora-snapshot-dr,2026:sub-reference', {
+  kind: 'scalar',
+  resolve: (data: string) => /\$\{[^}]+\}/.test(data),
+});
+const RUNBOOK_DUMP_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [SUB_REFERENCE] });
+
+/**
  * The runbook is stored as YAML (DocumentFormat: YAML): the aws:executeScript
  * reference documents inline Script for YAML runbooks, while JSON runbooks are
  * documented with attachments, and this stack must not need a bucket. The YAML
  * text goes through Fn::Sub so that stack values become parameter defaults.
  */
 export function runbookContent(): CfnValue {
-  const text = yaml.dump(buildRunbook(), YAML_OPTIONS);
+  const text = yaml.dump(buildRunbook(), { ...YAML_OPTIONS, schema: RUNBOOK_DUMP_SCHEMA });
   return sub(text);
 }
 

@@ -170,6 +170,19 @@ describe('the runbook', () => {
     for (const parameter of Object.values(runbook.parameters)) expect(parameter.default).toMatch(/^\$\{[A-Za-z.:]+\}$/);
   });
 
+  it('keeps every parameter default a String after Fn::Sub, even for 7 or a cluster named "true"', () => {
+    const content = (resources[LOGICAL_ID.document].Properties?.Content as { 'Fn::Sub': string })['Fn::Sub'];
+    const values: Record<string, string> = { DBClusterIdentifier: 'true', SourceRetentionDays: '7', TargetRetentionDays: '14', CopyTimeoutHours: '12' };
+    const resolved = content.replace(/\$\{([^}]+)\}/g, (_m, name: string) => values[name] ?? 'null');
+    const parsed = yaml.load(resolved) as { parameters: Record<string, { type: string; default: unknown }> };
+    for (const parameter of Object.values(parsed.parameters)) {
+      expect(parameter.type).toBe('String');
+      expect(typeof parameter.default).toBe('string');
+    }
+    expect(parsed.parameters.SourceRetentionDays.default).toBe('7');
+    expect(parsed.parameters.DBClusterIdentifier.default).toBe('true');
+  });
+
   it('stays under the 64 KB document content limit with the longest stack values', () => {
     const longest: Record<string, string> = {
       'AWS::StackId': `arn:aws-us-gov:cloudformation:us-gov-west-1:123456789012:stack/${'s'.repeat(128)}/${'0'.repeat(36)}`,
