@@ -98,7 +98,8 @@ export const parameters: { [name: string]: CfnParameter } = {
   },
   [PARAM.copyTimeout]: {
     Type: 'Number',
-    Description: 'Hours a run waits for the copy to become available in TargetRegion before it fails and alerts.',
+    Description:
+      'Hours a run waits for a free copy slot (counted from the snapshot) and then for the copy to become available in TargetRegion, before it fails and alerts.',
     Default: DEFAULTS.copyTimeoutHours,
     MinValue: 1,
     MaxValue: 48,
