@@ -182,7 +182,8 @@ export function buildRunbook(): Runbook {
           TagKeys: tagKeys,
         },
         [out('SnapshotId'), out('SnapshotArn')],
-        { maxAttempts: 2 },
+        // No step-level retry: the name carries the minute, so a retry a minute later would make a
+        // second snapshot. Throttled calls are retried inside the script.
       ),
       {
         name: STEP.waitForSnapshot,

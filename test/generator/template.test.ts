@@ -138,6 +138,11 @@ describe('the runbook', () => {
     expect(beforePrune.nextStep).toBe(STEP.checkCopy);
   });
 
+  it('creates one snapshot per run: the create step has no step-level retry that could make a second one', () => {
+    expect(runbook.mainSteps[0].name).toBe(STEP.createSnapshot);
+    expect(runbook.mainSteps[0].maxAttempts ?? 1).toBe(1);
+  });
+
   it('waits for the source snapshot natively, in the automation Region', () => {
     const wait = runbook.mainSteps[1];
     expect(wait.action).toBe('aws:waitForAwsResourceProperty');
