@@ -1,8 +1,7 @@
-import * as https from 'https';
 import * as net from 'net';
 import { CfnResponse, MAX_BODY_BYTES, redactUrl, responseBody, sendResponse } from '../../custom-resource/cfn-response';
 import { freeLoopbackPort } from '../support/moto-server';
-import { ResponseServer, startResponseServer } from './support/response-server';
+import { useTrustedResponseServer } from './support/response-server';
 
 const BASE: CfnResponse = {
   Status: 'FAILED',
@@ -58,19 +57,8 @@ describe('redactUrl', () => {
 });
 
 describe('sendResponse', () => {
-  let server: ResponseServer;
+  const server = useTrustedResponseServer();
   let logs: string[];
-  const savedCa = https.globalAgent.options.ca;
-
-  beforeAll(async () => {
-    server = await startResponseServer();
-    // Trust the test server's self-signed certificate in this process only.
-    https.globalAgent.options.ca = server.ca;
-  });
-  afterAll(async () => {
-    https.globalAgent.options.ca = savedCa;
-    await server.stop();
-  });
   beforeEach(() => {
     logs = [];
     const capture = (...args: unknown[]) => void logs.push(args.map(String).join(' '));

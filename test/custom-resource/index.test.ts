@@ -3,7 +3,6 @@
  * cannot reach (access denied, throttling, a call that never returns) and the
  * wiring of rules, clients and reply.
  */
-import * as https from 'https';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -11,7 +10,7 @@ import 'aws-sdk-client-mock-jest';
 import index = require('../../custom-resource/index');
 import { PREFLIGHT_DATA } from '../../custom-resource/contract';
 import { EventChanges, lambdaContext, makeEvent } from './support/events';
-import { CapturedReply, ResponseServer, startResponseServer } from './support/response-server';
+import { CapturedReply, useTrustedResponseServer } from './support/response-server';
 
 const kms = mockClient(KMSClient);
 const rds = mockClient(RDSClient);
@@ -23,17 +22,7 @@ const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:prod-aurora';
 const awsError = (name: string, message = `${name} from the service`) => Object.assign(new Error(message), { name });
 
 describe('preflight handler', () => {
-  let server: ResponseServer;
-  const savedCa = https.globalAgent.options.ca;
-
-  beforeAll(async () => {
-    server = await startResponseServer();
-    https.globalAgent.options.ca = server.ca;
-  });
-  afterAll(async () => {
-    https.globalAgent.options.ca = savedCa;
-    await server.stop();
-  });
+  const server = useTrustedResponseServer();
   beforeEach(() => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'error').mockImplementation(() => undefined);

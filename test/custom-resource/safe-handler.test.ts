@@ -1,8 +1,7 @@
-import * as https from 'https';
 import { CheckFailed } from '../../custom-resource/errors';
 import { Check, CheckContext, replyReserveMs, safeHandler } from '../../custom-resource/safe-handler';
 import { lambdaContext, makeEvent } from './support/events';
-import { CapturedReply, ReplyEndpoint, ResponseServer, startResponseServer } from './support/response-server';
+import { CapturedReply, ReplyEndpoint, useTrustedResponseServer } from './support/response-server';
 
 const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([
@@ -11,18 +10,8 @@ const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
   ]);
 
 describe('safeHandler', () => {
-  let server: ResponseServer;
+  const server = useTrustedResponseServer();
   let logs: string[];
-  const savedCa = https.globalAgent.options.ca;
-
-  beforeAll(async () => {
-    server = await startResponseServer();
-    https.globalAgent.options.ca = server.ca;
-  });
-  afterAll(async () => {
-    https.globalAgent.options.ca = savedCa;
-    await server.stop();
-  });
   beforeEach(() => {
     logs = [];
     const capture = (...args: unknown[]) =>

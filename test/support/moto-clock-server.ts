@@ -4,9 +4,9 @@
  * moto, and wraps its test-only control endpoint: the virtual clock, snapshot
  * statuses moto never produces ("copying", "failed") and response delays.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as path from 'path';
-import { freeLoopbackPort } from './moto-server';
+import { freeLoopbackPort, resetMoto, stopChild, waitUntilReady } from './moto-server';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
@@ -47,21 +47,6 @@ export interface MotoClockServer {
   stop(): Promise<void>;
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_clock_server exited early with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${endpoint}/rehearsal-api/clock`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`moto_clock_server did not answer on ${endpoint} within ${timeoutMs} ms`);
-}
-
 export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise<MotoClockServer> {
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -76,7 +61,7 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   try {
-    await waitUntilReady(endpoint, child, 30_000);
+    await waitUntilReady(`${endpoint}/rehearsal-api/clock`, child, 'moto_clock_server');
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);
@@ -96,10 +81,7 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
   return {
     endpoint,
     port,
-    async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-    },
+    reset: () => resetMoto(endpoint),
     async advanceClockTo(epochMs) {
       const answer = await post('/rehearsal-api/clock', { advanceTo: epochMs / 1000 });
       return Number(answer.offsetSeconds);
@@ -117,12 +99,6 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
       const response = await fetch(`${endpoint}/rehearsal-api/calls`);
       return ((await response.json()) as { calls: SnapshotCall[] }).calls;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }

@@ -33,19 +33,36 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Polls `readyUrl` until it answers 200, the child exits, or the timeout passes. */
+export async function waitUntilReady(readyUrl: string, child: ChildProcess, name: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited early with code ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited early with code ${child.exitCode}`);
     try {
-      const response = await fetch(`${endpoint}/moto-api/data.json`);
+      const response = await fetch(readyUrl);
       if (response.ok) return;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
+  throw new Error(`${name} did not answer on ${readyUrl} within ${timeoutMs} ms`);
+}
+
+/** SIGTERM, then SIGKILL after 3 s; resolves when the child has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
+}
+
+/** moto's own reset: forget every resource. */
+export async function resetMoto(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
 }
 
 export async function startMotoServer(env: NodeJS.ProcessEnv = {}): Promise<MotoServer> {
@@ -60,7 +77,7 @@ export async function startMotoServer(env: NodeJS.ProcessEnv = {}): Promise<Moto
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   try {
-    await waitUntilReady(endpoint, child, 30_000);
+    await waitUntilReady(`${endpoint}/moto-api/data.json`, child, 'moto_server');
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);
@@ -68,16 +85,7 @@ export async function startMotoServer(env: NodeJS.ProcessEnv = {}): Promise<Moto
   return {
     endpoint,
     port,
-    async reset() {
-      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
-      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    reset: () => resetMoto(endpoint),
+    stop: () => stopChild(child),
   };
 }

@@ -141,3 +141,26 @@ export async function startResponseServer(): Promise<ResponseServer> {
       }),
   };
 }
+
+/**
+ * Starts a response server for the enclosing describe block and trusts its
+ * certificate in this process only, restoring the previous CA list after.
+ */
+export function useTrustedResponseServer(): Pick<ResponseServer, 'endpoint'> {
+  let server: ResponseServer | undefined;
+  const savedCa = https.globalAgent.options.ca;
+  beforeAll(async () => {
+    server = await startResponseServer();
+    https.globalAgent.options.ca = server.ca;
+  });
+  afterAll(async () => {
+    https.globalAgent.options.ca = savedCa;
+    await server?.stop();
+  });
+  return {
+    endpoint: (...args) => {
+      if (!server) throw new Error('the response server starts in beforeAll');
+      return server.endpoint(...args);
+    },
+  };
+}
