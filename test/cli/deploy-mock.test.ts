@@ -5,9 +5,7 @@
  * CloudFormation; nothing leaves the process.
  */
 import 'aws-sdk-client-mock-jest';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
-  CloudFormationClient,
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
@@ -18,16 +16,9 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import * as fs from 'fs';
 import { DEFAULT_TEMPLATE } from '../../cli/validate';
-import { runCli, useIsolatedAwsEnv } from './support';
+import { DEPLOY_ARGS, runCli, useMockedCloudFormation } from './support';
 
-const cfn = mockClient(CloudFormationClient);
-let restoreEnv: () => void;
-beforeAll(() => (restoreEnv = useIsolatedAwsEnv()));
-afterAll(() => {
-  cfn.restore();
-  restoreEnv();
-});
-beforeEach(() => cfn.reset());
+const cfn = useMockedCloudFormation();
 
 const NAME = 'orders-prod-dr';
 const STACK_ID = `arn:aws:cloudformation:us-east-1:111111111111:stack/${NAME}/8f0e4a60-0000-11ef-0000-0a1b2c3d4e5f`;
@@ -36,19 +27,7 @@ const OLD_STACK_ID = `arn:aws:cloudformation:us-east-1:111111111111:stack/${NAME
 const PREFLIGHT_REASON =
   "Received response status [FAILED] from custom resource. Message returned: KMSTargetKey 'alias/dr-snapshots' was not found in us-west-2 (TargetRegion). Create the key there, or give the ARN of a key in us-west-2. (RequestId: 6f3c1a2e-6d1b-4f0e-9a57-2b8f7c1d0e9a)";
 
-const ARGS = [
-  'deploy',
-  '--stack-name',
-  NAME,
-  '--cluster',
-  'orders-prod',
-  '--source-region',
-  'us-east-1',
-  '--target-region',
-  'us-west-2',
-  '--kms-key',
-  'alias/dr-snapshots',
-];
+const ARGS = DEPLOY_ARGS;
 
 const notFound = () => Object.assign(new Error(`Stack with id ${NAME} does not exist`), { name: 'ValidationError' });
 

@@ -4,9 +4,7 @@
  * would need a whole AWS Organization), and the exact calls sent.
  */
 import 'aws-sdk-client-mock-jest';
-import { mockClient } from 'aws-sdk-client-mock';
 import {
-  CloudFormationClient,
   CreateStackInstancesCommand,
   CreateStackSetCommand,
   DescribeStackSetCommand,
@@ -18,16 +16,9 @@ import {
   UpdateStackSetCommand,
 } from '@aws-sdk/client-cloudformation';
 import { planInstanceOperations, parseStackSetInput } from '../../cli/stackset';
-import { runCli, tempDir, useIsolatedAwsEnv, writeTemp } from './support';
+import { runCli, tempDir, useMockedCloudFormation, writeTemp } from './support';
 
-const cfn = mockClient(CloudFormationClient);
-let restoreEnv: () => void;
-beforeAll(() => (restoreEnv = useIsolatedAwsEnv()));
-afterAll(() => {
-  cfn.restore();
-  restoreEnv();
-});
-beforeEach(() => cfn.reset());
+const cfn = useMockedCloudFormation();
 
 const dir = tempDir();
 const FLEET = {

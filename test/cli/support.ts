@@ -3,6 +3,8 @@
  * 127.0.0.1, captured output, small templates moto can create, and run()
  * with test clients and no waiting.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -42,6 +44,34 @@ export function useIsolatedAwsEnv(endpoint?: string): () => void {
     Object.assign(process.env, saved);
   };
 }
+
+/** A mocked CloudFormation client in an isolated environment for the file's tests, reset before each one. */
+export function useMockedCloudFormation() {
+  const cfn = mockClient(CloudFormationClient);
+  let restoreEnv: () => void;
+  beforeAll(() => (restoreEnv = useIsolatedAwsEnv()));
+  afterAll(() => {
+    cfn.restore();
+    restoreEnv();
+  });
+  beforeEach(() => cfn.reset());
+  return cfn;
+}
+
+/** `deploy` with its five required flags, for the stack orders-prod-dr. */
+export const DEPLOY_ARGS = [
+  'deploy',
+  '--stack-name',
+  'orders-prod-dr',
+  '--cluster',
+  'orders-prod',
+  '--source-region',
+  'us-east-1',
+  '--target-region',
+  'us-west-2',
+  '--kms-key',
+  'alias/dr-snapshots',
+];
 
 export interface Captured extends Output {
   stdout: string[];

@@ -10,14 +10,12 @@ import 'aws-sdk-client-mock-jest';
 import index = require('../../custom-resource/index');
 import { PREFLIGHT_DATA } from '../../custom-resource/contract';
 import { EventChanges, lambdaContext, makeEvent } from './support/events';
+import { CLUSTER_ARN, GOOD_CLUSTER, GOOD_KEY, SOURCE_KEY_ARN, TARGET_KEY_ARN } from './support/fixtures';
 import { CapturedReply, useTrustedResponseServer } from './support/response-server';
 
 const kms = mockClient(KMSClient);
 const rds = mockClient(RDSClient);
 
-const TARGET_KEY_ARN = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const SOURCE_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-1111-2222-3333-444444444444';
-const CLUSTER_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:prod-aurora';
 
 const awsError = (name: string, message = `${name} from the service`) => Object.assign(new Error(message), { name });
 
@@ -28,27 +26,8 @@ describe('preflight handler', () => {
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
     kms.reset();
     rds.reset();
-    kms.on(DescribeKeyCommand).resolves({
-      KeyMetadata: {
-        KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
-        Arn: TARGET_KEY_ARN,
-        Enabled: true,
-        KeyState: 'Enabled',
-        KeySpec: 'SYMMETRIC_DEFAULT',
-        KeyUsage: 'ENCRYPT_DECRYPT',
-      },
-    });
-    rds.on(DescribeDBClustersCommand).resolves({
-      DBClusters: [
-        {
-          DBClusterIdentifier: 'prod-aurora',
-          DBClusterArn: CLUSTER_ARN,
-          Engine: 'aurora-mysql',
-          StorageEncrypted: true,
-          KmsKeyId: SOURCE_KEY_ARN,
-        },
-      ],
-    });
+    kms.on(DescribeKeyCommand).resolves({ KeyMetadata: GOOD_KEY });
+    rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ ...GOOD_CLUSTER, Engine: 'aurora-mysql' }] });
   });
   afterEach(() => jest.restoreAllMocks());
 

@@ -1,6 +1,7 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { DBCluster } from '@aws-sdk/client-rds';
 import { PreflightProperties } from '../../custom-resource/contract';
+import { GOOD_CLUSTER, GOOD_KEY, TARGET_KEY_ARN } from './support/fixtures';
 import {
   checkCluster,
   checkKey,
@@ -22,23 +23,6 @@ const GOOD: PreflightProperties = {
 };
 const props = (changes: Partial<PreflightProperties>): PreflightProperties => ({ ...GOOD, ...changes });
 
-const TARGET_KEY_ARN = 'arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const GOOD_KEY: KeyMetadata = {
-  KeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
-  Arn: TARGET_KEY_ARN,
-  Enabled: true,
-  KeyState: 'Enabled',
-  KeySpec: 'SYMMETRIC_DEFAULT',
-  KeyUsage: 'ENCRYPT_DECRYPT',
-};
-const GOOD_CLUSTER: DBCluster = {
-  DBClusterIdentifier: 'prod-aurora',
-  DBClusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:prod-aurora',
-  Engine: 'aurora-postgresql',
-  StorageEncrypted: true,
-  StorageEncryptionType: 'sse-kms',
-  KmsKeyId: 'arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-1111-2222-3333-444444444444',
-};
 
 describe('checkParameters', () => {
   it.each([

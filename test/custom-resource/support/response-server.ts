@@ -6,6 +6,7 @@
  * URL can be told to answer the first PUTs with an error status.
  */
 import { execFileSync } from 'child_process';
+import type { CfnResponse } from '../../../custom-resource/cfn-response';
 import * as fs from 'fs';
 import * as https from 'https';
 import { IncomingHttpHeaders } from 'http';
@@ -18,15 +19,7 @@ export interface CapturedReply {
   method: string;
   headers: IncomingHttpHeaders;
   raw: string;
-  body: {
-    Status: string;
-    Reason?: string;
-    PhysicalResourceId: string;
-    StackId: string;
-    RequestId: string;
-    LogicalResourceId: string;
-    Data?: { [key: string]: string };
-  };
+  body: CfnResponse;
   bytes: number;
   receivedAt: number;
 }
