@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
 import { BenchRow } from './rows';
+import { benchPreflight } from './preflight';
 
 const ROOT = path.join(__dirname, '..');
 const RUNS = 7;
@@ -71,13 +72,6 @@ function generatorRows(): BenchRow[] {
   ];
 }
 
-async function optionalRows(module: string, exportName: string): Promise<BenchRow[]> {
-  const file = path.join(__dirname, `${module}.ts`);
-  if (!fs.existsSync(file)) return [];
-  const loaded = await import(file);
-  return loaded[exportName]();
-}
-
 function print(rows: BenchRow[]): void {
   const widths = [0, 1, 2].map((i) =>
     Math.max(...rows.map((row) => [row.measure, row.value, row.limit][i].length), ['measure', 'value', 'limit'][i].length),
@@ -89,7 +83,7 @@ function print(rows: BenchRow[]): void {
 }
 
 async function main(): Promise<void> {
-  const rows = [...sizeRows(), ...generatorRows(), ...(await optionalRows('preflight', 'benchPreflight'))];
+  const rows = [...sizeRows(), ...generatorRows(), ...(await benchPreflight())];
   print(rows);
 }
 
