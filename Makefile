@@ -3,6 +3,7 @@
 
 NODE_STAMP := node_modules/.installed
 VENV_STAMP := .venv/.installed
+CHECKOV_STAMP := .venv-checkov/.installed
 PYTHON := .venv/bin/python
 
 .PHONY: template test bench rehearse lint typecheck clean
@@ -16,17 +17,22 @@ $(VENV_STAMP): requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(CHECKOV_STAMP): requirements-checkov.txt
+	python3 -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
 ## Write templates/aurora-snapshot-dr.yaml and .json.
 template: $(NODE_STAMP)
 	npx tsx generator/main.ts
 
-## Every suite (typecheck, jest, pytest, cfn-lint); ends with one "N passed, N failed" line.
-test: $(NODE_STAMP) $(VENV_STAMP)
+## Every suite (typecheck, jest, pytest, cfn-lint, checkov); ends with one "N passed, N failed" line.
+test: $(NODE_STAMP) $(VENV_STAMP) $(CHECKOV_STAMP)
 	bash test/run-all.sh
 
-## cfn-lint on the committed templates.
-lint: $(VENV_STAMP)
-	.venv/bin/cfn-lint templates/aurora-snapshot-dr.yaml templates/aurora-snapshot-dr.json
+## cfn-lint and checkov on the committed templates.
+lint: $(VENV_STAMP) $(CHECKOV_STAMP)
+	bash test/lint-templates.sh
 
 typecheck: $(NODE_STAMP)
 	npx tsc --noEmit -p .
@@ -40,4 +46,4 @@ rehearse: $(NODE_STAMP) $(VENV_STAMP)
 	npx tsx test/rehearsal/rehearse-cli.ts
 
 clean:
-	rm -rf build node_modules .venv
+	rm -rf build node_modules .venv .venv-checkov

@@ -64,6 +64,14 @@ export const findInMap = (map: string, key: CfnValue, attribute: string): CfnVal
 });
 export const NO_VALUE: CfnValue = { Ref: 'AWS::NoValue' };
 
+/**
+ * Resource Metadata that tells checkov (the scanner the tests run) which of its
+ * checks do not apply and why; the reason is the point, so each id needs one.
+ */
+export const checkovSkips = (reasons: { [checkId: string]: string }): { [key: string]: CfnValue } => ({
+  checkov: { skip: Object.entries(reasons).map(([id, comment]) => ({ id, comment })) },
+});
+
 /** Pseudo parameters, spelled once. */
 export const AWS = {
   accountId: ref('AWS::AccountId'),

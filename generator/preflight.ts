@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { buildSync } from 'esbuild';
-import { AWS, CfnResource, getAtt, ref } from './cfn';
+import { AWS, CfnResource, checkovSkips, getAtt, ref } from './cfn';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { PREFLIGHT_RESOURCE_TYPE, PreflightProperties } from '../custom-resource/contract';
@@ -60,10 +60,18 @@ export function preflightResources(bundle: string): { [logicalId: string]: CfnRe
       Type: 'AWS::Logs::LogGroup',
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
+      Metadata: checkovSkips({
+        CKV_AWS_158: 'Holds check results only, never the pre-signed ResponseURL; a customer managed key would add cost and a key policy per Region.',
+      }),
       Properties: { RetentionInDays: 90 },
     },
     [LOGICAL_ID.preflightFunction]: {
       Type: 'AWS::Lambda::Function',
+      Metadata: checkovSkips({
+        CKV_AWS_115: 'Runs once per stack operation; reserving concurrency would take it from the account.',
+        CKV_AWS_116: 'Every invocation replies to CloudFormation itself, failures included; a DLQ would add nothing.',
+        CKV_AWS_117: 'Calls only the public KMS and RDS APIs; a VPC would need NAT or endpoints in every Region.',
+      }),
       Properties: {
         Description: 'Checks the Aurora snapshot DR parameters before the stack creates anything else.',
         Runtime: PREFLIGHT_RUNTIME,

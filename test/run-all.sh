@@ -15,11 +15,7 @@ if npx tsc --noEmit -p .; then echo typecheck-ok > build/typecheck.txt
 else echo typecheck-failed > build/typecheck.txt; status=1; fi
 run npx jest --json --outputFile=build/jest.json
 run .venv/bin/pytest -q --junitxml=build/pytest.xml test/automation
-lint_failed=0
-for template in templates/aurora-snapshot-dr.yaml templates/aurora-snapshot-dr.json; do
-  if .venv/bin/cfn-lint "$template"; then echo "cfn-lint $template: clean"; echo pass >> build/lint.txt
-  else echo "cfn-lint $template: findings above"; echo fail >> build/lint.txt; status=1; fi
-done
+run bash test/lint-templates.sh
 
 .venv/bin/python test/summarize.py build
 summary_status=$?
