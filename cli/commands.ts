@@ -128,7 +128,7 @@ export const STACKSET_DEPLOY: CommandSpec = {
       value: 'FILE',
       required: true,
       description:
-        'JSON file with the parameter values: {"defaults": {...}, "accounts": {"111111111111": {...}}}. Keys are template parameter names; SourceRegion is not allowed (it is each instance\'s Region). See "stackset deploy" in README.md.',
+        'JSON file with the parameter values: {"defaults": {...}, "accounts": {"111111111111": {...}}}. Keys are template parameter names; SourceRegion is not allowed (it is each instance\'s Region). See "stackset deploy" in docs/cli.md.',
     },
     {
       name: 'permission-model',
