@@ -272,7 +272,6 @@ export function buildRunbook(): Runbook {
         "Delete this stack's expired snapshots in both Regions.",
         'prune_snapshots.py',
         {
-          ClusterId: v(DOC_PARAM.cluster),
           SourceRegion: v(DOC_PARAM.sourceRegion),
           TargetRegion: v(DOC_PARAM.targetRegion),
           SourceRetentionDays: v(DOC_PARAM.sourceRetention),
