@@ -14,6 +14,7 @@ import {
   PreflightProperties,
   REGION_PATTERN,
 } from './contract';
+import { regionPairProblem } from './partitions';
 import { maxRunsPerDay, snapshotsHeld } from './schedule';
 
 const CLUSTER = 'DBClusterIdentifier';
@@ -114,6 +115,8 @@ export function checkParameters(p: PreflightProperties): string[] {
   if (isRegion(p.SourceRegion)) {
     if (p.SourceRegion === p.TargetRegion) {
       problems.push(`SourceRegion and TargetRegion are both "${p.SourceRegion}": the copies must go to another Region`);
+    } else if (isRegion(p.TargetRegion)) {
+      problems.push(regionPairProblem(p.SourceRegion, p.TargetRegion));
     }
     if (p.SourceRegion !== p.StackRegion) {
       problems.push(

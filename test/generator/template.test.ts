@@ -5,7 +5,8 @@ import { buildTemplate } from '../../generator/template';
 import { renderTemplates } from '../../generator/main';
 import { buildRunbook, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
 import { LOGICAL_ID } from '../../generator/logical-ids';
-import { CfnResource, CfnValue } from '../../generator/cfn';
+import { CfnResource, CfnTemplate, CfnValue } from '../../generator/cfn';
+import { PARTITIONS } from '../../custom-resource/partitions';
 import { PREFLIGHT_DATA, PREFLIGHT_RESOURCE_TYPE, SNAPSHOT_TAG } from '../../custom-resource/contract';
 
 const template = buildTemplate('exports.handler=async()=>{};');
@@ -309,11 +310,59 @@ describe('schedule and alerts', () => {
 });
 
 describe('outputs', () => {
-  it('name the runbook, link to its executions, and give the topic and role ARNs', () => {
+  it('name the runbook and give the topic and role ARNs', () => {
     expect(Object.keys(template.Outputs)).toEqual(
-      expect.arrayContaining(['RunbookName', 'RunbookExecutionsUrl', 'AlertTopicArn', 'AutomationRoleArn', 'ScheduleTriggerRoleArn', 'PreflightFunctionRoleArn']),
+      expect.arrayContaining(['RunbookName', 'AlertTopicArn', 'AutomationRoleArn', 'ScheduleTriggerRoleArn', 'PreflightFunctionRoleArn']),
     );
-    expect(JSON.stringify(template.Outputs.RunbookExecutionsUrl.Value)).toContain('/systems-manager/automation/executions');
+    expect(template.Outputs.RunbookName.Value).toEqual({ Ref: LOGICAL_ID.document });
+  });
+});
+
+/**
+ * Every Fn::FindInMap of a template resolved for each partition: "map/key/attribute" where the
+ * map lacks the key, which makes CloudFormation refuse the stack ("Unable to get mapping") although
+ * cfn-lint passes it. A key the test cannot resolve per partition is reported too.
+ */
+function mappingGaps(checked: { Mappings?: CfnTemplate['Mappings'] }, value: unknown, partitions: string[]): string[] {
+  const gaps: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, inner] of Object.entries(node)) {
+      if (key !== 'Fn::FindInMap') {
+        walk(inner);
+        continue;
+      }
+      const [map, topKey, attribute] = inner as [string, unknown, string];
+      for (const partition of partitions) {
+        const resolved = JSON.stringify(topKey) === JSON.stringify({ Ref: 'AWS::Partition' }) ? partition : topKey;
+        if (typeof resolved !== 'string') gaps.push(`${map}/${JSON.stringify(topKey)}: not resolvable per partition`);
+        else if (checked.Mappings?.[map]?.[resolved]?.[attribute] === undefined) gaps.push(`${map}/${resolved}/${attribute}`);
+      }
+    }
+  };
+  walk(value);
+  return [...new Set(gaps)];
+}
+
+describe('mappings', () => {
+  it('resolve every Fn::FindInMap in every partition the Region parameters accept', () => {
+    expect(mappingGaps(template, template, PARTITIONS)).toEqual([]);
+  });
+
+  it('would catch a mapping that misses a partition, as the console-domain map once did', () => {
+    const withConsoleMap = {
+      ...template,
+      Mappings: { ConsoleDomain: { aws: { Domain: 'd' }, 'aws-cn': { Domain: 'd' }, 'aws-us-gov': { Domain: 'd' } } },
+      Outputs: { Url: { Description: '', Value: { 'Fn::FindInMap': ['ConsoleDomain', { Ref: 'AWS::Partition' }, 'Domain'] } } },
+    };
+    expect(mappingGaps(withConsoleMap, withConsoleMap, PARTITIONS)).toEqual([
+      'ConsoleDomain/aws-iso-b/Domain',
+      'ConsoleDomain/aws-iso-f/Domain',
+      'ConsoleDomain/aws-iso-e/Domain',
+      'ConsoleDomain/aws-iso/Domain',
+      'ConsoleDomain/aws-eusc/Domain',
+    ]);
   });
 });
 
