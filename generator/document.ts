@@ -188,19 +188,20 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.waitForSnapshot,
         action: 'aws:waitForAwsResourceProperty',
-        description: 'Wait for the snapshot.',
+        // Also "failed": the copy step then fails the run at once, naming the snapshot, instead of this one waiting 2 h.
+        description: 'Wait until the snapshot is available or failed.',
         timeoutSeconds: 7200,
         inputs: {
           Service: 'rds',
           Api: 'DescribeDBClusterSnapshots',
           DBClusterSnapshotIdentifier: v(`${STEP.createSnapshot}.SnapshotId`),
           PropertySelector: '$.DBClusterSnapshots[0].Status',
-          DesiredValues: ['available'],
+          DesiredValues: ['available', 'failed'],
         },
       },
       scriptStep(
         STEP.copy,
-        'Start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
+        'Fail unless the snapshot is available; start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
         'copy_snapshot.py',
         {
           SourceSnapshotArn: v(`${STEP.createSnapshot}.SnapshotArn`),

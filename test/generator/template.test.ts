@@ -147,7 +147,7 @@ describe('the runbook', () => {
   it('waits for the source snapshot natively, in the automation Region', () => {
     const wait = runbook.mainSteps[1];
     expect(wait.action).toBe('aws:waitForAwsResourceProperty');
-    expect(wait.inputs).toMatchObject({ Service: 'rds', Api: 'DescribeDBClusterSnapshots', PropertySelector: '$.DBClusterSnapshots[0].Status', DesiredValues: ['available'] });
+    expect(wait.inputs).toMatchObject({ Service: 'rds', Api: 'DescribeDBClusterSnapshots', PropertySelector: '$.DBClusterSnapshots[0].Status', DesiredValues: ['available', 'failed'] });
   });
 
   it('inlines each Python script verbatim, on python3.11, within the 600-second step limit', () => {
