@@ -5,8 +5,8 @@
  *   preflight check resolved;
  * - the trigger role (assumed by EventBridge) starts only this runbook and
  *   passes only the automation role;
- * - the preflight function's role reads this cluster, keys of the target
- *   Region, and writes its own log group.
+ * - the preflight function's role reads this cluster, the keys of the two
+ *   Regions and their key policies, and writes its own log group.
  * Role names are left to CloudFormation: IAM names are global to an account,
  * and a StackSet deploys the same template to many Regions of one account.
  */
@@ -28,6 +28,8 @@ const snapshotsIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
 const clusterIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
+const keysIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:kms:\${${regionParam}}:\${AWS::AccountId}:key/*`);
 const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
 
 const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
@@ -119,10 +121,11 @@ export function triggerRolePolicy(): PolicyStatement[] {
 export function preflightRolePolicy(): PolicyStatement[] {
   return [
     {
-      Sid: 'DescribeTargetRegionKeys',
+      // Keys, not the resolved ones: resolving them is this function's job. Only this account's, only these Regions.
+      Sid: 'ReadKeysAndPoliciesOfBothRegions',
       Effect: 'Allow',
-      Action: ['kms:DescribeKey'],
-      Resource: [sub(`arn:\${AWS::Partition}:kms:\${${PARAM.targetRegion}}:\${AWS::AccountId}:key/*`)],
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+      Resource: [keysIn(PARAM.sourceRegion), keysIn(PARAM.targetRegion)],
     },
     {
       Sid: 'DescribeThisCluster',

@@ -258,11 +258,17 @@ describe('least-privilege roles', () => {
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
   });
 
-  it('lets the preflight function describe keys of the target Region, this cluster and write its own log group only', () => {
+  it('lets the preflight function read keys and key policies of the two Regions, this cluster and write its own log group only', () => {
     const statements = statementsOf(LOGICAL_ID.preflightRole);
-    expect(statements.flatMap((s) => s.Action).sort()).toEqual(['kms:DescribeKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'rds:DescribeDBClusters']);
+    expect(statements.flatMap((s) => s.Action).sort()).toEqual([
+      'kms:DescribeKey', 'kms:GetKeyPolicy', 'logs:CreateLogStream', 'logs:PutLogEvents', 'rds:DescribeDBClusters',
+    ]);
+    const keys = statements.find((s) => s.Action.includes('kms:GetKeyPolicy'))!;
+    expect(keys.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${SourceRegion}:${AWS::AccountId}:key/*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${TargetRegion}:${AWS::AccountId}:key/*' },
+    ]);
     const text = JSON.stringify(statements);
-    expect(text).toContain(':kms:${TargetRegion}:${AWS::AccountId}:key/*');
     expect(text).toContain(':rds:${SourceRegion}:${AWS::AccountId}:cluster:${DBClusterIdentifier}');
   });
 
