@@ -16,8 +16,7 @@ def handler(events, context):
     rds, ours = {}, {}
     for r in days:
         rds[r] = boto3.client("rds", region_name=r, config=Config(retries={"mode": "standard", "max_attempts": 10}))
-        # Not by DBClusterIdentifier: RDS refuses one that does not exist, and the cluster
-        # is not in the target Region. The owner tag finds ours; never other stacks', hand-made or shared snapshots.
+        # Not by cluster, which the target Region lacks. Never others' snapshots: ours carry the owner tag.
         pages = rds[r].get_paginator("describe_db_cluster_snapshots").paginate(SnapshotType="manual")
         ours[r] = [s for p in pages for s in p["DBClusterSnapshots"] if owner in s["TagList"]]
     ready = [s for s in ours[target] if s["Status"] == "available"]

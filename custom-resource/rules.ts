@@ -230,7 +230,7 @@ const all = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : 
 
 /** IAM wildcards: `*` any run, `?` one character; action names are case-insensitive. */
 const matches = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(value);
+  new RegExp(`^${pattern.replace(/[^\w*?]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(value);
 
 /**
  * Does the key policy (its JSON text) let this account's IAM policies use the key for

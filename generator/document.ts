@@ -201,7 +201,7 @@ export function buildRunbook(): Runbook {
       },
       scriptStep(
         STEP.copy,
-        'Fail unless the snapshot is available; start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
+        'Start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
         'copy_snapshot.py',
         {
           SourceSnapshotArn: v(`${STEP.createSnapshot}.SnapshotArn`),
@@ -310,12 +310,19 @@ export function runbookContent(): CfnValue {
   return sub(text);
 }
 
+/**
+ * UpdateMethod NewVersion: a changed runbook becomes a new default version of
+ * the same document, so its name (which the schedule, the failure rule and
+ * `status` use) survives stack updates; the default, Replace, makes a new
+ * document under a new name.
+ */
 export function documentResource(): CfnResource {
   return {
     Type: 'AWS::SSM::Document',
     Properties: {
       DocumentType: 'Automation',
       DocumentFormat: 'YAML',
+      UpdateMethod: 'NewVersion',
       Content: runbookContent(),
     },
   };

@@ -72,7 +72,8 @@ export function automationRolePolicy(): PolicyStatement[] {
       Sid: 'ReadThisClustersSnapshots',
       Effect: 'Allow',
       Action: ['rds:DescribeDBClusterSnapshots'],
-      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion), clusterIn(PARAM.targetRegion)],
+      // No cluster of the target Region: the scripts never list by cluster there, where the cluster does not exist.
+      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion)],
     },
     {
       Sid: 'DeleteOnlyThisStacksSnapshots',

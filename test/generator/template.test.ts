@@ -301,12 +301,66 @@ describe('schedule and alerts', () => {
     expect(rule.EventPattern).toEqual({
       source: ['aws.ssm'],
       'detail-type': ['EC2 Automation Execution Status-change Notification'],
-      detail: { Definition: [{ Ref: LOGICAL_ID.document }], Status: ['Failed', 'TimedOut', 'Cancelled'] },
+      detail: {
+        Definition: [{ Ref: LOGICAL_ID.document }, { prefix: { 'Fn::Sub': `\${AWS::StackName}-${LOGICAL_ID.document}-` } }],
+        Status: ['Failed', 'TimedOut', 'Cancelled'],
+      },
     });
     expect(rule.Targets[0].Arn).toEqual({ Ref: LOGICAL_ID.alertTopic });
     const policy = JSON.stringify(resources[LOGICAL_ID.alertTopicPolicy].Properties);
     expect(policy).toContain('events.amazonaws.com');
     expect(policy).toContain(LOGICAL_ID.failureRule);
+  });
+
+  it('hears runs of a runbook this stack replaced: CloudFormation names each <stack>-<logical id>-<suffix>', () => {
+    const rule = resources[LOGICAL_ID.failureRule].Properties as { EventPattern: { detail: { Definition: CfnValue[] } } };
+    const prefix = (rule.EventPattern.detail.Definition[1] as { prefix: { 'Fn::Sub': string } }).prefix['Fn::Sub'];
+    const forStack = prefix.replace('${AWS::StackName}', 'orders-prod-dr');
+    expect('orders-prod-dr-SnapshotCopyRunbook-Xk3fP0aLq2Zt'.startsWith(forStack)).toBe(true);
+    expect('orders-prod-dr-SnapshotCopyRunbook-9QwErTy12345'.startsWith(forStack)).toBe(true);
+    expect('orders-test-dr-SnapshotCopyRunbook-Xk3fP0aLq2Zt'.startsWith(forStack)).toBe(false);
+  });
+
+  it('keeps the runbook name across updates: a changed runbook becomes a new version of the same document', () => {
+    expect(resources[LOGICAL_ID.document].Properties?.UpdateMethod).toBe('NewVersion');
+  });
+
+  it('sends the alert as plain text, which e-mail shows without quotes', () => {
+    const rule = resources[LOGICAL_ID.failureRule].Properties as { Targets: { InputTransformer: { InputTemplate: { 'Fn::Sub': string } } }[] };
+    const text = rule.Targets[0].InputTransformer.InputTemplate['Fn::Sub'];
+    expect(text).toMatch(/^Aurora snapshot DR run <execution> of cluster \$\{DBClusterIdentifier\}/);
+    expect(text).not.toMatch(/^"|"$/);
+  });
+
+  it('retries a failed start of the runbook for up to an hour', () => {
+    const rule = resources[LOGICAL_ID.scheduleRule].Properties as { Targets: Record<string, CfnValue>[] };
+    expect(rule.Targets[0].RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 });
+  });
+
+  it('alarms the alert topic when EventBridge cannot start the runbook at all', () => {
+    const alarm = resources[LOGICAL_ID.scheduleFailedAlarm];
+    expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+    expect(alarm.Properties).toMatchObject({
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: [{ Name: 'RuleName', Value: { Ref: LOGICAL_ID.scheduleRule } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: LOGICAL_ID.alertTopic }],
+    });
+    // The stack's topic policy replaces the default one, so it must let this alarm publish.
+    const statements = (resources[LOGICAL_ID.alertTopicPolicy].Properties as { PolicyDocument: { Statement: Record<string, CfnValue>[] } })
+      .PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [LOGICAL_ID.scheduleFailedAlarm, 'Arn'] } } },
+      }),
+    );
   });
 
   it('subscribes the alert e-mail only when one is given', () => {
