@@ -15,8 +15,12 @@ import { startResponseServer } from '../test/custom-resource/support/response-se
 import { BenchRow } from './rows';
 
 const RUNS = 7;
-/** The bundle's share of the 51,200-byte TemplateBody limit, agreed for issue #3. */
-export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 9000;
+/**
+ * The bundle's share of the 51,200-byte TemplateBody limit: 9,000 B until the
+ * partition and key-policy checks (issue #8), which left the YAML template at
+ * about 50,230 B. Raise it only as far as the whole template stays under its limit.
+ */
+export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 11_500;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
