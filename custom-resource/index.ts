@@ -1,13 +1,14 @@
 /**
  * The preflight custom resource: checks the stack's parameters before anything
- * else is created and returns the resolved key and cluster ARNs the template
- * uses. Lambda calls `handler` (index.handler), the only export; the rules are in rules.ts, the
+ * else is created and returns what the template needs from it: the resolved key
+ * and cluster ARNs and the prefix of this stack's snapshot names. Lambda calls
+ * `handler` (index.handler), the only export; the rules are in rules.ts, the
  * AWS calls in clients.ts, the reply in cfn-response.ts, and safe-handler.ts
  * makes sure every request gets one.
  */
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { describeCluster, describeKey, getKeyPolicy } from './clients';
-import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties } from './contract';
+import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties, snapshotNamePrefix } from './contract';
 import { CheckFailed } from './errors';
 import {
   checkCluster,
@@ -91,6 +92,7 @@ const preflight: Check = async (raw, context) => {
     SourceKeyArn: sourceKey,
     ClusterArn: cluster!.DBClusterArn!,
     Engine: cluster!.Engine!,
+    SnapshotNamePrefix: snapshotNamePrefix(p.DBClusterIdentifier),
   };
   return data;
 };

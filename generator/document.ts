@@ -81,13 +81,32 @@ export interface Runbook {
 
 const v = (name: string): string => `{{ ${name} }}`;
 
+const MODULE_DOCSTRING = /^"""[\s\S]*?"""[ \t]*\n/;
+
+/**
+ * The script as the runbook carries it: the file less its module docstring,
+ * its full-line comments and its blank lines, which Python does not need and
+ * which cost about 1 KB of the template's size limit. Trailing comments and
+ * string contents stay: telling them apart takes a Python tokenizer. A file
+ * with any other triple-quoted string is refused, since a line that looks
+ * like a comment or is blank inside one is part of the string.
+ */
+export function inlineScript(fileName: string, source: string): string {
+  const body = source.replace(MODULE_DOCSTRING, '');
+  if (body.includes('"""') || body.includes("'''")) {
+    throw new Error(`automation/${fileName} has a triple-quoted string besides its module docstring: inlining would change it`);
+  }
+  const kept = body.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  return `${kept.join('\n')}\n`;
+}
+
 export function readScript(fileName: string): string {
   const script = fs.readFileSync(path.join(SCRIPT_DIR, fileName), 'utf8');
   // The runbook is passed through Fn::Sub, where "${" starts a reference.
   if (script.includes('${')) {
     throw new Error(`automation/${fileName} contains "\${", which Fn::Sub would treat as a reference`);
   }
-  return script;
+  return inlineScript(fileName, script);
 }
 
 const scriptStep = (

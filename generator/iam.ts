@@ -1,8 +1,9 @@
 /**
  * The stack's three roles, each least privilege:
  * - the automation role (assumed by SSM) acts on this cluster, on snapshots
- *   carrying this stack's ownership tag, and on the two KMS keys the
- *   preflight check resolved;
+ *   carrying this stack's ownership tag (and, for the source of a copy, named
+ *   as this stack names them), and on the two KMS keys the preflight check
+ *   resolved;
  * - the trigger role (assumed by EventBridge) starts only this runbook and
  *   passes only the automation role;
  * - the preflight function's role reads this cluster, the keys of the two
@@ -26,6 +27,11 @@ import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../custom-resource/contract';
 
 const snapshotsIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
+/** Snapshots named as this stack's runs name them (automation/create_snapshot.py), by the preflight's prefix. */
+const snapshotsNamedIn = (regionParam: string): CfnValue =>
+  sub(
+    `arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
+  );
 const clusterIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
 const keysIn = (regionParam: string): CfnValue =>
@@ -60,6 +66,13 @@ export function automationRolePolicy(): PolicyStatement[] {
       Action: ['rds:CopyDBClusterSnapshot'],
       Resource: [snapshotsIn(PARAM.sourceRegion)],
       Condition: taggedByThisStack,
+    },
+    {
+      // The same source by name: no AWS document says IAM evaluates aws:ResourceTag on a source in another Region.
+      Sid: 'CopyFromThisStacksSnapshotNames',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsNamedIn(PARAM.sourceRegion)],
     },
     {
       Sid: 'TagOnCreateWithOwnershipTag',

@@ -45,7 +45,7 @@ describe('preflight handler', () => {
     return endpoint.reply;
   }
 
-  it('replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN and engine', async () => {
+  it("replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN, engine and the snapshots' name prefix", async () => {
     const reply = await invoke();
     expect(reply.body.Status).toBe('SUCCESS');
     expect(reply.body.Data).toEqual({
@@ -53,8 +53,16 @@ describe('preflight handler', () => {
       [PREFLIGHT_DATA.sourceKeyArn]: SOURCE_KEY_ARN,
       [PREFLIGHT_DATA.clusterArn]: CLUSTER_ARN,
       [PREFLIGHT_DATA.engine]: 'aurora-mysql',
+      [PREFLIGHT_DATA.snapshotNamePrefix]: 'prod-aurora-dr-',
     });
     expect(reply.body.PhysicalResourceId).toBe('aurora-snapshot-dr-preflight-Preflight');
+  });
+
+  it('returns the name prefix of a 63-character cluster cut as the runbook cuts it, on Update too', async () => {
+    const cluster = `${'a'.repeat(37)}-${'b'.repeat(25)}`;
+    const reply = await invoke({ RequestType: 'Update', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight', properties: { DBClusterIdentifier: cluster } });
+    expect(reply.body.Status).toBe('SUCCESS');
+    expect(reply.body.Data?.[PREFLIGHT_DATA.snapshotNamePrefix]).toBe(`${'a'.repeat(37)}-dr-`);
   });
 
   it('describes KMSTargetKey in TargetRegion and the cluster in SourceRegion', async () => {

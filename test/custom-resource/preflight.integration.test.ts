@@ -74,7 +74,7 @@ describe('preflight code from the template, against moto', () => {
     expect(code).toContain('module.exports={handler:');
   });
 
-  it('replies SUCCESS to a good Create, with the resolved ARNs and engine as Data', async () => {
+  it("replies SUCCESS to a good Create, with the resolved ARNs, engine and the snapshots' name prefix as Data", async () => {
     const { reply } = await run({});
     expect(reply.body).toEqual({
       Status: 'SUCCESS',
@@ -87,6 +87,7 @@ describe('preflight code from the template, against moto', () => {
         SourceKeyArn: seed.sourceKeyArn,
         ClusterArn: seed.clusterArn,
         Engine: 'aurora-postgresql',
+        SnapshotNamePrefix: 'prod-aurora-dr-',
       },
     });
   });

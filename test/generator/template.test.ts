@@ -1,9 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { buildTemplate } from '../../generator/template';
 import { renderTemplates } from '../../generator/main';
-import { buildRunbook, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
+import { buildRunbook, inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
+import { VENV_PYTHON } from '../rehearsal/script-runner';
 import { LOGICAL_ID } from '../../generator/logical-ids';
 import { CfnResource, CfnTemplate, CfnValue } from '../../generator/cfn';
 import { PARTITIONS } from '../../custom-resource/partitions';
@@ -68,6 +70,13 @@ describe('the preflight check runs before everything else', () => {
       expect(dependsTransitively(logicalId, LOGICAL_ID.preflight)).toBe(true);
     },
   );
+
+  it("re-runs on the stack update that changes its code: the code's hash is one of its properties", () => {
+    const withCode = (code: string) => buildTemplate(code).Resources[LOGICAL_ID.preflight].Properties?.CodeVersion;
+    expect(withCode('exports.handler=async()=>{};')).toBe(resources[LOGICAL_ID.preflight].Properties?.CodeVersion);
+    expect(withCode('exports.handler=async()=>{};')).toMatch(/^[0-9a-f]{16}$/);
+    expect(withCode('exports.handler=async()=>({});')).not.toBe(withCode('exports.handler=async()=>{};'));
+  });
 
   it('bounds how long CloudFormation waits for the reply', () => {
     const timeout = resources[LOGICAL_ID.preflight].Properties?.ServiceTimeout as number;
@@ -150,17 +159,55 @@ describe('the runbook', () => {
     expect(wait.inputs).toMatchObject({ Service: 'rds', Api: 'DescribeDBClusterSnapshots', PropertySelector: '$.DBClusterSnapshots[0].Status', DesiredValues: ['available', 'failed'] });
   });
 
-  it('inlines each Python script verbatim, on python3.11, within the 600-second step limit', () => {
+  it('runs each Python script on python3.11, within the 600-second step limit', () => {
     const scripts = runbook.mainSteps.filter((step) => step.action === 'aws:executeScript');
     expect(scripts).toHaveLength(4);
-    const files = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
-    const inlined = scripts.map((step) => step.inputs.Script as string).sort();
-    expect(inlined).toEqual(files.map((f) => fs.readFileSync(path.join(SCRIPT_DIR, f), 'utf8')).sort());
     for (const step of scripts) {
       expect(step.inputs.Runtime).toBe(SCRIPT_RUNTIME);
       expect(step.inputs.Handler).toBe('handler');
       expect(step.timeoutSeconds).toBeLessThanOrEqual(600);
     }
+  });
+
+  it('inlines each script file less exactly its module docstring, full-line comments and blank lines', () => {
+    const files = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
+    const inlined = new Map(runbook.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => [s.inputs.Script as string, s]));
+    expect(inlined.size).toBe(files.length);
+    for (const file of files) {
+      const lines = fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf8').split('\n');
+      expect(lines[0]).toMatch(/^""".*"""$/); // each file opens with a one-line docstring
+      const kept = lines.slice(1).filter((line) => line.trim() !== '' && !/^\s*#/.test(line));
+      expect(kept.length).toBeGreaterThan(0);
+      expect(inlined.has(`${kept.join('\n')}\n`)).toBe(true);
+    }
+  });
+
+  it('inlines scripts that Python reads as the files less their docstrings: nothing else changed', () => {
+    const files = fs.readdirSync(SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
+    const pairs = files.map((file) => ({
+      file: fs.readFileSync(path.join(SCRIPT_DIR, file), 'utf8'),
+      inlined: readScript(file),
+    }));
+    // ast.dump leaves out line numbers, so comments and blank lines make no difference; the docstring does.
+    const compare = [
+      'import ast, json, sys',
+      'def tree(source, drop_docstring):',
+      '    module = ast.parse(source)',
+      '    if drop_docstring and ast.get_docstring(module) is not None: module.body = module.body[1:]',
+      '    return ast.dump(module)',
+      'print(json.dumps([[tree(p["inlined"], False) == tree(p["file"], True), ast.get_docstring(ast.parse(p["inlined"]))] for p in json.load(sys.stdin)]))',
+    ].join('\n');
+    const result = spawnSync(VENV_PYTHON, ['-c', compare], { input: JSON.stringify(pairs), encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(files.map(() => [true, null]));
+  });
+
+  it('refuses to inline a script with a triple-quoted string beyond its docstring, whose lines it cannot tell from code', () => {
+    const script = '"""Doc."""\nSQL = """\n# a line of the string\n\n"""\n';
+    expect(() => inlineScript('example.py', script)).toThrow('automation/example.py has a triple-quoted string besides its module docstring');
+    expect(inlineScript('example.py', '"""Doc."""\n\n# why\nX = 1  # kept\n  # indented\nY = "# not a comment"\n')).toBe(
+      'X = 1  # kept\nY = "# not a comment"\n',
+    );
   });
 
   it('copies with the key ARN resolved by the preflight check and marks every snapshot with the stack ARN', () => {
@@ -236,7 +283,29 @@ describe('least-privilege roles', () => {
     expect(create[0].Condition).toEqual(stackTagCondition('RequestTag'));
     for (const s of byAction.get('rds:DeleteDBClusterSnapshot')!) expect(s.Condition).toEqual(stackTagCondition('ResourceTag'));
     for (const s of byAction.get('rds:AddTagsToResource')!) expect(s.Condition).toEqual(stackTagCondition('RequestTag'));
-    for (const s of byAction.get('rds:CopyDBClusterSnapshot')!) expect(s.Condition).toBeDefined();
+    const [intoTarget, fromTagged, fromNamed] = byAction.get('rds:CopyDBClusterSnapshot')!;
+    expect(intoTarget.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${TargetRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
+    expect(intoTarget.Condition).toEqual(stackTagCondition('RequestTag'));
+    expect(fromTagged.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${SourceRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
+    expect(fromTagged.Condition).toEqual(stackTagCondition('ResourceTag'));
+    expect(fromNamed).toBeDefined();
+  });
+
+  it('lets the automation role copy from a source snapshot by its name, in case IAM sees no tags on a source in another Region', () => {
+    const copies = statementsOf(LOGICAL_ID.automationRole).filter((s) => s.Action.includes('rds:CopyDBClusterSnapshot'));
+    const byName = copies.filter((s) => s.Condition === undefined);
+    expect(byName).toHaveLength(1);
+    expect(byName[0].Action).toEqual(['rds:CopyDBClusterSnapshot']);
+    // ${Preflight.SnapshotNamePrefix} in Fn::Sub is Fn::GetAtt of the preflight's Data key: exactly this stack's names.
+    expect(byName[0].Resource).toEqual([
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:rds:\${SourceRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
+      },
+    ]);
+    // Only the source of a copy: creating, tagging and deleting still need the ownership tag.
+    for (const s of statementsOf(LOGICAL_ID.automationRole).filter((s) => s.Condition === undefined)) {
+      expect(s.Action.filter((a) => ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource', 'rds:DeleteDBClusterSnapshot'].includes(a))).toEqual([]);
+    }
   });
 
   it('lets the automation role use only the two keys the preflight check resolved, and grants only for RDS', () => {
