@@ -17,10 +17,11 @@ import { BenchRow } from './rows';
 const RUNS = 7;
 /**
  * The bundle's share of the 51,200-byte TemplateBody limit: 9,000 B until the
- * partition and key-policy checks (issue #8), which left the YAML template at
- * about 50,230 B. Raise it only as far as the whole template stays under its limit.
+ * partition and key-policy checks (issue #8), 11,500 B until the snapshot name
+ * prefix it returns for the automation role's policy; the YAML template is then
+ * about 49,670 B. Raise it only as far as the whole template stays under its limit.
  */
-export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 11_500;
+export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 11_600;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
