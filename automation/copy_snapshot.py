@@ -15,6 +15,9 @@ def handler(events, context):
     keys, stack, arn, key = events["TagKeys"], events["StackId"], events["SourceSnapshotArn"], events["TargetKmsKeyArn"]
     source, region, sid = events["SourceRegion"], events["TargetRegion"], arn.split(":")[-1]
     src = rds(source).describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=sid)["DBClusterSnapshots"][0]
+    if src["Status"] != "available":
+        raise RuntimeError(f"Source snapshot {sid} in {source} is {src['Status']}, not available: no copy started. "
+                           "See the cluster's RDS events; the next scheduled run tries again.")
     if not src["StorageEncrypted"]:
         raise RuntimeError(f"{sid} in {source} is unencrypted; Aurora cannot encrypt while copying. "
                            "Restore the cluster encrypted with a KMS key and protect that one.")

@@ -16,9 +16,8 @@ def handler(events, context):
     rds, ours = {}, {}
     for r in days:
         rds[r] = boto3.client("rds", region_name=r, config=Config(retries={"mode": "standard", "max_attempts": 10}))
-        pages = rds[r].get_paginator("describe_db_cluster_snapshots").paginate(
-            DBClusterIdentifier=events["ClusterId"], SnapshotType="manual")
-        # Never other stacks', hand-made or shared snapshots.
+        # Not by cluster, which the target Region lacks. Never others' snapshots: ours carry the owner tag.
+        pages = rds[r].get_paginator("describe_db_cluster_snapshots").paginate(SnapshotType="manual")
         ours[r] = [s for p in pages for s in p["DBClusterSnapshots"] if owner in s["TagList"]]
     ready = [s for s in ours[target] if s["Status"] == "available"]
     newest = max(ready, key=lambda s: s["SnapshotCreateTime"], default=None)

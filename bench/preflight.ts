@@ -15,8 +15,13 @@ import { startResponseServer } from '../test/custom-resource/support/response-se
 import { BenchRow } from './rows';
 
 const RUNS = 7;
-/** The bundle's share of the 51,200-byte TemplateBody limit, agreed for issue #3. */
-export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 9000;
+/**
+ * The bundle's share of the 51,200-byte TemplateBody limit: 9,000 B until the
+ * partition and key-policy checks (issue #8), 11,500 B until the snapshot name
+ * prefix it returns for the automation role's policy; the YAML template is then
+ * about 49,670 B. Raise it only as far as the whole template stays under its limit.
+ */
+export const PREFLIGHT_BUNDLE_BUDGET_BYTES = 11_600;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -142,15 +142,16 @@ export async function lastRuns(context: Context, region: string, runbook: string
   return summaries;
 }
 
-/** This stack's manual copies of the cluster in the target Region: recognised by the stack-id tag, like pruning does. */
-export async function newestCopy(context: Context, targetRegion: string, cluster: string, stackId: string): Promise<RecoveryPoint> {
+/**
+ * This stack's manual copies in the target Region: recognised by the stack-id tag, like pruning does.
+ * Not listed by DBClusterIdentifier: RDS refuses one that does not exist, and the cluster is not there.
+ */
+export async function newestCopy(context: Context, targetRegion: string, stackId: string): Promise<RecoveryPoint> {
   const rds = context.clients.rds(targetRegion);
   const ours: DBClusterSnapshot[] = [];
   let marker: string | undefined;
   do {
-    const page = await rds.send(
-      new DescribeDBClusterSnapshotsCommand({ DBClusterIdentifier: cluster, SnapshotType: 'manual', Marker: marker }),
-    );
+    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
     ours.push(
       ...(page.DBClusterSnapshots ?? []).filter((s) =>
         (s.TagList ?? []).some((tag) => tag.Key === SNAPSHOT_TAG.stackId && tag.Value === stackId),
@@ -221,7 +222,7 @@ export async function status(input: StatusInput, context: Context): Promise<numb
     out('');
   }
 
-  const point = await newestCopy(context, targetRegion, cluster, stack.StackId!);
+  const point = await newestCopy(context, targetRegion, stack.StackId!);
   const verdict = judgeRecoveryPoint(schedule, copyTimeoutHours, point.snapshot?.SnapshotCreateTime, stack.CreationTime, context.now());
   const rule =
     verdict.allowedHours === undefined

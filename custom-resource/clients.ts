@@ -4,7 +4,7 @@
  * as the SDK reads it. Timeouts keep a hung connection from using up the
  * function's time; the wrapper's deadline and abort signal bound the rest.
  */
-import { DescribeKeyCommand, KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { DBCluster, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 
 const CLIENT_OPTIONS = {
@@ -17,6 +17,13 @@ export async function describeKey(region: string, keyId: string, abortSignal?: A
   const kms = new KMSClient({ region, ...CLIENT_OPTIONS });
   const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal });
   return KeyMetadata ?? ({} as KeyMetadata);
+}
+
+/** The key policy's JSON text; "default" is the only policy name a KMS key has. */
+export async function getKeyPolicy(region: string, keyArn: string, abortSignal?: AbortSignal): Promise<string | undefined> {
+  const kms = new KMSClient({ region, ...CLIENT_OPTIONS });
+  const { Policy } = await kms.send(new GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }), { abortSignal });
+  return Policy;
 }
 
 /** The cluster, or undefined when RDS returns none. */

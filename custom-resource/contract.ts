@@ -41,6 +41,8 @@ export const PREFLIGHT_DATA = {
   sourceKeyArn: 'SourceKeyArn',
   clusterArn: 'ClusterArn',
   engine: 'Engine',
+  /** How every snapshot this stack's runs create is named at its start: see snapshotNamePrefix. */
+  snapshotNamePrefix: 'SnapshotNamePrefix',
 } as const;
 
 export type PreflightData = { [K in (typeof PREFLIGHT_DATA)[keyof typeof PREFLIGHT_DATA]]: string };
@@ -69,6 +71,19 @@ export const REGION_PATTERN =
 /** Aurora cluster identifiers: a letter, then letters, digits and single hyphens, no trailing hyphen; 1-63 characters. */
 export const CLUSTER_ID_PATTERN = '^[a-zA-Z](-?[a-zA-Z0-9])*$';
 export const CLUSTER_ID_MAX_LENGTH = 63;
+
+/** 63 characters of a snapshot id less `-dr-<YYYYMMDDHHMM>-<8 characters of the execution id>` (25). */
+const SNAPSHOT_ID_CLUSTER_PART_MAX_LENGTH = 38;
+
+/**
+ * The start of every snapshot id this stack's runs create, by the rule of
+ * automation/create_snapshot.py snapshot_id(): the cluster identifier cut so
+ * the id fits 63 characters, less a trailing hyphen the cut left, lowercase,
+ * then "-dr-". The automation role names source snapshots by it. A test runs
+ * both implementations over the same table, so they cannot drift apart.
+ */
+export const snapshotNamePrefix = (cluster: string): string =>
+  `${cluster.slice(0, SNAPSHOT_ID_CLUSTER_PART_MAX_LENGTH).replace(/-+$/, '')}-dr-`.toLowerCase();
 
 const KEY_ID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})';
 const ALIAS_NAME = 'alias/[a-zA-Z0-9/_-]{1,250}';

@@ -1,12 +1,14 @@
 /**
  * The preflight custom resource: checks the stack's parameters before anything
- * else is created and returns the resolved key and cluster ARNs the template
- * uses. Lambda calls `handler` (index.handler), the only export; the rules are in rules.ts, the
+ * else is created and returns what the template needs from it: the resolved key
+ * and cluster ARNs and the prefix of this stack's snapshot names. Lambda calls
+ * `handler` (index.handler), the only export; the rules are in rules.ts, the
  * AWS calls in clients.ts, the reply in cfn-response.ts, and safe-handler.ts
  * makes sure every request gets one.
  */
-import { describeCluster, describeKey } from './clients';
-import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties } from './contract';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import { describeCluster, describeKey, getKeyPolicy } from './clients';
+import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties, snapshotNamePrefix } from './contract';
 import { CheckFailed } from './errors';
 import {
   checkCluster,
@@ -14,9 +16,11 @@ import {
   checkParameters,
   clusterLookupProblem,
   keyLookupProblem,
+  keyPolicyProblem,
+  keyPolicyReadProblem,
   sourceKeyArn,
 } from './rules';
-import { Check, safeHandler } from './safe-handler';
+import { Check, CheckContext, safeHandler } from './safe-handler';
 
 /** CloudFormation sends strings; anything else (or nothing) is read as its string form, so the rules see it. */
 function readProperties(raw: { [name: string]: unknown }): PreflightProperties {
@@ -32,7 +36,28 @@ const settle = <T>(work: Promise<T>): Promise<[T] | [undefined, Error]> =>
     (error: Error): [undefined, Error] => [undefined, error],
   );
 
-const preflight: Check = async (raw, { signal, step }) => {
+/**
+ * The key policy's problem, if any. AWS managed keys are skipped: AWS writes their policies,
+ * which let every principal of the account use them through RDS.
+ */
+async function keyPolicyCheck(
+  subject: string,
+  region: string,
+  keyId: string,
+  { signal, step }: CheckContext,
+  known?: KeyMetadata,
+): Promise<string | undefined> {
+  try {
+    const key = known ?? (await step(`kms:DescribeKey in ${region}`, describeKey(region, keyId, signal)));
+    if (key.KeyManager === 'AWS') return undefined;
+    return keyPolicyProblem(subject, key.Arn!, await step(`kms:GetKeyPolicy in ${region}`, getKeyPolicy(region, key.Arn!, signal)));
+  } catch (error) {
+    return keyPolicyReadProblem(subject, error as Error);
+  }
+}
+
+const preflight: Check = async (raw, context) => {
+  const { signal, step } = context;
   const p = readProperties(raw);
   const problems = checkParameters(p);
   if (problems.length) throw new CheckFailed(problems.join('; '));
@@ -52,12 +77,22 @@ const preflight: Check = async (raw, { signal, step }) => {
   );
   if (problems.length) throw new CheckFailed(problems.join('; '));
 
+  // RDS uses both keys through grants; a key policy that does not delegate them to IAM fails every run.
+  const sourceKey = sourceKeyArn(cluster!.KmsKeyId!, cluster!.DBClusterArn!);
+  const policyProblems = await Promise.all([
+    keyPolicyCheck(`KMSTargetKey ${JSON.stringify(p.KMSTargetKey)} (${key!.Arn})`, p.TargetRegion, key!.Arn!, context, key),
+    keyPolicyCheck(`The key of DBClusterIdentifier "${p.DBClusterIdentifier}" (${sourceKey})`, p.SourceRegion, sourceKey, context),
+  ]);
+  problems.push(...(policyProblems.filter(Boolean) as string[]));
+  if (problems.length) throw new CheckFailed(problems.join('; '));
+
   // PreflightData is keyed by the contract's PREFLIGHT_DATA names, so the compiler checks these keys.
   const data: PreflightData = {
     TargetKeyArn: key!.Arn!,
-    SourceKeyArn: sourceKeyArn(cluster!.KmsKeyId!, cluster!.DBClusterArn!),
+    SourceKeyArn: sourceKey,
     ClusterArn: cluster!.DBClusterArn!,
     Engine: cluster!.Engine!,
+    SnapshotNamePrefix: snapshotNamePrefix(p.DBClusterIdentifier),
   };
   return data;
 };

@@ -14,6 +14,7 @@ import {
   PreflightProperties,
   REGION_PATTERN,
 } from './contract';
+import { regionPairProblem } from './partitions';
 import { maxRunsPerDay, snapshotsHeld } from './schedule';
 
 const CLUSTER = 'DBClusterIdentifier';
@@ -114,6 +115,8 @@ export function checkParameters(p: PreflightProperties): string[] {
   if (isRegion(p.SourceRegion)) {
     if (p.SourceRegion === p.TargetRegion) {
       problems.push(`SourceRegion and TargetRegion are both "${p.SourceRegion}": the copies must go to another Region`);
+    } else if (isRegion(p.TargetRegion)) {
+      problems.push(regionPairProblem(p.SourceRegion, p.TargetRegion));
     }
     if (p.SourceRegion !== p.StackRegion) {
       problems.push(
@@ -210,3 +213,57 @@ export function sourceKeyArn(kmsKeyId: string, clusterArn: string): string {
   const [, partition, , region, account] = clusterArn.split(':');
   return `arn:${partition}:kms:${region}:${account}:key/${kmsKeyId}`;
 }
+
+/** What RDS needs of each key, through grants the automation role creates (DESIGN, KMS grants). */
+export const KEY_ACTIONS = ['kms:CreateGrant', 'kms:DescribeKey'];
+
+interface KeyPolicyStatement {
+  Effect?: string;
+  Principal?: string | { AWS?: string | string[] };
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  Condition?: object;
+}
+
+const all = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : ([] as T[]).concat(value));
+
+/** IAM wildcards: `*` any run, `?` one character; action names are case-insensitive. */
+const matches = (pattern: string, value: string): boolean =>
+  new RegExp(`^${pattern.replace(/[^\w*?]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(value);
+
+/**
+ * Does the key policy (its JSON text) let this account's IAM policies use the key for
+ * `KEY_ACTIONS`? A statement counts when its principal is the account (root ARN or bare id) or
+ * everyone, its actions cover the action and its resource is the key. Allow statements count with
+ * their conditions, which only the real request can settle (kms:ViaService, kms:CallerAccount...);
+ * a Deny counts only without a condition. The account and partition are read from the key's ARN.
+ * Returns what the policy lacks and the fix, after `subject`; undefined when it is enough.
+ */
+export function keyPolicyProblem(subject: string, keyArn: string, policy: string | undefined): string | undefined {
+  const [, partition, , , account] = keyArn.split(':');
+  const root = `arn:${partition}:iam::${account}:root`;
+  let statements: KeyPolicyStatement[] = [];
+  try {
+    statements = all(JSON.parse(policy ?? '').Statement);
+  } catch {
+    // unreadable is reported below as allowing nothing
+  }
+  const applies = (s: KeyPolicyStatement, action: string): boolean =>
+    (s.Principal === '*' || all((s.Principal as { AWS?: string })?.AWS).some((p) => [root, account, '*'].includes(p))) &&
+    (s.NotAction ? !all(s.NotAction).some((a) => matches(a, action)) : all(s.Action).some((a) => matches(a, action))) &&
+    all(s.Resource).some((r) => matches(r, keyArn));
+  const denied = KEY_ACTIONS.filter((a) => statements.some((s) => s.Effect === 'Deny' && !s.Condition && applies(s, a)));
+  const missing = KEY_ACTIONS.filter((a) => !statements.some((s) => s.Effect === 'Allow' && applies(s, a)));
+  if (denied.length) return `${subject}: its key policy denies ${denied.join(', ')} to this account: remove that Deny`;
+  if (missing.length) {
+    return `${subject}: its key policy does not let this account's IAM principals use ${missing.join(', ')}: allow Principal {"AWS":"${root}"} ${KEY_ACTIONS.join(', ')} on Resource "*", as the default key policy does`;
+  }
+  return undefined;
+}
+
+/** The key policy could not be read: denied means it does not delegate to IAM (or an SCP denies). */
+export const keyPolicyReadProblem = (subject: string, error: AwsError): string =>
+  /AccessDenied/.test(error.name ?? '')
+    ? `${subject}: its key policy is not readable (${error.name}): let this account's IAM principals use kms:GetKeyPolicy, ${KEY_ACTIONS.join(', ')}, as the default key policy does`
+    : `${subject}: its key policy could not be checked: ${error.name}: ${error.message}`;

@@ -81,13 +81,32 @@ export interface Runbook {
 
 const v = (name: string): string => `{{ ${name} }}`;
 
+const MODULE_DOCSTRING = /^"""[\s\S]*?"""[ \t]*\n/;
+
+/**
+ * The script as the runbook carries it: the file less its module docstring,
+ * its full-line comments and its blank lines, which Python does not need and
+ * which cost about 1 KB of the template's size limit. Trailing comments and
+ * string contents stay: telling them apart takes a Python tokenizer. A file
+ * with any other triple-quoted string is refused, since a line that looks
+ * like a comment or is blank inside one is part of the string.
+ */
+export function inlineScript(fileName: string, source: string): string {
+  const body = source.replace(MODULE_DOCSTRING, '');
+  if (body.includes('"""') || body.includes("'''")) {
+    throw new Error(`automation/${fileName} has a triple-quoted string besides its module docstring: inlining would change it`);
+  }
+  const kept = body.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  return `${kept.join('\n')}\n`;
+}
+
 export function readScript(fileName: string): string {
   const script = fs.readFileSync(path.join(SCRIPT_DIR, fileName), 'utf8');
   // The runbook is passed through Fn::Sub, where "${" starts a reference.
   if (script.includes('${')) {
     throw new Error(`automation/${fileName} contains "\${", which Fn::Sub would treat as a reference`);
   }
-  return script;
+  return inlineScript(fileName, script);
 }
 
 const scriptStep = (
@@ -188,14 +207,15 @@ export function buildRunbook(): Runbook {
       {
         name: STEP.waitForSnapshot,
         action: 'aws:waitForAwsResourceProperty',
-        description: 'Wait for the snapshot.',
+        // Also "failed": the copy step then fails the run at once, naming the snapshot, instead of this one waiting 2 h.
+        description: 'Wait until the snapshot is available or failed.',
         timeoutSeconds: 7200,
         inputs: {
           Service: 'rds',
           Api: 'DescribeDBClusterSnapshots',
           DBClusterSnapshotIdentifier: v(`${STEP.createSnapshot}.SnapshotId`),
           PropertySelector: '$.DBClusterSnapshots[0].Status',
-          DesiredValues: ['available'],
+          DesiredValues: ['available', 'failed'],
         },
       },
       scriptStep(
@@ -272,7 +292,6 @@ export function buildRunbook(): Runbook {
         "Delete this stack's expired snapshots in both Regions.",
         'prune_snapshots.py',
         {
-          ClusterId: v(DOC_PARAM.cluster),
           SourceRegion: v(DOC_PARAM.sourceRegion),
           TargetRegion: v(DOC_PARAM.targetRegion),
           SourceRetentionDays: v(DOC_PARAM.sourceRetention),
@@ -310,12 +329,19 @@ export function runbookContent(): CfnValue {
   return sub(text);
 }
 
+/**
+ * UpdateMethod NewVersion: a changed runbook becomes a new default version of
+ * the same document, so its name (which the schedule, the failure rule and
+ * `status` use) survives stack updates; the default, Replace, makes a new
+ * document under a new name.
+ */
 export function documentResource(): CfnResource {
   return {
     Type: 'AWS::SSM::Document',
     Properties: {
       DocumentType: 'Automation',
       DocumentFormat: 'YAML',
+      UpdateMethod: 'NewVersion',
       Content: runbookContent(),
     },
   };

@@ -1,7 +1,10 @@
 /**
- * The schedule that starts the runbook, and the alerts for runs that fail,
- * time out or are cancelled: an EventBridge rule on the runbook's execution
- * status events publishes a readable message to an SNS topic of this stack.
+ * The schedule that starts the runbook, and the alerts: an EventBridge rule on
+ * the execution status events of every runbook this stack made publishes a
+ * readable message for runs that fail, time out or are cancelled, and a
+ * CloudWatch alarm on the schedule rule's FailedInvocations covers runs that
+ * never start (EventBridge then emits no Automation event at all). Both
+ * notify one SNS topic of this stack.
  */
 import { CfnResource, CfnValue, checkovSkips, getAtt, ref, sub, not, equals } from './cfn';
 import { LOGICAL_ID } from './logical-ids';
@@ -16,6 +19,20 @@ export const conditions = (): { [name: string]: CfnValue } => ({
 
 /** Execution statuses that mean "last night's copy did not land". */
 export const ALERT_STATUSES = ['Failed', 'TimedOut', 'Cancelled'];
+
+/**
+ * CloudFormation names the document `<stack name>-<logical id>-<random>`. The
+ * name is stable across updates (UpdateMethod NewVersion), but a document
+ * made before, and replaced since, may still have a run in flight: match them all.
+ */
+export const runbookNamePrefix = (): CfnValue => sub(`\${AWS::StackName}-${LOGICAL_ID.document}-`);
+
+/**
+ * A start that fails with a retryable error (throttling, a full automation
+ * queue) is retried for up to an hour: a later start would run into the next
+ * scheduled one on short schedules. What still fails counts in FailedInvocations.
+ */
+export const SCHEDULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 };
 
 /** `$DEFAULT` makes the schedule follow the runbook's default version. */
 export const automationDefinitionArn = (): CfnValue =>
@@ -38,8 +55,27 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
             RoleArn: getAtt(LOGICAL_ID.triggerRole, 'Arn'),
             // Automation parameters are lists of strings.
             Input: sub(`{"${DOC_PARAM.role}":["\${${LOGICAL_ID.automationRole}.Arn}"]}`),
+            RetryPolicy: SCHEDULE_RETRY_POLICY,
           },
         ],
+      },
+    },
+    [LOGICAL_ID.scheduleFailedAlarm]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      Properties: {
+        AlarmDescription: sub(
+          `EventBridge could not start the snapshot DR runbook of \${${PARAM.cluster}}: check ScheduleTriggerRole and Automation quotas.`,
+        ),
+        Namespace: 'AWS/Events',
+        MetricName: 'FailedInvocations',
+        Dimensions: [{ Name: 'RuleName', Value: ref(LOGICAL_ID.scheduleRule) }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [ref(LOGICAL_ID.alertTopic)],
       },
     },
     [LOGICAL_ID.alertTopic]: {
@@ -67,6 +103,15 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
               Resource: ref(LOGICAL_ID.alertTopic),
               Condition: { ArnEquals: { 'aws:SourceArn': getAtt(LOGICAL_ID.failureRule, 'Arn') } },
             },
+            {
+              // This policy replaces the topic's default one, which let the account's CloudWatch alarms publish.
+              Sid: 'ScheduleAlarmPublishes',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: ref(LOGICAL_ID.alertTopic),
+              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn') } },
+            },
           ],
         },
       },
@@ -90,7 +135,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
           source: ['aws.ssm'],
           'detail-type': ['EC2 Automation Execution Status-change Notification'],
           detail: {
-            Definition: [ref(LOGICAL_ID.document)],
+            Definition: [ref(LOGICAL_ID.document), { prefix: runbookNamePrefix() }],
             Status: ALERT_STATUSES,
           },
         },
@@ -104,8 +149,9 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
                 execution: '$.detail.ExecutionId',
                 region: '$.region',
               },
+              // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
               InputTemplate: sub(
-                `"Aurora snapshot DR run <execution> of cluster \${${PARAM.cluster}} (copy to \${${PARAM.targetRegion}}) ended <status>. The newest copy in \${${PARAM.targetRegion}} may be older than your schedule promises. Open the execution to see the failed step and its message: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
+                `Aurora snapshot DR run <execution> of cluster \${${PARAM.cluster}} (copy to \${${PARAM.targetRegion}}) ended <status>. The newest copy in \${${PARAM.targetRegion}} may be older than your schedule promises. Open the execution to see the failed step and its message: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
               ),
             },
           },

@@ -1,12 +1,13 @@
 /**
  * The stack's three roles, each least privilege:
  * - the automation role (assumed by SSM) acts on this cluster, on snapshots
- *   carrying this stack's ownership tag, and on the two KMS keys the
- *   preflight check resolved;
+ *   carrying this stack's ownership tag (and, for the source of a copy, named
+ *   as this stack names them), and on the two KMS keys the preflight check
+ *   resolved;
  * - the trigger role (assumed by EventBridge) starts only this runbook and
  *   passes only the automation role;
- * - the preflight function's role reads this cluster, keys of the target
- *   Region, and writes its own log group.
+ * - the preflight function's role reads this cluster, the keys of the two
+ *   Regions and their key policies, and writes its own log group.
  * Role names are left to CloudFormation: IAM names are global to an account,
  * and a StackSet deploys the same template to many Regions of one account.
  */
@@ -26,8 +27,15 @@ import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../custom-resource/contract';
 
 const snapshotsIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
+/** Snapshots named as this stack's runs name them (automation/create_snapshot.py), by the preflight's prefix. */
+const snapshotsNamedIn = (regionParam: string): CfnValue =>
+  sub(
+    `arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
+  );
 const clusterIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
+const keysIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:kms:\${${regionParam}}:\${AWS::AccountId}:key/*`);
 const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
 
 const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
@@ -60,6 +68,13 @@ export function automationRolePolicy(): PolicyStatement[] {
       Condition: taggedByThisStack,
     },
     {
+      // The same source by name: no AWS document says IAM evaluates aws:ResourceTag on a source in another Region.
+      Sid: 'CopyFromThisStacksSnapshotNames',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsNamedIn(PARAM.sourceRegion)],
+    },
+    {
       Sid: 'TagOnCreateWithOwnershipTag',
       Effect: 'Allow',
       Action: ['rds:AddTagsToResource'],
@@ -70,7 +85,8 @@ export function automationRolePolicy(): PolicyStatement[] {
       Sid: 'ReadThisClustersSnapshots',
       Effect: 'Allow',
       Action: ['rds:DescribeDBClusterSnapshots'],
-      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion), clusterIn(PARAM.targetRegion)],
+      // No cluster of the target Region: the scripts never list by cluster there, where the cluster does not exist.
+      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion)],
     },
     {
       Sid: 'DeleteOnlyThisStacksSnapshots',
@@ -119,10 +135,11 @@ export function triggerRolePolicy(): PolicyStatement[] {
 export function preflightRolePolicy(): PolicyStatement[] {
   return [
     {
-      Sid: 'DescribeTargetRegionKeys',
+      // Keys, not the resolved ones: resolving them is this function's job. Only this account's, only these Regions.
+      Sid: 'ReadKeysAndPoliciesOfBothRegions',
       Effect: 'Allow',
-      Action: ['kms:DescribeKey'],
-      Resource: [sub(`arn:\${AWS::Partition}:kms:\${${PARAM.targetRegion}}:\${AWS::AccountId}:key/*`)],
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+      Resource: [keysIn(PARAM.sourceRegion), keysIn(PARAM.targetRegion)],
     },
     {
       Sid: 'DescribeThisCluster',

@@ -8,6 +8,7 @@ export const LOGICAL_ID = {
   automationRole: 'AutomationRole',
   triggerRole: 'ScheduleTriggerRole',
   scheduleRule: 'ScheduleRule',
+  scheduleFailedAlarm: 'ScheduleFailedAlarm',
   alertTopic: 'AlertTopic',
   alertTopicPolicy: 'AlertTopicPolicy',
   alertSubscription: 'AlertEmailSubscription',

@@ -5,6 +5,7 @@
  * on the custom resource, so a failed check rolls the stack back before
  * anything else is created.
  */
+import { createHash } from 'crypto';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 import { AWS, CfnResource, checkovSkips, getAtt, ref } from './cfn';
@@ -43,6 +44,14 @@ export function bundlePreflight(): string {
   });
   return result.outputFiles[0].text.trimEnd();
 }
+
+/**
+ * CloudFormation calls a custom resource on a stack update only when its
+ * properties change. New code must run on the update that brings it: its
+ * checks, and the Data keys the new template reads with Fn::GetAtt (a key the
+ * old code never returned fails the update). So the code's hash is a property.
+ */
+export const codeVersion = (bundle: string): string => createHash('sha256').update(bundle).digest('hex').slice(0, 16);
 
 export function preflightResources(bundle: string): { [logicalId: string]: CfnResource } {
   const properties: { [K in keyof PreflightProperties]: ReturnType<typeof ref> } = {
@@ -88,6 +97,7 @@ export function preflightResources(bundle: string): { [logicalId: string]: CfnRe
       Properties: {
         ServiceToken: getAtt(LOGICAL_ID.preflightFunction, 'Arn'),
         ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
+        CodeVersion: codeVersion(bundle),
         ...properties,
       },
     },

@@ -1,5 +1,5 @@
 /** Assembles the whole DR stack template from the modules that own each part. */
-import { CfnOutput, CfnTemplate, getAtt, ref, sub, findInMap, AWS } from './cfn';
+import { CfnOutput, CfnTemplate, getAtt, ref } from './cfn';
 import { parameterInterface, parameters } from './parameters';
 import { documentResource } from './document';
 import { roleResources } from './iam';
@@ -12,28 +12,17 @@ import { PREFLIGHT_DATA } from '../custom-resource/contract';
 export const TEMPLATE_DESCRIPTION =
   'Aurora cross-Region snapshot DR: snapshots one Aurora cluster on a schedule, copies each snapshot to a second Region re-encrypted with a KMS key of that Region, and prunes expired copies.';
 
-
-/** Console domains differ per partition; the outputs link to the runbook's executions. */
-const CONSOLE_DOMAIN = 'ConsoleDomain';
-const mappings = {
-  [CONSOLE_DOMAIN]: {
-    aws: { Domain: 'console.aws.amazon.com' },
-    'aws-cn': { Domain: 'console.amazonaws.cn' },
-    'aws-us-gov': { Domain: 'console.amazonaws-us-gov.com' },
-  },
-};
-
+/**
+ * No console link, so no Mappings: a link needs the console domain of every
+ * partition the Region parameters accept (docs/partitions.md), and
+ * Fn::FindInMap with a missing key makes CloudFormation refuse the whole
+ * stack. RunbookName finds the executions in any partition.
+ */
 function outputs(): { [name: string]: CfnOutput } {
   return {
     RunbookName: {
-      Description: 'Name of the SSM Automation runbook that snapshots and copies the cluster.',
+      Description: 'SSM Automation runbook that snapshots and copies the cluster: Systems Manager > Automation lists its runs.',
       Value: ref(LOGICAL_ID.document),
-    },
-    RunbookExecutionsUrl: {
-      Description: 'Console page listing the runbook executions (start a run by hand from there too).',
-      Value: sub('https://${AWS::Region}.${Domain}/systems-manager/automation/executions?region=${AWS::Region}', {
-        Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
-      }),
     },
     AlertTopicArn: {
       Description: 'SNS topic that hears about failed, timed-out and cancelled runs.',
@@ -67,7 +56,6 @@ export function buildTemplate(preflightBundle: string = bundlePreflight()): CfnT
       'AWS::CloudFormation::Interface': parameterInterface,
     },
     Parameters: parameters,
-    Mappings: mappings,
     Conditions: conditions(),
     Resources: {
       ...preflightResources(preflightBundle),

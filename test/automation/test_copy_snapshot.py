@@ -61,6 +61,19 @@ def test_a_retried_step_reports_the_copy_already_started_without_a_second_copy(w
     assert list(world.snapshots(TARGET)) == [source["SnapshotId"]]
 
 
+@pytest.mark.parametrize("status", ["failed", "creating"])
+def test_a_source_snapshot_that_is_not_available_fails_naming_it_and_its_status_and_copies_nothing(
+        world, load, source, status):
+    world.set_status(SOURCE, source["SnapshotId"], status)
+
+    with pytest.raises(RuntimeError) as failure:
+        load("copy_snapshot").handler(world.copy_event(source["SnapshotArn"]), None)
+
+    assert f"Source snapshot {source['SnapshotId']} in {SOURCE} is {status}, not available: no copy started" in str(
+        failure.value)
+    assert world.snapshots(TARGET) == {}
+
+
 def test_an_unencrypted_source_snapshot_fails_with_how_to_encrypt_the_cluster(world, load):
     world.add_cluster(SOURCE, "plain-db", encrypted=False)
     snapshot = world.add_snapshot(SOURCE, "plain-db-dr-1", cluster_id="plain-db",

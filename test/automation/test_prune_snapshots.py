@@ -168,3 +168,17 @@ def test_any_other_delete_error_fails_the_run(world, load, clock, backup, monkey
     with monkeypatch.context() as patch, pytest.raises(ClientError, match="InvalidParameterValue"):
         patch.setattr(world.backend(SOURCE), "delete_db_cluster_snapshot", refuse)
         prune(load, world, source_days="7", target_days="30")
+
+
+def test_prunes_the_target_region_although_the_cluster_does_not_exist_there(world, load, clock, backup):
+    """RDS refuses DescribeDBClusterSnapshots for a cluster that does not exist (and so does the emulator)."""
+    with pytest.raises(ClientError, match="DBClusterNotFoundFault"):
+        world.rds[TARGET].describe_db_cluster_snapshots(DBClusterIdentifier=CLUSTER)
+    old = backup()
+    clock.advance(40 * DAY)
+    new = backup()
+
+    result = prune(load, world, source_days="7", target_days="30")
+
+    assert f"{TARGET}:{old}" in result["DeletedSnapshots"]
+    assert remaining(world, TARGET) == {new}

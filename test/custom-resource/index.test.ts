@@ -3,7 +3,7 @@
  * cannot reach (access denied, throttling, a call that never returns) and the
  * wiring of rules, clients and reply.
  */
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -17,6 +17,12 @@ const kms = mockClient(KMSClient);
 const rds = mockClient(RDSClient);
 
 
+const SOURCE_KEY = { ...GOOD_KEY, KeyId: SOURCE_KEY_ARN.split('/')[1], Arn: SOURCE_KEY_ARN, KeyManager: 'CUSTOMER' as const };
+const policyFor = (principal: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' }] });
+const DEFAULT_KEY_POLICY = policyFor('arn:aws:iam::123456789012:root');
+const ADMIN_ONLY_POLICY = policyFor('arn:aws:iam::123456789012:role/key-admin');
+
 const awsError = (name: string, message = `${name} from the service`) => Object.assign(new Error(message), { name });
 
 describe('preflight handler', () => {
@@ -27,6 +33,8 @@ describe('preflight handler', () => {
     kms.reset();
     rds.reset();
     kms.on(DescribeKeyCommand).resolves({ KeyMetadata: GOOD_KEY });
+    kms.on(DescribeKeyCommand, { KeyId: SOURCE_KEY_ARN }).resolves({ KeyMetadata: SOURCE_KEY });
+    kms.on(GetKeyPolicyCommand).resolves({ Policy: DEFAULT_KEY_POLICY });
     rds.on(DescribeDBClustersCommand).resolves({ DBClusters: [{ ...GOOD_CLUSTER, Engine: 'aurora-mysql' }] });
   });
   afterEach(() => jest.restoreAllMocks());
@@ -37,7 +45,7 @@ describe('preflight handler', () => {
     return endpoint.reply;
   }
 
-  it('replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN and engine', async () => {
+  it("replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN, engine and the snapshots' name prefix", async () => {
     const reply = await invoke();
     expect(reply.body.Status).toBe('SUCCESS');
     expect(reply.body.Data).toEqual({
@@ -45,8 +53,16 @@ describe('preflight handler', () => {
       [PREFLIGHT_DATA.sourceKeyArn]: SOURCE_KEY_ARN,
       [PREFLIGHT_DATA.clusterArn]: CLUSTER_ARN,
       [PREFLIGHT_DATA.engine]: 'aurora-mysql',
+      [PREFLIGHT_DATA.snapshotNamePrefix]: 'prod-aurora-dr-',
     });
     expect(reply.body.PhysicalResourceId).toBe('aurora-snapshot-dr-preflight-Preflight');
+  });
+
+  it('returns the name prefix of a 63-character cluster cut as the runbook cuts it, on Update too', async () => {
+    const cluster = `${'a'.repeat(37)}-${'b'.repeat(25)}`;
+    const reply = await invoke({ RequestType: 'Update', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight', properties: { DBClusterIdentifier: cluster } });
+    expect(reply.body.Status).toBe('SUCCESS');
+    expect(reply.body.Data?.[PREFLIGHT_DATA.snapshotNamePrefix]).toBe(`${'a'.repeat(37)}-dr-`);
   });
 
   it('describes KMSTargetKey in TargetRegion and the cluster in SourceRegion', async () => {
@@ -63,7 +79,58 @@ describe('preflight handler', () => {
   it('runs the same checks on Update and keeps the PhysicalResourceId', async () => {
     const reply = await invoke({ RequestType: 'Update', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight' });
     expect(reply.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight' });
-    expect(kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 1);
+    expect(kms).toHaveReceivedCommandTimes(DescribeKeyCommand, 2);
+  });
+
+  it('reads the key policy of the target key in TargetRegion and of the cluster key in SourceRegion', async () => {
+    const reply = await invoke();
+    expect(reply.body.Status).toBe('SUCCESS');
+    const reads = kms.commandCalls(GetKeyPolicyCommand);
+    const regions = await Promise.all(reads.map((call) => (call.thisValue as KMSClient).config.region()));
+    expect(reads.map((call, n) => [regions[n], call.args[0].input])).toEqual(
+      expect.arrayContaining([
+        ['us-west-2', { KeyId: TARGET_KEY_ARN, PolicyName: 'default' }],
+        ['us-east-1', { KeyId: SOURCE_KEY_ARN, PolicyName: 'default' }],
+      ]),
+    );
+    expect(reads).toHaveLength(2);
+  });
+
+  it('does not read the policy of an AWS managed cluster key', async () => {
+    kms.on(DescribeKeyCommand, { KeyId: SOURCE_KEY_ARN }).resolves({ KeyMetadata: { ...SOURCE_KEY, KeyManager: 'AWS' } });
+    const reply = await invoke();
+    expect(reply.body.Status).toBe('SUCCESS');
+    expect(kms).toHaveReceivedCommandTimes(GetKeyPolicyCommand, 1);
+    expect(kms).toHaveReceivedCommandWith(GetKeyPolicyCommand, { KeyId: TARGET_KEY_ARN });
+  });
+
+  it('refuses keys whose policies do not let this account\'s IAM principals grant them, naming each key', async () => {
+    kms.on(GetKeyPolicyCommand).resolves({ Policy: ADMIN_ONLY_POLICY });
+    const reply = await invoke();
+    expect(reply.body.Status).toBe('FAILED');
+    expect(reply.body.Reason).toBe(
+      `KMSTargetKey "alias/aurora-dr-copies" (${TARGET_KEY_ARN}): its key policy does not let this account's IAM principals use kms:CreateGrant, kms:DescribeKey: ` +
+        'allow Principal {"AWS":"arn:aws:iam::123456789012:root"} kms:CreateGrant, kms:DescribeKey on Resource "*", as the default key policy does; ' +
+        `The key of DBClusterIdentifier "prod-aurora" (${SOURCE_KEY_ARN}): its key policy does not let this account's IAM principals use kms:CreateGrant, kms:DescribeKey: ` +
+        'allow Principal {"AWS":"arn:aws:iam::123456789012:root"} kms:CreateGrant, kms:DescribeKey on Resource "*", as the default key policy does',
+    );
+  });
+
+  it('refuses a key whose policy it may not read, and says what the policy must allow', async () => {
+    kms.on(GetKeyPolicyCommand, { KeyId: SOURCE_KEY_ARN }).rejects(awsError('AccessDeniedException'));
+    const reply = await invoke();
+    expect(reply.body.Reason).toBe(
+      `The key of DBClusterIdentifier "prod-aurora" (${SOURCE_KEY_ARN}): its key policy is not readable (AccessDeniedException): ` +
+        "let this account's IAM principals use kms:GetKeyPolicy, kms:CreateGrant, kms:DescribeKey, as the default key policy does",
+    );
+  });
+
+  it('reports a cluster key it cannot describe as a key policy it cannot check', async () => {
+    kms.on(DescribeKeyCommand, { KeyId: SOURCE_KEY_ARN }).rejects(awsError('KMSInternalException', 'try again'));
+    const reply = await invoke();
+    expect(reply.body.Reason).toBe(
+      `The key of DBClusterIdentifier "prod-aurora" (${SOURCE_KEY_ARN}): its key policy could not be checked: KMSInternalException: try again`,
+    );
   });
 
   it('fails on a parameter rule without calling AWS at all', async () => {

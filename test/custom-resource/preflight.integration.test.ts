@@ -74,7 +74,7 @@ describe('preflight code from the template, against moto', () => {
     expect(code).toContain('module.exports={handler:');
   });
 
-  it('replies SUCCESS to a good Create, with the resolved ARNs and engine as Data', async () => {
+  it("replies SUCCESS to a good Create, with the resolved ARNs, engine and the snapshots' name prefix as Data", async () => {
     const { reply } = await run({});
     expect(reply.body).toEqual({
       Status: 'SUCCESS',
@@ -87,6 +87,7 @@ describe('preflight code from the template, against moto', () => {
         SourceKeyArn: seed.sourceKeyArn,
         ClusterArn: seed.clusterArn,
         Engine: 'aurora-postgresql',
+        SnapshotNamePrefix: 'prod-aurora-dr-',
       },
     });
   });
@@ -107,6 +108,8 @@ describe('preflight code from the template, against moto', () => {
     ['a TargetRegion with a trailing space', () => ({ properties: { TargetRegion: 'us-west-2 ' } }), () => 'TargetRegion "us-west-2 " must be lowercase, with no spaces: use "us-west-2"'],
     ['a malformed TargetRegion', () => ({ properties: { TargetRegion: 'uswest2' } }), () => 'TargetRegion "uswest2" is not a Region code: use one such as us-west-2'],
     ['equal Regions', () => ({ properties: { TargetRegion: 'us-east-1' } }), () => 'SourceRegion and TargetRegion are both "us-east-1": the copies must go to another Region'],
+    ['a China pair', () => ({ properties: { SourceRegion: 'cn-north-1', StackRegion: 'cn-north-1', TargetRegion: 'cn-northwest-1' } }), () => 'SourceRegion "cn-north-1" and TargetRegion "cn-northwest-1": Aurora cannot copy snapshots to or from the China Regions (cn-north-1, cn-northwest-1)'],
+    ['a pair across partitions', () => ({ properties: { TargetRegion: 'us-gov-west-1' } }), () => 'SourceRegion "us-east-1" is in partition aws and TargetRegion "us-gov-west-1" in aws-us-gov: a snapshot copy stays inside one partition, so pick a TargetRegion of aws'],
     ['a stack deployed outside SourceRegion', () => ({ properties: { StackRegion: 'eu-central-1' } }), () => 'SourceRegion "us-east-1" is not this stack\'s Region (eu-central-1): deploy the stack in us-east-1, beside the cluster'],
     ['a key id that does not exist', () => ({ properties: { KMSTargetKey: '0b0b0b0b-1111-2222-3333-444444444444' } }), () => 'KMSTargetKey "0b0b0b0b-1111-2222-3333-444444444444" was not found in us-west-2 (TargetRegion): use a key or alias that exists there'],
     ['an alias that does not exist', () => ({ properties: { KMSTargetKey: 'alias/no-such-key' } }), () => 'KMSTargetKey "alias/no-such-key" was not found in us-west-2 (TargetRegion): use a key or alias that exists there'],
@@ -115,6 +118,8 @@ describe('preflight code from the template, against moto', () => {
     ['an asymmetric key', () => ({ properties: { KMSTargetKey: seed.asymmetricKeyId } }), () => `KMSTargetKey "${seed.asymmetricKeyId}" is a RSA_2048 ENCRYPT_DECRYPT key: RDS needs a symmetric encryption key (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)`],
     ['a key ARN from another Region', () => ({ properties: { KMSTargetKey: seed.otherRegionKeyArn } }), () => `KMSTargetKey "${seed.otherRegionKeyArn}" is in eu-west-1, not TargetRegion us-west-2: use a key of us-west-2`],
     ['a malformed key, whose form is left to KMS', () => ({ properties: { KMSTargetKey: 'my-key' } }), () => 'KMSTargetKey "my-key" was not found in us-west-2 (TargetRegion): use a key or alias that exists there'],
+    ['a target key whose policy names only one role', () => ({ properties: { KMSTargetKey: seed.adminOnlyKeyArn } }), () => `KMSTargetKey "${seed.adminOnlyKeyArn}" (${seed.adminOnlyKeyArn}): its key policy does not let this account's IAM principals use kms:CreateGrant, kms:DescribeKey: allow Principal {"AWS":"arn:aws:iam::123456789012:root"} kms:CreateGrant, kms:DescribeKey on Resource "*", as the default key policy does`],
+    ['a cluster whose key policy names only one role', () => ({ properties: { DBClusterIdentifier: SEED_CLUSTERS.adminOnlyKey } }), () => `The key of DBClusterIdentifier "locked-aurora" (${seed.adminOnlySourceKeyArn}): its key policy does not let this account's IAM principals use kms:CreateGrant, kms:DescribeKey: allow Principal {"AWS":"arn:aws:iam::123456789012:root"} kms:CreateGrant, kms:DescribeKey on Resource "*", as the default key policy does`],
     ['a cluster that does not exist', () => ({ properties: { DBClusterIdentifier: 'no-such-cluster' } }), () => 'DBClusterIdentifier "no-such-cluster" was not found in us-east-1 (SourceRegion): check the identifier and the Region'],
     ['a non-Aurora cluster', () => ({ properties: { DBClusterIdentifier: SEED_CLUSTERS.nonAurora } }), () => 'DBClusterIdentifier "multi-az-mysql" is mysql, not Aurora (aurora-mysql or aurora-postgresql)'],
     ['an unencrypted cluster', () => ({ properties: { DBClusterIdentifier: SEED_CLUSTERS.unencrypted } }), () => 'DBClusterIdentifier "plain-aurora" is not encrypted, and a copy cannot encrypt an unencrypted Aurora snapshot: restore a snapshot of it with encryption on and use that cluster'],

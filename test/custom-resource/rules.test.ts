@@ -1,13 +1,15 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import type { DBCluster } from '@aws-sdk/client-rds';
 import { PreflightProperties } from '../../custom-resource/contract';
-import { GOOD_CLUSTER, GOOD_KEY, TARGET_KEY_ARN } from './support/fixtures';
+import { GOOD_CLUSTER, GOOD_KEY, SOURCE_KEY_ARN, TARGET_KEY_ARN } from './support/fixtures';
 import {
   checkCluster,
   checkKey,
   checkParameters,
   clusterLookupProblem,
   keyLookupProblem,
+  keyPolicyProblem,
+  keyPolicyReadProblem,
   sourceKeyArn,
 } from '../../custom-resource/rules';
 
@@ -32,6 +34,7 @@ describe('checkParameters', () => {
     ['a key ARN of TargetRegion', { KMSTargetKey: TARGET_KEY_ARN }],
     ['an alias ARN of TargetRegion', { KMSTargetKey: 'arn:aws:kms:us-west-2:123456789012:alias/dr' }],
     ['a GovCloud pair', { SourceRegion: 'us-gov-west-1', StackRegion: 'us-gov-west-1', TargetRegion: 'us-gov-east-1' }],
+    ['an aws-iso pair', { SourceRegion: 'us-iso-east-1', StackRegion: 'us-iso-east-1', TargetRegion: 'us-iso-west-1' }],
     ['a 63-character cluster identifier', { DBClusterIdentifier: `a${'b'.repeat(62)}` }],
     ['a one-letter cluster identifier', { DBClusterIdentifier: 'a' }],
     ['rate(1 hour) with 4 days in both Regions (97 snapshots)', { ScheduleExpression: 'rate(1 hour)', SourceRetentionDays: '4', TargetRetentionDays: '4' }],
@@ -50,6 +53,10 @@ describe('checkParameters', () => {
     ['SourceRegion empty', { SourceRegion: '' }, 'SourceRegion "" is not a Region code'],
     ['TargetRegion an availability zone', { TargetRegion: 'us-west-2a' }, 'TargetRegion "us-west-2a" is not a Region code'],
     ['equal Regions', { TargetRegion: 'us-east-1' }, 'SourceRegion and TargetRegion are both "us-east-1": the copies must go to another Region'],
+    ['a China pair', { SourceRegion: 'cn-north-1', StackRegion: 'cn-north-1', TargetRegion: 'cn-northwest-1' }, 'SourceRegion "cn-north-1" and TargetRegion "cn-northwest-1": Aurora cannot copy snapshots to or from the China Regions'],
+    ['a copy into China', { TargetRegion: 'cn-north-1' }, 'SourceRegion "us-east-1" and TargetRegion "cn-north-1": Aurora cannot copy snapshots to or from the China Regions'],
+    ['a pair across partitions', { TargetRegion: 'us-gov-west-1' }, 'SourceRegion "us-east-1" is in partition aws and TargetRegion "us-gov-west-1" in aws-us-gov: a snapshot copy stays inside one partition, so pick a TargetRegion of aws'],
+    ['a one-Region partition', { SourceRegion: 'eusc-de-east-1', StackRegion: 'eusc-de-east-1', TargetRegion: 'eusc-de-west-1' }, 'partition aws-eusc has one Region, so there is no second Region to copy to'],
     ['a stack in another Region', { StackRegion: 'eu-central-1' }, 'SourceRegion "us-east-1" is not this stack\'s Region (eu-central-1): deploy the stack in us-east-1, beside the cluster'],
     ['an upper-case cluster identifier', { DBClusterIdentifier: 'MyCluster' }, 'DBClusterIdentifier "MyCluster" must be lowercase: use "mycluster" (RDS stores cluster identifiers in lowercase)'],
     ['a cluster identifier with two hyphens', { DBClusterIdentifier: 'prod--aurora' }, 'DBClusterIdentifier "prod--aurora" is not a cluster identifier: use 1-63 letters, digits or single hyphens, starting with a letter, not its ARN'],
@@ -182,5 +189,63 @@ describe('sourceKeyArn', () => {
     expect(sourceKeyArn('0f0f0f0f-1111-2222-3333-444444444444', 'arn:aws-cn:rds:cn-north-1:210987654321:cluster:c')).toBe(
       'arn:aws-cn:kms:cn-north-1:210987654321:key/0f0f0f0f-1111-2222-3333-444444444444',
     );
+  });
+});
+
+describe('keyPolicyProblem', () => {
+  const ROOT = 'arn:aws:iam::123456789012:root';
+  const SUBJECT = 'KMSTargetKey "alias/dr"';
+  type Statement = { [key: string]: unknown };
+  const allow = (changes: Statement = {}): Statement => ({ Effect: 'Allow', Principal: { AWS: ROOT }, Action: 'kms:*', Resource: '*', ...changes });
+  const policy = (...statements: Statement[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  const ADMIN = 'arn:aws:iam::123456789012:role/key-admin';
+
+  it.each([
+    ['the default key policy (root, kms:*)', policy(allow())],
+    ['the bare account id as principal', policy(allow({ Principal: { AWS: '123456789012' } }))],
+    ['a list of principals with the root among them', policy(allow({ Principal: { AWS: [ADMIN, ROOT] } }))],
+    ['Principal "*" limited by a condition', policy(allow({ Principal: '*', Condition: { StringEquals: { 'kms:CallerAccount': '123456789012' } } }))],
+    ['Principal {"AWS":"*"}, as AWS managed keys have', policy(allow({ Principal: { AWS: '*' }, Action: ['kms:CreateGrant', 'kms:DescribeKey'] }))],
+    ['the two actions named exactly', policy(allow({ Action: ['kms:CreateGrant', 'kms:DescribeKey'] }))],
+    ['action wildcards, in any case', policy(allow({ Action: ['kms:create*', 'KMS:Describe?ey'] }))],
+    ['the actions in two statements', policy(allow({ Action: 'kms:CreateGrant' }), allow({ Action: 'kms:DescribeKey' }))],
+    ['a NotAction that leaves them allowed', policy(allow({ Action: undefined, NotAction: ['kms:ScheduleKeyDeletion'] }))],
+    ['the key ARN as Resource', policy(allow({ Resource: TARGET_KEY_ARN }))],
+    ['an Allow with a condition RDS satisfies', policy(allow({ Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }))],
+    ['a Deny with a condition', policy(allow(), { Effect: 'Deny', Principal: '*', Action: 'kms:CreateGrant', Resource: '*', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'false' } } })],
+    ['a single statement that is not in a list', JSON.stringify({ Statement: allow() })],
+  ])('accepts %s', (_, text) => {
+    expect(keyPolicyProblem(SUBJECT, TARGET_KEY_ARN, text)).toBeUndefined();
+  });
+
+  const LACKS = (actions: string) =>
+    `${SUBJECT}: its key policy does not let this account's IAM principals use ${actions}: allow Principal {"AWS":"${ROOT}"} kms:CreateGrant, kms:DescribeKey on Resource "*", as the default key policy does`;
+
+  it.each([
+    ['a policy that names only one role', policy(allow({ Principal: { AWS: ADMIN } })), LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['another account\'s root', policy(allow({ Principal: { AWS: 'arn:aws:iam::210987654321:root' } })), LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['a service principal', policy(allow({ Principal: { Service: 'rds.amazonaws.com' } })), LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['the root allowed only to describe', policy(allow({ Action: ['kms:Describe*', 'kms:Get*'] })), LACKS('kms:CreateGrant')],
+    ['a NotAction that excludes CreateGrant', policy(allow({ Action: undefined, NotAction: 'kms:CreateGrant' })), LACKS('kms:CreateGrant')],
+    ['another key as Resource', policy(allow({ Resource: SOURCE_KEY_ARN })), LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['a policy of another partition', policy(allow({ Principal: { AWS: 'arn:aws-us-gov:iam::123456789012:root' } })), LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['an empty policy', '', LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['no policy at all', undefined, LACKS('kms:CreateGrant, kms:DescribeKey')],
+    ['an unconditional Deny of CreateGrant', policy(allow(), { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'kms:CreateGrant', Resource: '*' }), `${SUBJECT}: its key policy denies kms:CreateGrant to this account: remove that Deny`],
+  ])('refuses %s, saying what is missing and the fix', (_, text, reason) => {
+    expect(keyPolicyProblem(SUBJECT, TARGET_KEY_ARN, text)).toBe(reason);
+  });
+
+  it('names the partition of the key in the principal it asks for', () => {
+    const govKey = 'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(keyPolicyProblem(SUBJECT, govKey, policy(allow({ Principal: { AWS: ADMIN } })))).toContain('{"AWS":"arn:aws-us-gov:iam::123456789012:root"}');
+    expect(keyPolicyProblem(SUBJECT, govKey, policy(allow({ Principal: { AWS: 'arn:aws-us-gov:iam::123456789012:root' } })))).toBeUndefined();
+  });
+
+  it.each([
+    [{ name: 'AccessDeniedException', message: 'denied' }, `${SUBJECT}: its key policy is not readable (AccessDeniedException): let this account's IAM principals use kms:GetKeyPolicy, kms:CreateGrant, kms:DescribeKey, as the default key policy does`],
+    [{ name: 'KMSInternalException', message: 'try later' }, `${SUBJECT}: its key policy could not be checked: KMSInternalException: try later`],
+  ])('explains a key policy it cannot read (%o)', (error, reason) => {
+    expect(keyPolicyReadProblem(SUBJECT, error)).toBe(reason);
   });
 });

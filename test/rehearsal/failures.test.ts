@@ -1,6 +1,6 @@
 /**
- * Runs that cannot succeed, and runs that must wait: the copy is refused, ends
- * "failed" or never ends; the target Region already has its five copies in
+ * Runs that cannot succeed, and runs that must wait: the source snapshot ends
+ * "failed"; the copy is refused, ends "failed" or never ends; the target Region already has its five copies in
  * progress. A failed run must fail loudly, with the script's own message, and
  * must delete nothing.
  */
@@ -49,6 +49,26 @@ async function fiveCopiesInProgress(w: RehearsalWorld, stack: Stack, forSeconds?
     await w.moto.setSnapshotStatus(id, { region: TARGET_REGION, status: 'copying', forSeconds });
   }
 }
+
+describe('when the source snapshot fails', () => {
+  it('fails within minutes, naming the snapshot and its status, and starts no copy', async () => {
+    const w = world();
+    const { stack } = await deployWithHistory(w);
+    await w.moto.setNewSnapshotStatus('create', { region: SOURCE_REGION, status: 'creating', forSeconds: 5 * 60, thenStatus: 'failed' });
+    const before = await w.snapshotIds();
+    const copiesBefore = (await w.moto.snapshotCalls()).filter((call) => call.operation === 'CopyDBClusterSnapshot').length;
+
+    const result = await w.run(stack);
+    expectStatus(result, 'Failed');
+    const snapshotId = String(result.timeline[0].outputs.SnapshotId);
+    expect(result.failedStep).toBe('CopyToTargetRegion');
+    expect(result.failureMessage).toContain(`Source snapshot ${snapshotId} in ${SOURCE_REGION} is failed, not available: no copy started`);
+    const minutes = (Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 60_000;
+    expect(minutes).toBeLessThan(15);
+    expect((await w.moto.snapshotCalls()).filter((call) => call.operation === 'CopyDBClusterSnapshot')).toHaveLength(copiesBefore);
+    await expectNothingDeleted(w, before, result);
+  });
+});
 
 describe('when the copy fails', () => {
   it('fails at the copy with a message about the key when the target key was disabled after the stack was created', async () => {

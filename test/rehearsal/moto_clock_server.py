@@ -25,6 +25,7 @@ What it changes, and why:
   "seconds": s} makes that call answer s real seconds after it read the
   snapshots, so two overlapping runs can be made to act on the same stale list.
 POST /moto-api/reset also clears all of the above.
+test/support/moto_strict.py is applied first, as for every moto the tests use.
 """
 
 import argparse
@@ -36,6 +37,8 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import moto_strict  # noqa: E402,F401  - moto refuses what the RDS API refuses (see the module)
 import moto.rds.models as rds_models
 from moto.kms.models import kms_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app

@@ -2,12 +2,16 @@
  * Starts moto (the AWS emulator from PyPI, installed in .venv by `make test`)
  * in server mode on a free loopback port, and stops it. Tests talk to it with
  * the real AWS SDK clients through `endpoint`; nothing leaves 127.0.0.1.
+ * moto runs with test/support/moto_strict.py applied, so it refuses what AWS
+ * refuses where plain moto is lenient.
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
 
-export const MOTO_SERVER_BIN = path.join(__dirname, '..', '..', '.venv', 'bin', 'moto_server');
+const PYTHON = path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
+/** moto's own server with the strictness patches: `python strict_moto_server.py -H host -p port`. */
+export const STRICT_MOTO_SERVER = path.join(__dirname, 'strict_moto_server.py');
 
 /** Credentials moto accepts; the account id moto uses for them is 123456789012. */
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -68,7 +72,7 @@ export async function resetMoto(endpoint: string): Promise<void> {
 export async function startMotoServer(env: NodeJS.ProcessEnv = {}): Promise<MotoServer> {
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(MOTO_SERVER_BIN, ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(PYTHON, [STRICT_MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -8,7 +8,14 @@
 import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CreateAliasCommand, CreateKeyCommand, DisableKeyCommand, KMSClient, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DisableKeyCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
 import { CreateDBClusterCommand, CreateDBClusterCommandInput, RDSClient } from '@aws-sdk/client-rds';
 import { renderTemplates } from '../../../generator/main';
 import { LOGICAL_ID } from '../../../generator/logical-ids';
@@ -87,21 +94,32 @@ export interface MotoSeed {
   pendingDeletionKeyId: string;
   asymmetricKeyId: string;
   otherRegionKeyArn: string;
+  /** A key of TargetRegion whose policy names only one role, so this account's IAM policies cannot grant it. */
+  adminOnlyKeyArn: string;
   sourceKeyArn: string;
+  /** The key of SEED_CLUSTERS.adminOnlyKey, with the same kind of policy. */
+  adminOnlySourceKeyArn: string;
   clusterArn: string;
 }
+
+/** A key policy that lets only `principal` use the key. */
+export const keyPolicyFor = (principal: string): string =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Only', Effect: 'Allow', Principal: { AWS: principal }, Action: 'kms:*', Resource: '*' }] });
+export const KEY_ADMIN_ROLE = 'arn:aws:iam::123456789012:role/key-admin';
 
 export const SEED_CLUSTERS = {
   good: 'prod-aurora',
   unencrypted: 'plain-aurora',
   nonAurora: 'multi-az-mysql',
+  adminOnlyKey: 'locked-aurora',
 };
 
 /**
  * What the integration tests need in moto: keys in the target Region (usable,
- * disabled, pending deletion, asymmetric), one in a third Region, and in the
- * source Region an encrypted Aurora cluster, an unencrypted one and a
- * Multi-AZ MySQL (non-Aurora) cluster.
+ * disabled, pending deletion, asymmetric, one whose policy names only a role),
+ * one in a third Region, and in the source Region an encrypted Aurora cluster,
+ * one encrypted with a key whose policy names only a role, an unencrypted one
+ * and a Multi-AZ MySQL (non-Aurora) cluster.
  */
 export async function seedMoto(endpoint: string, source = 'us-east-1', target = 'us-west-2'): Promise<MotoSeed> {
   const clientConfig = { endpoint, credentials: MOTO_CREDENTIALS };
@@ -120,7 +138,13 @@ export async function seedMoto(endpoint: string, source = 'us-east-1', target = 
   await targetKms.send(new ScheduleKeyDeletionCommand({ KeyId: pending.KeyId, PendingWindowInDays: 7 }));
   const asymmetric = await createKey(targetKms, { KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' });
   const otherRegion = await createKey(new KMSClient({ region: 'eu-west-1', ...clientConfig }));
-  const sourceKey = await createKey(new KMSClient({ region: source, ...clientConfig }));
+  const sourceKms = new KMSClient({ region: source, ...clientConfig });
+  const sourceKey = await createKey(sourceKms);
+  const adminOnly = await createKey(targetKms);
+  const adminOnlySource = await createKey(sourceKms);
+  for (const [client, key] of [[targetKms, adminOnly], [sourceKms, adminOnlySource]] as const) {
+    await client.send(new PutKeyPolicyCommand({ KeyId: key.KeyId, PolicyName: 'default', Policy: keyPolicyFor(KEY_ADMIN_ROLE) }));
+  }
 
   const rds = new RDSClient({ region: source, ...clientConfig });
   const cluster = async (input: Partial<CreateDBClusterCommandInput> & { DBClusterIdentifier: string }) =>
@@ -130,6 +154,7 @@ export async function seedMoto(endpoint: string, source = 'us-east-1', target = 
       )
     ).DBCluster!;
   const good2 = await cluster({ DBClusterIdentifier: SEED_CLUSTERS.good, StorageEncrypted: true, KmsKeyId: sourceKey.KeyId });
+  await cluster({ DBClusterIdentifier: SEED_CLUSTERS.adminOnlyKey, StorageEncrypted: true, KmsKeyId: adminOnlySource.Arn });
   await cluster({ DBClusterIdentifier: SEED_CLUSTERS.unencrypted, Engine: 'aurora-mysql', StorageEncrypted: false });
   await cluster({
     DBClusterIdentifier: SEED_CLUSTERS.nonAurora,
@@ -149,7 +174,9 @@ export async function seedMoto(endpoint: string, source = 'us-east-1', target = 
     pendingDeletionKeyId: pending.KeyId!,
     asymmetricKeyId: asymmetric.KeyId!,
     otherRegionKeyArn: otherRegion.Arn!,
+    adminOnlyKeyArn: adminOnly.Arn!,
     sourceKeyArn: sourceKey.Arn!,
+    adminOnlySourceKeyArn: adminOnlySource.Arn!,
     clusterArn: good2.DBClusterArn!,
   };
 }

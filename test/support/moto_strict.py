@@ -1,0 +1,32 @@
+"""Make moto answer as the AWS API reference says where moto is lenient.
+
+Every moto the tests use loads this module: the server the jest tests start
+(test/support/strict_moto_server.py), the in-process moto of the pytest
+suites (test/automation/conftest.py) and the rehearsal's clock-aware server
+(test/rehearsal/moto_clock_server.py). Importing it applies the patches once.
+
+- DescribeDBClusterSnapshots with DBClusterIdentifier: the RDS API reference
+  says the identifier, if given, "must match the identifier of an existing
+  DBCluster", and RDS answers DBClusterNotFoundFault when it does not. moto
+  filters by it instead and answers an empty list, so code that lists a
+  Region's copies by the source cluster (which does not exist there) would
+  pass every test and fail in AWS.
+"""
+import moto.rds.models as rds_models
+from moto.rds.exceptions import DBClusterNotFoundError
+
+_lenient_describe = rds_models.RDSBackend.describe_db_cluster_snapshots
+
+
+def _describe_db_cluster_snapshots(self, db_cluster_identifier, *args, **kwargs):
+    if db_cluster_identifier:
+        # The API takes the identifier or the cluster's ARN; RDS stores identifiers in lowercase.
+        cluster_id = db_cluster_identifier.split(":")[-1].lower()
+        if cluster_id not in self.clusters:
+            raise DBClusterNotFoundError(db_cluster_identifier)
+    return _lenient_describe(self, db_cluster_identifier, *args, **kwargs)
+
+
+if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", False):
+    _describe_db_cluster_snapshots.strict = True
+    rds_models.RDSBackend.describe_db_cluster_snapshots = _describe_db_cluster_snapshots
