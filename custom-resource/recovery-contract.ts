@@ -42,6 +42,10 @@ export const RESTORE_TAG = {
   stackId: 'aurora-snapshot-dr:recovery-stack-id',
   kind: 'aurora-snapshot-dr:restore-kind',
   snapshot: 'aurora-snapshot-dr:restored-from',
+  /** The Automation execution that restored it: a drill tears down its own cluster, and sweeps others'. */
+  execution: 'aurora-snapshot-dr:execution-id',
+  /** Set by the run once the cluster and writer verified (value: the measured restore minutes): the run's verdict. */
+  verified: 'aurora-snapshot-dr:verified-minutes',
 } as const;
 
 export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
@@ -59,3 +63,55 @@ export const RECOVERY_METRIC = {
   /** 1 for a drill that verified the restore, 0 for one that failed. */
   drillSucceeded: 'DrillSucceeded',
 } as const;
+
+/** The recovery stack's preflight custom resource (custom-resource/recovery/). */
+export const RECOVERY_PREFLIGHT_RESOURCE_TYPE = 'Custom::AuroraSnapshotDrRecoveryPreflight';
+
+/** Properties the recovery template passes to its preflight function; CloudFormation sends strings. */
+export interface RecoveryPreflightProperties {
+  DBClusterIdentifier: string;
+  SourceStackId: string;
+  KMSTargetKey: string;
+  DBSubnetGroupName: string;
+  VpcSecurityGroupIds: string;
+  DrillInstanceClass: string;
+  DrillScheduleExpression: string;
+  SourceScheduleExpression: string;
+  CopyTimeoutHours: string;
+  MaxCopyAgeHours: string;
+  CreateDashboard: string;
+  /** `AWS::Region` of the stack: the copies, the network and the key must all be here. */
+  StackRegion: string;
+}
+
+export const RECOVERY_PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof RecoveryPreflightProperties> = [
+  'DBClusterIdentifier',
+  'SourceStackId',
+  'KMSTargetKey',
+  'DBSubnetGroupName',
+  'VpcSecurityGroupIds',
+  'DrillInstanceClass',
+  'DrillScheduleExpression',
+  'SourceScheduleExpression',
+  'CopyTimeoutHours',
+  'MaxCopyAgeHours',
+  'CreateDashboard',
+  'StackRegion',
+];
+
+/** Keys of the recovery preflight's `Data`; the template reads them with Fn::GetAtt. */
+export const RECOVERY_DATA = {
+  /** ARN of the target key, whatever form KMSTargetKey was given in. */
+  targetKeyArn: 'TargetKeyArn',
+  /** VPC of the subnet group (and of the security groups). */
+  vpcId: 'VpcId',
+  /** How many copies of the cluster by the source stack this Region holds now (any status). */
+  copyCount: 'CopyCount',
+  /** Identifier of the newest available copy, or empty when none has landed yet. */
+  newestCopy: 'NewestCopy',
+  /** Engine and version of the newest copy, as a restore would use them; empty without copies. */
+  engine: 'Engine',
+  engineVersion: 'EngineVersion',
+} as const;
+
+export type RecoveryPreflightData = { [K in (typeof RECOVERY_DATA)[keyof typeof RECOVERY_DATA]]: string };

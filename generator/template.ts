@@ -14,8 +14,8 @@ export const TEMPLATE_DESCRIPTION =
 
 
 /** Console domains differ per partition; the outputs link to the runbook's executions. */
-const CONSOLE_DOMAIN = 'ConsoleDomain';
-const mappings = {
+export const CONSOLE_DOMAIN = 'ConsoleDomain';
+export const mappings = {
   [CONSOLE_DOMAIN]: {
     aws: { Domain: 'console.aws.amazon.com' },
     'aws-cn': { Domain: 'console.amazonaws.cn' },

@@ -1,0 +1,126 @@
+/**
+ * Assembles the recovery stack template (templates/aurora-snapshot-dr-recovery.*),
+ * deployed in the target Region, one per protected cluster: the restore and
+ * drill runbook, its roles, the drill schedule, the alerts, and the preflight
+ * check that runs before all of them.
+ */
+import { AWS, CfnOutput, CfnResource, CfnTemplate, checkovSkips, findInMap, getAtt, ref, sub } from '../cfn';
+import { REGENERATE_NOTE } from '../serialize';
+import { CONSOLE_DOMAIN, mappings } from '../template';
+import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
+import { recoveryParameterInterface, recoveryParameters } from './parameters';
+import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
+import { recoveryRoleResources } from './iam';
+import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
+import { recoveryConditions, recoveryEventResources } from './events';
+import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
+
+export const RECOVERY_TEMPLATE_DESCRIPTION =
+  'Aurora snapshot DR recovery stack (target Region): restores the copies of one Aurora cluster on demand, runs scheduled restore drills that are torn down and measure RTO and RPO, and alerts when a drill fails.';
+
+/** The alert topic: failed drills and restores publish here, and so do the copy-age alarms. */
+function alertResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [RECOVERY_ID.alertTopic]: {
+      Type: 'AWS::SNS::Topic',
+      DependsOn: RECOVERY_ID.preflight,
+      Metadata: checkovSkips({
+        CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
+      }),
+      Properties: { DisplayName: 'Aurora snapshot DR recovery alerts' },
+    },
+    [RECOVERY_ID.alertTopicPolicy]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [ref(RECOVERY_ID.alertTopic)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'FailureRulePublishes',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: ref(RECOVERY_ID.alertTopic),
+              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(RECOVERY_ID.runFailedRule, 'Arn') } },
+            },
+          ],
+        },
+      },
+    },
+    [RECOVERY_ID.alertSubscription]: {
+      Type: 'AWS::SNS::Subscription',
+      Condition: RECOVERY_CONDITION.hasAlertEmail,
+      Properties: {
+        TopicArn: ref(RECOVERY_ID.alertTopic),
+        Protocol: 'email',
+        Endpoint: ref(RECOVERY_PARAM.alertEmail),
+      },
+    },
+  };
+}
+
+function recoveryOutputs(): { [name: string]: CfnOutput } {
+  const start = (kind: string): string =>
+    `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
+  return {
+    RecoveryRunbookName: {
+      Description: 'Name of the SSM Automation runbook that restores a copy (Kind=restore) or runs a drill (Kind=drill).',
+      Value: ref(RECOVERY_ID.document),
+    },
+    RestoreCommand: {
+      Description: 'Restores the newest copy into a new cluster you keep (or use the CLI: restore).',
+      Value: sub(start(RESTORE_KIND.restore)),
+    },
+    DrillCommand: {
+      Description: 'Runs a drill now: restore, verify, measure, delete.',
+      Value: sub(start(RESTORE_KIND.drill)),
+    },
+    RunbookExecutionsUrl: {
+      Description: 'Console page listing the runbook executions.',
+      Value: sub('https://${AWS::Region}.${Domain}/systems-manager/automation/executions?region=${AWS::Region}', {
+        Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
+      }),
+    },
+    AlertTopicArn: {
+      Description: 'SNS topic that hears about failed drills and restores.',
+      Value: ref(RECOVERY_ID.alertTopic),
+    },
+    AutomationRoleArn: {
+      Description: 'Role the runbook assumes.',
+      Value: getAtt(RECOVERY_ID.automationRole, 'Arn'),
+    },
+    TargetKeyArn: {
+      Description: 'ARN of the KMS key of the copies and the restored clusters, as resolved by the preflight check.',
+      Value: getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn),
+    },
+  };
+}
+
+export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPreflight()): CfnTemplate {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: RECOVERY_TEMPLATE_DESCRIPTION,
+    Metadata: {
+      Generator: REGENERATE_NOTE,
+      'AWS::CloudFormation::Interface': recoveryParameterInterface,
+    },
+    Parameters: recoveryParameters,
+    Mappings: mappings,
+    Conditions: {
+      ...recoveryConditions(),
+      // The copy-age watchdog adds its conditions here (CreateDashboard): ...watchdogConditions(),
+    },
+    Resources: {
+      ...recoveryPreflightResources(preflightBundle),
+      ...recoveryRoleResources(),
+      [RECOVERY_ID.document]: recoveryDocumentResource(),
+      ...recoveryEventResources(),
+      ...alertResources(),
+      // The copy-age watchdog (generator/recovery/watchdog.ts) goes here: its Lambda, schedule, alarm on
+      // RECOVERY_METRIC.newestCopyAgeHours publishing to RECOVERY_ID.alertTopic, and the dashboard.
+      // ...watchdogResources(),
+    },
+    Outputs: recoveryOutputs(),
+  };
+}
