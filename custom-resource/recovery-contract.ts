@@ -112,6 +112,8 @@ export const RECOVERY_DATA = {
   /** Engine and version of the newest copy, as a restore would use them; empty without copies. */
   engine: 'Engine',
   engineVersion: 'EngineVersion',
+  /** How old the newest copy may be, in hours (custom-resource/staleness.ts): the copy-age alarm's threshold. */
+  allowedCopyAgeHours: 'AllowedCopyAgeHours',
 } as const;
 
 export type RecoveryPreflightData = { [K in (typeof RECOVERY_DATA)[keyof typeof RECOVERY_DATA]]: string };

@@ -7,8 +7,11 @@
  */
 import { CheckFailed } from '../errors';
 import { readProperties, settle } from '../properties';
-import { checkKey, keyLookupProblem } from '../rules';
-import { Check, safeHandler } from '../safe-handler';
+import { checkKey, keyLookupProblem, say } from '../rules';
+import { CfnRequest } from '../cfn-response';
+import { Check, LambdaContext, safeHandler } from '../safe-handler';
+import { isWatchdogEvent, watchdogHandler } from '../watchdog/handler';
+import { copyAgeRule } from '../staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
   RecoveryPreflightData,
@@ -31,6 +34,12 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
   const region = p.StackRegion;
   const problems = checkRecoveryParameters(p);
   if (problems.length) throw new CheckFailed(problems.join('; '));
+  // The copy-age alarm's threshold, by the rule `status` uses.
+  const copyAge = copyAgeRule(p.SourceScheduleExpression, +p.CopyTimeoutHours, +p.MaxCopyAgeHours);
+  if (!copyAge) {
+    const fix = 'the longest gap between its runs cannot be computed: set MaxCopyAgeHours to the age in hours past which the newest copy is stale';
+    throw new CheckFailed(say('SourceScheduleExpression', p.SourceScheduleExpression, fix));
+  }
 
   const [[key, keyError], [subnetGroup, subnetError], [groups, groupsError], [copies, copiesError]] = await Promise.all([
     settle(step(`kms:DescribeKey in ${region}`, describeKey(region, p.KMSTargetKey, signal))),
@@ -75,9 +84,18 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
     NewestCopy: newest?.DBClusterSnapshotIdentifier ?? '',
     Engine: newest?.Engine ?? '',
     EngineVersion: newest?.EngineVersion ?? '',
+    AllowedCopyAgeHours: String(copyAge.allowedHours),
   };
   return data;
 };
 
-/** Lambda loads the inline code as CommonJS index.js and calls exports.handler. */
-export = { handler: safeHandler(recoveryPreflight) };
+const preflightHandler = safeHandler(recoveryPreflight);
+
+/**
+ * Lambda loads the inline code as CommonJS index.js and calls exports.handler.
+ * The function also serves the copy-age watchdog (../watchdog/handler.ts).
+ */
+export = {
+  handler: (event: CfnRequest, context: LambdaContext) =>
+    isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
+};

@@ -1,8 +1,9 @@
 /**
  * The watchdog's check: find the newest available copy the source stack made
  * in this Region and publish its age in hours, so an alarm can tell when
- * copies stop arriving, whatever stopped them. The clock and the clients are
- * passed in, so tests run it on a virtual clock against moto.
+ * copies stop arriving, whatever stopped them. The clock is passed in, so
+ * tests run it on a virtual clock against moto; the clients are made as the
+ * preflight's are, from the Region and the SDK's environment.
  *
  * No copy ever: the age published is that of the watch itself (hours since
  * the recovery stack was created). A new recovery stack so gets one allowed
@@ -12,20 +13,17 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { SNAPSHOT_TAG } from '../contract';
+import { CLIENT_OPTIONS } from '../clients';
 import { RECOVERY_METRIC } from '../recovery-contract';
+import { listCopies } from '../recovery/clients';
+import { newestAvailable } from '../recovery/rules';
 
 export interface WatchdogConfig {
+  /** The Region of the copies: the recovery stack's own. */
+  region: string;
   sourceStackId: string;
   cluster: string;
   recoveryStackId: string;
-}
-
-export interface WatchdogClients {
-  rds: RDSClient;
-  cloudWatch: CloudWatchClient;
-  cloudFormation: CloudFormationClient;
 }
 
 export interface Measurement {
@@ -41,43 +39,13 @@ const HOUR_MS = 3_600_000;
 /** arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid> → <name>. */
 export const stackName = (stackId: string): string => stackId.split('/')[1] ?? stackId;
 
-/** The newest snapshot that is available and carries the source stack's ownership tag. Pure. */
-export function newestAvailableCopy(snapshots: DBClusterSnapshot[], sourceStackId: string): DBClusterSnapshot | undefined {
-  let newest: DBClusterSnapshot | undefined;
-  for (const s of snapshots) {
-    const ours = s.TagList?.some((tag) => tag.Key === SNAPSHOT_TAG.stackId && tag.Value === sourceStackId);
-    if (ours && s.Status === 'available' && s.SnapshotCreateTime && (!newest || s.SnapshotCreateTime > newest.SnapshotCreateTime!)) newest = s;
-  }
-  return newest;
-}
-
-/**
- * This Region's manual snapshots of the cluster. Never DBClusterIdentifier:
- * it must name a cluster that exists here, and the protected one does not
- * (RDS answers DBClusterNotFoundFault); the db-cluster-id filter only filters.
- */
-async function listCopies(rds: RDSClient, cluster: string): Promise<DBClusterSnapshot[]> {
-  const all: DBClusterSnapshot[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await rds.send(
-      new DescribeDBClusterSnapshotsCommand({
-        SnapshotType: 'manual',
-        Filters: [{ Name: 'db-cluster-id', Values: [cluster] }],
-        Marker,
-      }),
-    );
-    all.push(...(page.DBClusterSnapshots ?? []));
-    Marker = page.Marker;
-  } while (Marker);
-  return all;
-}
-
-export async function measureNewestCopyAge(config: WatchdogConfig, clients: WatchdogClients, now: number): Promise<Measurement> {
-  const copy = newestAvailableCopy(await listCopies(clients.rds, config.cluster), config.sourceStackId);
+export async function measureNewestCopyAge(config: WatchdogConfig, now: number): Promise<Measurement> {
+  // The recovery preflight's listing and choice: the same newest copy a restore would use.
+  const copy = newestAvailable(await listCopies(config.region, config.cluster, config.sourceStackId));
   let since = copy?.SnapshotCreateTime;
   if (!since) {
-    const { Stacks } = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: config.recoveryStackId }));
+    const { Stacks } = await new CloudFormationClient({ region: config.region, ...CLIENT_OPTIONS }).send(
+      new DescribeStacksCommand({ StackName: config.recoveryStackId }));
     since = Stacks?.[0]?.CreationTime;
     if (!since) throw new Error(`Stack ${config.recoveryStackId} has no CreationTime`);
   }
@@ -85,9 +53,9 @@ export async function measureNewestCopyAge(config: WatchdogConfig, clients: Watc
 }
 
 /** Measure and publish RECOVERY_METRIC.newestCopyAgeHours; a failure throws, so no metric arrives and the alarm breaches. */
-export async function checkNewestCopy(config: WatchdogConfig, clients: WatchdogClients, now: number): Promise<Measurement> {
-  const measurement = await measureNewestCopyAge(config, clients, now);
-  await clients.cloudWatch.send(
+export async function checkNewestCopy(config: WatchdogConfig, now: number): Promise<Measurement> {
+  const measurement = await measureNewestCopyAge(config, now);
+  await new CloudWatchClient({ region: config.region, ...CLIENT_OPTIONS }).send(
     new PutMetricDataCommand({
       Namespace: RECOVERY_METRIC.namespace,
       MetricData: [

@@ -13,6 +13,7 @@
  */
 import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from '../cfn';
 import { RECOVERY_ID } from './logical-ids';
+import { watchdogStatements } from './watchdog';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
   RECOVERY_DATA,
@@ -139,6 +140,8 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [getAtt(RECOVERY_ID.preflightLogGroup, 'Arn')],
     },
+    // The function also runs the copy-age watchdog.
+    ...watchdogStatements(),
   ];
 }
 

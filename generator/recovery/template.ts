@@ -13,6 +13,7 @@ import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
 import { recoveryConditions, recoveryEventResources } from './events';
+import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
@@ -44,6 +45,7 @@ function alertResources(): { [logicalId: string]: CfnResource } {
               Resource: ref(RECOVERY_ID.alertTopic),
               Condition: { ArnEquals: { 'aws:SourceArn': getAtt(RECOVERY_ID.runFailedRule, 'Arn') } },
             },
+            alarmPublishesToTopic(),
           ],
         },
       },
@@ -109,7 +111,7 @@ export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPr
     Mappings: mappings,
     Conditions: {
       ...recoveryConditions(),
-      // The copy-age watchdog adds its conditions here (CreateDashboard): ...watchdogConditions(),
+      ...watchdogConditions(),
     },
     Resources: {
       ...recoveryPreflightResources(preflightBundle),
@@ -117,9 +119,7 @@ export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPr
       [RECOVERY_ID.document]: recoveryDocumentResource(),
       ...recoveryEventResources(),
       ...alertResources(),
-      // The copy-age watchdog (generator/recovery/watchdog.ts) goes here: its Lambda, schedule, alarm on
-      // RECOVERY_METRIC.newestCopyAgeHours publishing to RECOVERY_ID.alertTopic, and the dashboard.
-      // ...watchdogResources(),
+      ...watchdogResources(),
     },
     Outputs: recoveryOutputs(),
   };

@@ -19,7 +19,8 @@ import {
 } from '@aws-sdk/client-rds';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import { RECOVERY_METRIC } from '../../custom-resource/recovery-contract';
-import { checkNewestCopy, stackName, WatchdogClients, WatchdogConfig } from '../../custom-resource/watchdog/check';
+import { checkNewestCopy, stackName, WatchdogConfig } from '../../custom-resource/watchdog/check';
+import { useIsolatedAwsEnv } from '../cli/support';
 import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-server';
 import { MOTO_CREDENTIALS } from '../support/moto-server';
 import { VirtualClock } from '../rehearsal/virtual-clock';
@@ -33,13 +34,17 @@ const SOURCE_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/ord
 let moto: MotoClockServer;
 let clock: VirtualClock;
 let log: jest.SpyInstance;
+let restoreEnv: () => void;
 const config = (region: string) => ({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
 const rds = (region: string) => new RDSClient(config(region));
 
 beforeAll(async () => {
   moto = await startMotoClockServer();
+  // The check makes its clients as the Lambda does, from the environment: here, moto's endpoint.
+  restoreEnv = useIsolatedAwsEnv(moto.endpoint);
 });
 afterAll(async () => {
+  restoreEnv?.();
   await moto?.stop();
 });
 beforeEach(() => {
@@ -49,7 +54,7 @@ afterEach(() => log.mockRestore());
 
 interface World {
   watchdog: WatchdogConfig;
-  clients: WatchdogClients;
+  cloudWatch: CloudWatchClient;
   stackCreated: Date;
   /** A snapshot of the cluster in the source Region, copied to the target Region with these tags; returns the copy's time. */
   copy(id: string, tags?: Tag[]): Promise<Date>;
@@ -82,8 +87,8 @@ async function newWorld(): Promise<World> {
   );
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: StackId }));
   return {
-    watchdog: { sourceStackId: SOURCE_STACK_ID, cluster: CLUSTER, recoveryStackId: StackId! },
-    clients: { rds: rds(TARGET), cloudWatch: new CloudWatchClient(config(TARGET)), cloudFormation: cfn },
+    watchdog: { region: TARGET, sourceStackId: SOURCE_STACK_ID, cluster: CLUSTER, recoveryStackId: StackId! },
+    cloudWatch: new CloudWatchClient(config(TARGET)),
     stackCreated: Stacks![0].CreationTime!,
     async copy(id, tags = ours()) {
       const { DBClusterSnapshot: source } = await rds(SOURCE).send(
@@ -104,7 +109,7 @@ async function newWorld(): Promise<World> {
 
 /** What CloudWatch holds for the metric, oldest first. */
 async function publishedAges(w: World): Promise<{ at: number; hours: number }[]> {
-  const { Datapoints } = await w.clients.cloudWatch.send(
+  const { Datapoints } = await w.cloudWatch.send(
     new GetMetricStatisticsCommand({
       Namespace: RECOVERY_METRIC.namespace,
       MetricName: RECOVERY_METRIC.newestCopyAgeHours,
@@ -131,7 +136,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     await clock.advanceBy(3 * HOUR);
 
     const now = clock.now();
-    const measured = await checkNewestCopy(w.watchdog, w.clients, now);
+    const measured = await checkNewestCopy(w.watchdog, now);
 
     expect(second.getTime() - first.getTime()).toBeGreaterThanOrEqual(24 * HOUR);
     expect(measured).toEqual({ copy: 'orders-prod-dr-202612020300-bbbbbbbb', since: second, ageHours: (now - second.getTime()) / HOUR });
@@ -149,7 +154,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     for (let hours = 0; hours < 4; hours++) {
       await clock.advanceBy(12 * HOUR);
       const now = clock.now();
-      const measured = await checkNewestCopy(w.watchdog, w.clients, now);
+      const measured = await checkNewestCopy(w.watchdog, now);
       expect(measured.copy).toBe('orders-prod-dr-202612020300-bbbbbbbb');
       expect(measured.ageHours).toBe((now - last.getTime()) / HOUR);
       ages.push(measured.ageHours);
@@ -165,7 +170,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     await clock.advanceBy(50 * HOUR);
 
     const now = clock.now();
-    const measured = await checkNewestCopy(w.watchdog, w.clients, now);
+    const measured = await checkNewestCopy(w.watchdog, now);
 
     expect(measured).toEqual({ copy: undefined, since: w.stackCreated, ageHours: (now - w.stackCreated.getTime()) / HOUR });
     expect(measured.ageHours).toBeGreaterThanOrEqual(50);
@@ -185,7 +190,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     await w.copy('orders-prod-billing', [{ Key: SNAPSHOT_TAG.stackId, Value: `${SOURCE_STACK_ID}-other` }]);
 
     const now = clock.now();
-    const measured = await checkNewestCopy(w.watchdog, w.clients, now);
+    const measured = await checkNewestCopy(w.watchdog, now);
 
     expect(measured.copy).toBe('orders-prod-dr-202612010300-aaaaaaaa');
     expect(measured.ageHours).toBe((now - available.getTime()) / HOUR);
@@ -204,15 +209,11 @@ describe('the watchdog check, where moto cannot judge', () => {
   beforeEach(() => [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.reset()));
 
   const watchdog: WatchdogConfig = {
+    region: TARGET,
     sourceStackId: SOURCE_STACK_ID,
     cluster: CLUSTER,
     recoveryStackId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/orders-prod-recovery/5e6f',
   };
-  const clients = (): WatchdogClients => ({
-    rds: new RDSClient({ region: TARGET }),
-    cloudWatch: new CloudWatchClient({ region: TARGET }),
-    cloudFormation: new CloudFormationClient({ region: TARGET }),
-  });
   const copy = (id: string, at: string) => ({
     DBClusterSnapshotIdentifier: id,
     Status: 'available',
@@ -225,7 +226,7 @@ describe('the watchdog check, where moto cannot judge', () => {
       .on(DescribeDBClusterSnapshotsCommand)
       .resolvesOnce({ DBClusterSnapshots: [copy('newer-on-page-1', '2026-12-01T03:00:00Z')], Marker: 'page-2' })
       .resolvesOnce({ DBClusterSnapshots: [copy('older-on-page-2', '2026-11-30T03:00:00Z')] });
-    const measured = await checkNewestCopy(watchdog, clients(), Date.parse('2026-12-01T09:00:00Z'));
+    const measured = await checkNewestCopy(watchdog, Date.parse('2026-12-01T09:00:00Z'));
     expect(measured.copy).toBe('newer-on-page-1');
     expect(measured.ageHours).toBe(6);
     const calls = rdsMock.commandCalls(DescribeDBClusterSnapshotsCommand);
@@ -251,14 +252,14 @@ describe('the watchdog check, where moto cannot judge', () => {
 
   it('publishes nothing and fails when the copies cannot be listed, so the alarm sees missing data', async () => {
     rdsMock.on(DescribeDBClusterSnapshotsCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
-    await expect(checkNewestCopy(watchdog, clients(), Date.now())).rejects.toThrow('not authorized');
+    await expect(checkNewestCopy(watchdog, Date.now())).rejects.toThrow('not authorized');
     expect(cloudWatchMock).not.toHaveReceivedCommand(PutMetricDataCommand);
   });
 
   it('publishes nothing and fails when there is no copy and the stack cannot be read', async () => {
     rdsMock.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
     cfnMock.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack does not exist'), { name: 'ValidationError' }));
-    await expect(checkNewestCopy(watchdog, clients(), Date.now())).rejects.toThrow('Stack does not exist');
+    await expect(checkNewestCopy(watchdog, Date.now())).rejects.toThrow('Stack does not exist');
     expect(cloudWatchMock).not.toHaveReceivedCommand(PutMetricDataCommand);
   });
 });
