@@ -37,7 +37,7 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
   // The copy-age alarm's threshold, by the rule `status` uses.
   const copyAge = copyAgeRule(p.SourceScheduleExpression, +p.CopyTimeoutHours, +p.MaxCopyAgeHours);
   if (!copyAge) {
-    const fix = 'the longest gap between its runs cannot be computed: set MaxCopyAgeHours to the age in hours past which the newest copy is stale';
+    const fix = 'leaves the longest gap between runs unknown: set MaxCopyAgeHours to the hours the newest copy may age';
     throw new CheckFailed(say('SourceScheduleExpression', p.SourceScheduleExpression, fix));
   }
 
