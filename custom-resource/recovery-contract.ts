@@ -44,8 +44,6 @@ export const RESTORE_TAG = {
   snapshot: 'aurora-snapshot-dr:restored-from',
   /** The Automation execution that restored it: a drill tears down its own cluster, and sweeps others'. */
   execution: 'aurora-snapshot-dr:execution-id',
-  /** Set by the run once the cluster and writer verified (value: the measured restore minutes): the run's verdict. */
-  verified: 'aurora-snapshot-dr:verified-minutes',
 } as const;
 
 export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;

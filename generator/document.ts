@@ -55,7 +55,8 @@ export interface RunbookParameter {
 export interface RunbookOutput {
   Name: string;
   Selector: string;
-  Type: 'String' | 'Boolean' | 'Integer' | 'StringList';
+  /** Automation's default is String. */
+  Type?: 'String' | 'Boolean' | 'Integer' | 'StringList';
 }
 
 export interface RunbookStep {

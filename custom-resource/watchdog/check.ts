@@ -69,7 +69,6 @@ export async function checkNewestCopy(config: WatchdogConfig, now: number): Prom
       ],
     }),
   );
-  const what = measurement.copy ? `newest copy ${measurement.copy}` : 'no copy yet; counting from the stack creation';
-  console.log(`${what}, since ${measurement.since.toISOString()}: ${measurement.ageHours.toFixed(2)} h`);
+  console.log(`${measurement.copy ?? 'No copy yet: age of the stack'}, since ${measurement.since.toISOString()}: ${measurement.ageHours.toFixed(2)} h`);
   return measurement;
 }

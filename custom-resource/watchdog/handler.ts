@@ -14,18 +14,17 @@ import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from './contract';
 
 type Event = Partial<CfnRequest> & Partial<WatchdogInput>;
 
-/** The hourly rule's event, or the first-check custom resource's request. */
-export const isWatchdogEvent = (event: Event): boolean =>
-  event.ResourceType === WATCHDOG_FIRST_CHECK_TYPE || (!event.RequestType && !!event.RecoveryStackId);
+/** The first-check custom resource's request, or the hourly rule's event (CloudFormation's have no RecoveryStackId). */
+export const isWatchdogEvent = (event: Event): boolean => event.ResourceType === WATCHDOG_FIRST_CHECK_TYPE || !!event.RecoveryStackId;
 
 const check = (input: Partial<WatchdogInput>) =>
   checkNewestCopy(
     {
       // The stack, and so its copies, are in the function's own Region.
-      region: String(input.RecoveryStackId).split(':')[3],
-      sourceStackId: String(input.SourceStackId),
-      cluster: String(input.DBClusterIdentifier),
-      recoveryStackId: String(input.RecoveryStackId),
+      region: input.RecoveryStackId!.split(':')[3],
+      sourceStackId: input.SourceStackId!,
+      cluster: input.DBClusterIdentifier!,
+      recoveryStackId: input.RecoveryStackId!,
     },
     Date.now(),
   );

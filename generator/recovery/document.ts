@@ -6,10 +6,10 @@
  * - a drill (Kind=drill, on the drill schedule): the same restore into a
  *   throwaway cluster, verified, measured (RTO, RPO) and deleted.
  * It runs in this (the target) Region and needs nothing from the source
- * Region, which may be down on the day it matters. Every run ends in TearDown
- * (after success, any failure, a timeout or a cancel): it deletes this run's
- * drill cluster (a restore's is the user's) and fails the run unless the
- * cluster verified, so the alert rule hears it.
+ * Region, which may be down on the day it matters. Every run ends in Finish
+ * (after success, any failure, a timeout or a cancel): it verifies and
+ * reports, deletes this run's drill cluster (a restore's is the user's) and
+ * fails the run unless the cluster verified, so the alert rule hears it.
  */
 import { CfnResource } from '../cfn';
 import { Runbook, RunbookStep, out, runbookContent, scriptStep, v } from '../document';
@@ -24,13 +24,10 @@ import {
 } from '../../custom-resource/recovery-contract';
 
 export const RECOVERY_STEP = {
-  sweep: 'SweepLeftoverDrills',
-  choose: 'ChooseSnapshot',
-  restore: 'RestoreCluster',
+  restore: 'RestoreCopy',
   waitCluster: 'WaitForCluster',
   waitWriter: 'WaitForWriter',
-  verify: 'VerifyRestore',
-  teardown: 'TearDown',
+  finish: 'Finish',
 } as const;
 
 /** Runbook parameters; all but Kind default to the stack's values, so a run needs no input. */
@@ -44,111 +41,87 @@ export const RECOVERY_DOC_PARAM = {
   securityGroups: 'VpcSecurityGroupIds',
 } as const;
 
-/** The runbook's outputs, as GetAutomationExecution reports them. */
+/** The runbook's outputs, as GetAutomationExecution reports them (Finish reports them after a success). */
 export const RECOVERY_OUTPUT = {
-  snapshot: `${RECOVERY_STEP.choose}.SnapshotId`,
-  cluster: `${RECOVERY_STEP.choose}.ClusterId`,
-  endpoint: `${RECOVERY_STEP.verify}.Endpoint`,
-  restoreMinutes: `${RECOVERY_STEP.verify}.RestoreMinutes`,
-  recoveryPointHours: `${RECOVERY_STEP.verify}.RecoveryPointHours`,
-  message: `${RECOVERY_STEP.verify}.Message`,
+  cluster: `${RECOVERY_STEP.finish}.ClusterId`,
+  endpoint: `${RECOVERY_STEP.finish}.Endpoint`,
+  snapshot: `${RECOVERY_STEP.finish}.SnapshotId`,
+  restoreMinutes: `${RECOVERY_STEP.finish}.RestoreMinutes`,
+  recoveryPointHours: `${RECOVERY_STEP.finish}.RecoveryPointHours`,
+  message: `${RECOVERY_STEP.finish}.Message`,
 } as const;
 
 /** Restoring a large cluster takes a while; the writer starts after it. A drill that hangs this long has failed. */
 const WAIT_CLUSTER_SECONDS = 4 * 3600;
 const WAIT_WRITER_SECONDS = 2 * 3600;
+/** A drill cluster of another run older than this belongs to a run that died (the waits, plus the scripts). */
+export const LEFT_OVER_AFTER_HOURS = (WAIT_CLUSTER_SECONDS + WAIT_WRITER_SECONDS) / 3600 + 1;
 
 /**
- * The scripts in automation/recovery/, inlined without their docstrings and
- * comment lines: the template carries the code, the files carry the
- * explanations, and the template has a size limit.
+ * The scripts in automation/recovery/, inlined without their docstrings,
+ * comment lines and blank lines, indented one space a level instead of four:
+ * the template carries the code, the files carry the explanations, and the
+ * template has a size limit. Only the indentation of a line that starts a
+ * statement means anything to Python, and a script with a multi-line string
+ * (where spaces would be data) is refused.
  */
 export function compactScript(text: string): string {
-  const lines = text.replace(/^"""[\s\S]*?"""\n/, '').split('\n');
-  return lines.filter((line) => line.trim() !== '' && !/^\s*#/.test(line)).join('\n') + '\n';
+  const body = text.replace(/^"""[\s\S]*?"""\n/, '');
+  if (/"""|'''/.test(body)) throw new Error('a recovery script has a multi-line string; compactScript cannot re-indent it');
+  return (
+    body
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !/^\s*#/.test(line))
+      .map((line) => {
+        const spaces = line.length - line.trimStart().length;
+        return ' '.repeat(Math.floor(spaces / 4) + (spaces % 4)) + line.trimStart();
+      })
+      .join('\n') + '\n'
+  );
 }
 
 const recoveryScriptStep = (...[name, description, fileName, ...rest]: Parameters<typeof scriptStep>): RunbookStep => {
   const step = scriptStep(name, description, `recovery/${fileName}`, ...rest);
   step.inputs.Script = compactScript(step.inputs.Script as string);
+  // String is an output's default type.
+  step.outputs = step.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
   return step;
 };
 
 /** Substituted by Fn::Sub when the stack is created. */
 const STACK = { id: '${AWS::StackId}', name: '${AWS::StackName}', region: '${AWS::Region}' };
-const choose = (name: string): string => v(`${RECOVERY_STEP.choose}.${name}`);
 
 export function buildRecoveryRunbook(): Runbook {
   const kind = v(RECOVERY_DOC_PARAM.kind);
-  const onFailure = `step:${RECOVERY_STEP.teardown}`;
+  const onFailure = `step:${RECOVERY_STEP.finish}`;
   const guarded = { onFailure, onCancel: onFailure };
-  const restoreTags = { ...RESTORE_TAG };
-  const teardown = (scope: 'own' | 'others') => ({
+  const restored = (name: string): string => v(`${RECOVERY_STEP.restore}.${name}`);
+  const run = {
     Region: STACK.region,
     Kind: kind,
-    Scope: scope,
     RecoveryStackId: STACK.id,
-    RecoveryStackName: STACK.name,
     ExecutionId: v('automation:EXECUTION_ID'),
-    TagKeys: restoreTags,
-    Metric: { ...RECOVERY_METRIC },
-  });
+    TagKeys: { ...RESTORE_TAG },
+  };
   const steps: RunbookStep[] = [
     recoveryScriptStep(
-      RECOVERY_STEP.sweep,
-      'Drill: delete drill clusters of this stack left by runs that died.',
-      'teardown_drills.py',
-      teardown('others'),
-      [out('Message')],
-      guarded,
-    ),
-    recoveryScriptStep(
-      RECOVERY_STEP.choose,
-      "Pick the copy (default: the source stack's newest available) and name the new cluster.",
-      'choose_snapshot.py',
+      RECOVERY_STEP.restore,
+      'Drill: sweep left-overs. Restore the copy with the target key; add the writer.',
+      'restore_copy.py',
       {
-        Region: STACK.region,
-        Kind: kind,
+        ...run,
+        LeftOverAfterHours: LEFT_OVER_AFTER_HOURS,
         SourceClusterId: `\${${RECOVERY_PARAM.cluster}}`,
         SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
         OwnerTagKey: SNAPSHOT_TAG.stackId,
         SnapshotIdentifier: v(RECOVERY_DOC_PARAM.snapshot),
         ClusterIdentifier: v(RECOVERY_DOC_PARAM.cluster),
-        ExecutionId: v('automation:EXECUTION_ID'),
-      },
-      [
-        out('SnapshotId'),
-        out('SnapshotArn'),
-        out('SnapshotTime'),
-        out('Engine'),
-        out('EngineVersion'),
-        out('ClusterId'),
-        out('InstanceId'),
-      ],
-      guarded,
-    ),
-    recoveryScriptStep(
-      RECOVERY_STEP.restore,
-      'Restore the copy with the target key into the stack network; add the writer.',
-      'restore_cluster.py',
-      {
-        Region: STACK.region,
-        Kind: kind,
-        ClusterId: choose('ClusterId'),
-        InstanceId: choose('InstanceId'),
-        SnapshotId: choose('SnapshotId'),
-        SnapshotArn: choose('SnapshotArn'),
-        Engine: choose('Engine'),
-        EngineVersion: choose('EngineVersion'),
         KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
         SubnetGroup: v(RECOVERY_DOC_PARAM.subnetGroup),
         SecurityGroupIds: v(RECOVERY_DOC_PARAM.securityGroups),
         InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
-        RecoveryStackId: STACK.id,
-        ExecutionId: v('automation:EXECUTION_ID'),
-        TagKeys: restoreTags,
       },
-      [out('StartedAt'), out('Message')],
+      [out('ClusterId'), out('InstanceId')],
       guarded,
     ),
     {
@@ -160,7 +133,7 @@ export function buildRecoveryRunbook(): Runbook {
       inputs: {
         Service: 'rds',
         Api: 'DescribeDBClusters',
-        DBClusterIdentifier: choose('ClusterId'),
+        DBClusterIdentifier: restored('ClusterId'),
         PropertySelector: '$.DBClusters[0].Status',
         DesiredValues: ['available'],
       },
@@ -174,45 +147,35 @@ export function buildRecoveryRunbook(): Runbook {
       inputs: {
         Service: 'rds',
         Api: 'DescribeDBInstances',
-        DBInstanceIdentifier: choose('InstanceId'),
+        DBInstanceIdentifier: restored('InstanceId'),
         PropertySelector: '$.DBInstances[0].DBInstanceStatus',
         DesiredValues: ['available'],
       },
     },
     recoveryScriptStep(
-      RECOVERY_STEP.verify,
-      'Verify cluster and writer; report endpoint, RTO and RPO (a drill publishes them).',
-      'verify_restore.py',
+      RECOVERY_STEP.finish,
+      'Every run ends here: verify, report, delete a drill; fail unless verified.',
+      'finish_run.py',
       {
-        Region: STACK.region,
-        Kind: kind,
-        ClusterId: choose('ClusterId'),
-        InstanceId: choose('InstanceId'),
-        SnapshotId: choose('SnapshotId'),
-        SnapshotTime: choose('SnapshotTime'),
-        Engine: choose('Engine'),
-        EngineVersion: choose('EngineVersion'),
-        StartedAt: v(`${RECOVERY_STEP.restore}.StartedAt`),
-        RecoveryStackId: STACK.id,
+        ...run,
         RecoveryStackName: STACK.name,
-        TagKeys: restoreTags,
-        Metric: { ...RECOVERY_METRIC },
+        BudgetMinutes: (WAIT_CLUSTER_SECONDS + WAIT_WRITER_SECONDS) / 60,
+        LeftOverAfterHours: LEFT_OVER_AFTER_HOURS,
+        Metric: {
+          namespace: RECOVERY_METRIC.namespace,
+          dimension: RECOVERY_METRIC.dimension,
+          drillRestoreMinutes: RECOVERY_METRIC.drillRestoreMinutes,
+          drillRecoveryPointHours: RECOVERY_METRIC.drillRecoveryPointHours,
+          drillSucceeded: RECOVERY_METRIC.drillSucceeded,
+        },
       },
-      [out('Endpoint'), out('RestoreMinutes'), out('RecoveryPointHours'), out('Message')],
-      { ...guarded, nextStep: RECOVERY_STEP.teardown },
-    ),
-    recoveryScriptStep(
-      RECOVERY_STEP.teardown,
-      "Every run ends here: delete this run's drill cluster (a restore's is kept), then fail the run unless it verified.",
-      'teardown_drills.py',
-      teardown('own'),
-      [out('Message')],
+      Object.values(RECOVERY_OUTPUT).map((name) => out(name.split('.')[1])),
       { isEnd: true },
     ),
   ];
   return {
     schemaVersion: '0.3',
-    description: `Aurora snapshot DR restore and drill, managed by the CloudFormation stack ${STACK.id}: change it there.`,
+    description: `Aurora snapshot DR restore and drill. Managed by stack ${STACK.id}.`,
     assumeRole: v(RECOVERY_DOC_PARAM.role),
     parameters: {
       [RECOVERY_DOC_PARAM.role]: {
@@ -222,18 +185,18 @@ export function buildRecoveryRunbook(): Runbook {
       },
       [RECOVERY_DOC_PARAM.kind]: {
         type: 'String',
-        description: 'restore: a cluster you keep. drill: a restore that is verified, measured and deleted.',
+        description: 'restore: kept. drill: verified, measured, deleted.',
         default: RESTORE_KIND.restore,
         allowedValues: [RESTORE_KIND.restore, RESTORE_KIND.drill],
       },
       [RECOVERY_DOC_PARAM.snapshot]: {
         type: 'String',
-        description: 'Copy to restore (id or ARN); empty: the newest available.',
+        description: 'Copy to restore; empty: the newest.',
         default: '',
       },
       [RECOVERY_DOC_PARAM.cluster]: {
         type: 'String',
-        description: "New cluster's identifier; empty: derived from the source cluster's.",
+        description: 'New cluster; empty: derived from the source.',
         default: '',
       },
       [RECOVERY_DOC_PARAM.instanceClass]: {
@@ -248,7 +211,7 @@ export function buildRecoveryRunbook(): Runbook {
       },
       [RECOVERY_DOC_PARAM.securityGroups]: {
         type: 'String',
-        description: 'Security group ids, comma-separated.',
+        description: 'Security group ids.',
         default: `\${${RECOVERY_PARAM.securityGroups}}`,
       },
     },

@@ -68,7 +68,7 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
                 region: '$.region',
               },
               InputTemplate: sub(
-                `"Aurora snapshot DR recovery run <execution> (a scheduled drill, or a restore) of the copies of \${${RECOVERY_PARAM.cluster}} in <region> ended <status>. A failed drill means the newest copy may not restore: find out before you need it. A drill deletes its own cluster even when it fails. The failed step and its message: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
+                `"Aurora snapshot DR: recovery run <execution> (drill or restore) of the \${${RECOVERY_PARAM.cluster}} copies in <region> ended <status>. A failed drill means the copies may not restore; its cluster is deleted anyway. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
               ),
             },
           },

@@ -162,7 +162,7 @@ const role = (
 export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.automationRole]: role(
-      sub(`Aurora snapshot DR restores and drills of \${${RECOVERY_PARAM.cluster}} (stack \${AWS::StackName})`),
+      sub('Aurora snapshot DR restores and drills (stack ${AWS::StackName})'),
       'ssm.amazonaws.com',
       recoveryAutomationPolicy(),
       {
@@ -171,13 +171,13 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       },
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
-      sub('Starts the Aurora snapshot DR drills on schedule (stack ${AWS::StackName})'),
+      sub('Starts the drills on schedule (stack ${AWS::StackName})'),
       'events.amazonaws.com',
       drillTriggerPolicy(),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
     ),
     [RECOVERY_ID.preflightRole]: role(
-      sub('Preflight check of the Aurora snapshot DR recovery stack ${AWS::StackName}'),
+      sub('Preflight check of the recovery stack ${AWS::StackName}'),
       'lambda.amazonaws.com',
       recoveryPreflightPolicy(),
     ),

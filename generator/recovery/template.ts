@@ -67,33 +67,25 @@ function recoveryOutputs(): { [name: string]: CfnOutput } {
     `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
   return {
     RecoveryRunbookName: {
-      Description: 'Name of the SSM Automation runbook that restores a copy (Kind=restore) or runs a drill (Kind=drill).',
+      Description: 'SSM Automation runbook: Kind=restore keeps the cluster, Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
     },
     RestoreCommand: {
-      Description: 'Restores the newest copy into a new cluster you keep (or use the CLI: restore).',
+      Description: 'Restores the newest copy into a new cluster (Kind=drill runs a drill).',
       Value: sub(start(RESTORE_KIND.restore)),
     },
-    DrillCommand: {
-      Description: 'Runs a drill now: restore, verify, measure, delete.',
-      Value: sub(start(RESTORE_KIND.drill)),
-    },
     RunbookExecutionsUrl: {
-      Description: 'Console page listing the runbook executions.',
+      Description: 'Runbook executions in the console.',
       Value: sub('https://${AWS::Region}.${Domain}/systems-manager/automation/executions?region=${AWS::Region}', {
         Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
       }),
     },
     AlertTopicArn: {
-      Description: 'SNS topic that hears about failed drills and restores.',
+      Description: 'SNS topic of the alerts.',
       Value: ref(RECOVERY_ID.alertTopic),
     },
-    AutomationRoleArn: {
-      Description: 'Role the runbook assumes.',
-      Value: getAtt(RECOVERY_ID.automationRole, 'Arn'),
-    },
     TargetKeyArn: {
-      Description: 'ARN of the KMS key of the copies and the restored clusters, as resolved by the preflight check.',
+      Description: 'KMS key of the copies and restored clusters, resolved.',
       Value: getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn),
     },
   };

@@ -80,38 +80,39 @@ export function watchdogStatements(): PolicyStatement[] {
   ];
 }
 
-/** The alarm's e-mail carries this, and its reason the age in hours. docs/alarms.md says more. */
-function alarmDescription(): CfnValue {
-  return sub(
-    `No copy of \${${RECOVERY_PARAM.cluster}} newer than \${Allowed}h in \${AWS::Region} (the reason's datapoint is the newest copy's age in hours), or the hourly check stopped (no datapoint). ` +
-      'First check the source stack: its last runbook runs and its schedule rule (aurora-snapshot-dr status). ' +
-      `No datapoint: read log group \${${RECOVERY_ID.preflightLogGroup}}.`,
-    { Allowed: allowedHours },
-  );
-}
+/**
+ * The alarm's e-mail carries this; its reason adds the newest copy's age (the
+ * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
+ */
+const ALARM_DESCRIPTION = sub(
+  `The newest copy of \${${RECOVERY_PARAM.cluster}} here is too old (the datapoint is its age in hours), or no datapoint: the check failed. ` +
+    'First check the source stack: its last runs and schedule rule (aurora-snapshot-dr status). ' +
+    `No datapoint: see log group \${${RECOVERY_ID.preflightLogGroup}}.`,
+);
 
-/** A metric widget of this stack's metric; CloudWatch lays the widgets out in reading order. */
-const metricWidget = (title: string, metric: string, extra: object = {}) => ({
-  type: 'metric',
-  properties: {
-    title,
-    region: '${AWS::Region}',
-    metrics: [[RECOVERY_METRIC.namespace, metric, RECOVERY_METRIC.dimension, '${AWS::StackName}']],
-    ...extra,
-  },
-});
-
-/** The dashboard body: JSON, as CloudWatch takes it, with the Region, stack name and threshold substituted. */
+/**
+ * The dashboard body: JSON, as CloudWatch takes it, with the Region, stack
+ * name and threshold substituted. Two widgets: the age against the allowed
+ * age, and the drills' figures ("." repeats the line above's namespace and
+ * dimension); CloudWatch lays them out in reading order.
+ */
 export function dashboardBody(): CfnValue {
   const placeholder = 'ALLOWED_HOURS';
+  const { namespace, dimension } = RECOVERY_METRIC;
+  const widget = (title: string, metrics: string[][], extra: object = {}) => ({
+    type: 'metric',
+    properties: { title, region: '${AWS::Region}', metrics, ...extra },
+  });
   const body = {
     widgets: [
-      metricWidget('Newest copy age (h)', RECOVERY_METRIC.newestCopyAgeHours, {
+      widget('Newest copy age (h)', [[namespace, RECOVERY_METRIC.newestCopyAgeHours, dimension, '${AWS::StackName}']], {
         annotations: { horizontal: [{ label: 'Allowed', value: placeholder }] },
       }),
-      metricWidget('Drill RTO (min)', RECOVERY_METRIC.drillRestoreMinutes),
-      metricWidget('Drill RPO (h)', RECOVERY_METRIC.drillRecoveryPointHours),
-      metricWidget('Drill verified (1) or failed (0)', RECOVERY_METRIC.drillSucceeded),
+      widget('Drills: RTO (min), RPO (h), verified (1) or failed (0)', [
+        [namespace, RECOVERY_METRIC.drillRestoreMinutes, dimension, '${AWS::StackName}'],
+        ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
+        ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
+      ]),
     ],
   };
   // The threshold is a number in the JSON: the quoted placeholder becomes an unquoted ${Allowed}.
@@ -123,7 +124,6 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     [WATCHDOG_ID.schedule]: {
       Type: 'AWS::Events::Rule',
       Properties: {
-        Description: sub(`Hourly copy-age check of \${${RECOVERY_PARAM.cluster}}`),
         ScheduleExpression: WATCHDOG_SCHEDULE,
         State: 'ENABLED',
         Targets: [{ Id: 'Watchdog', Arn: functionArn, Input: sub(JSON.stringify(watchdogInput)) }],
@@ -144,16 +144,13 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
         ServiceToken: functionArn,
         ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
         ...firstCheckProperties,
-        // A new threshold re-runs the check on update, so the alarm is judged on a fresh measurement.
-        AllowedCopyAgeHours: allowedHours,
       },
     },
     [WATCHDOG_ID.alarm]: {
       Type: 'AWS::CloudWatch::Alarm',
       DependsOn: WATCHDOG_ID.firstCheck,
       Properties: {
-        AlarmName: sub('${AWS::StackName}-newest-copy-age'),
-        AlarmDescription: alarmDescription(),
+        AlarmDescription: ALARM_DESCRIPTION,
         Namespace: RECOVERY_METRIC.namespace,
         MetricName: RECOVERY_METRIC.newestCopyAgeHours,
         Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: AWS.stackName }],

@@ -150,7 +150,7 @@ describe('the hourly check, as the inlined function runs it', () => {
     const invocation = await invokeInChild(lambda.indexFile, scheduledEvent(), environment);
     const after = Date.now();
     expect(invocation.exitCode).toBe(0);
-    expect(invocation.logs).toContain('newest copy orders-prod-dr-202612010300-aaaaaaaa');
+    expect(invocation.logs).toContain('orders-prod-dr-202612010300-aaaaaaaa, since ');
     const [age] = await publishedAges();
     // Measured inside the invocation: between its start and its end.
     expect(age).toBeGreaterThanOrEqual((invocation.invokedAt - created.getTime()) / HOUR);

@@ -142,7 +142,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     expect(measured).toEqual({ copy: 'orders-prod-dr-202612020300-bbbbbbbb', since: second, ageHours: (now - second.getTime()) / HOUR });
     expect(measured.ageHours).toBeGreaterThanOrEqual(3);
     expect(await publishedAges(w)).toEqual([{ at: now, hours: measured.ageHours }]);
-    expect(log).toHaveBeenLastCalledWith(`newest copy orders-prod-dr-202612020300-bbbbbbbb, since ${second.toISOString()}: 3.00 h`);
+    expect(log).toHaveBeenLastCalledWith(`orders-prod-dr-202612020300-bbbbbbbb, since ${second.toISOString()}: 3.00 h`);
   });
 
   it('publishes an age that grows past a day once copies stop, still naming the last copy', async () => {
@@ -175,7 +175,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     expect(measured).toEqual({ copy: undefined, since: w.stackCreated, ageHours: (now - w.stackCreated.getTime()) / HOUR });
     expect(measured.ageHours).toBeGreaterThanOrEqual(50);
     expect((await publishedAges(w)).map((point) => point.hours)).toEqual([measured.ageHours]);
-    expect(log).toHaveBeenLastCalledWith(expect.stringMatching(/^no copy yet; counting from the stack creation, since /));
+    expect(log).toHaveBeenLastCalledWith(expect.stringMatching(/^No copy yet: age of the stack, since /));
   });
 
   it('ignores a newer copy still in progress, one that failed, and copies of other stacks or made by hand', async () => {
