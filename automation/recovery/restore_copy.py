@@ -74,7 +74,7 @@ def handler(events, context):
     tags = [{"Key": keys["stackId"], "Value": e["RecoveryStackId"]}, {"Key": keys["kind"], "Value": kind},
             {"Key": keys["snapshot"], "Value": sid}, {"Key": keys["execution"], "Value": e["ExecutionId"]}]
     rds.restore_db_cluster_from_snapshot(
-        DBClusterIdentifier=target, SnapshotIdentifier=snap["DBClusterSnapshotArn"], Engine=snap["Engine"],
+        DBClusterIdentifier=target, SnapshotIdentifier=sid, Engine=snap["Engine"],
         EngineVersion=snap["EngineVersion"], KmsKeyId=e["KmsKeyArn"], DBSubnetGroupName=e["SubnetGroup"],
         VpcSecurityGroupIds=[g.strip() for g in e["SecurityGroupIds"].split(",") if g.strip()],
         DeletionProtection=kind != "drill", CopyTagsToSnapshot=True, Tags=tags)

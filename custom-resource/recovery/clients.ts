@@ -77,7 +77,11 @@ export async function listCopies(
   return copies;
 }
 
-/** Whether the instance class can run the engine version here (in any configuration). */
+/**
+ * Whether the instance class can run the engine version here (in any
+ * configuration). RDS filters by class itself; the answer is checked again in
+ * case an endpoint ignores the filter.
+ */
 export async function isOrderable(
   region: string,
   engine: string,
@@ -86,14 +90,19 @@ export async function isOrderable(
   abortSignal?: AbortSignal,
 ): Promise<boolean> {
   const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
-  const { OrderableDBInstanceOptions } = await rds.send(
-    new DescribeOrderableDBInstanceOptionsCommand({
-      Engine: engine,
-      EngineVersion: engineVersion,
-      DBInstanceClass: instanceClass,
-      MaxRecords: 20,
-    }),
-    { abortSignal },
-  );
-  return (OrderableDBInstanceOptions ?? []).length > 0;
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(
+      new DescribeOrderableDBInstanceOptionsCommand({
+        Engine: engine,
+        EngineVersion: engineVersion,
+        DBInstanceClass: instanceClass,
+        Marker,
+      }),
+      { abortSignal },
+    );
+    if ((page.OrderableDBInstanceOptions ?? []).some((o) => o.DBInstanceClass === instanceClass)) return true;
+    Marker = page.Marker;
+  } while (Marker);
+  return false;
 }

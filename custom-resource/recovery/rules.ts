@@ -93,7 +93,7 @@ export function copiesNote(
 ): string {
   return newest
     ? `${copies.length} copies; newest available: ${newest.DBClusterSnapshotIdentifier}`
-    : `No available copy of ${p.DBClusterIdentifier} by ${p.SourceStackId} here yet (${copies.length} in progress): restores and drills fail until one lands; update the stack then to check DrillInstanceClass`;
+    : `No available copy of ${p.DBClusterIdentifier} by ${p.SourceStackId} here yet (${copies.length} in progress): restores and drills fail until one lands`;
 }
 
 export const orderableProblem = (p: RecoveryPreflightProperties, engine: string, version: string): string =>

@@ -127,7 +127,7 @@ export function buildRecoveryRunbook(): Runbook {
     {
       name: RECOVERY_STEP.waitCluster,
       action: 'aws:waitForAwsResourceProperty',
-      description: 'Wait for the cluster.',
+      description: 'Cluster available?',
       timeoutSeconds: WAIT_CLUSTER_SECONDS,
       ...guarded,
       inputs: {
@@ -141,7 +141,7 @@ export function buildRecoveryRunbook(): Runbook {
     {
       name: RECOVERY_STEP.waitWriter,
       action: 'aws:waitForAwsResourceProperty',
-      description: 'Wait for the writer.',
+      description: 'Writer available?',
       timeoutSeconds: WAIT_WRITER_SECONDS,
       ...guarded,
       inputs: {

@@ -150,8 +150,10 @@ const role = (
   principal: string,
   statements: PolicyStatement[],
   trustConditions?: PolicyStatement['Condition'],
+  dependsOn?: string,
 ): CfnResource => ({
   Type: 'AWS::IAM::Role',
+  ...(dependsOn ? { DependsOn: dependsOn } : {}),
   Properties: {
     Description: description,
     AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
@@ -175,6 +177,7 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       'events.amazonaws.com',
       drillTriggerPolicy(),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+      RECOVERY_ID.preflight,
     ),
     [RECOVERY_ID.preflightRole]: role(
       sub('Preflight check of the recovery stack ${AWS::StackName}'),

@@ -39,7 +39,7 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
       role: RECOVERY_ID.preflightRole,
       resource: RECOVERY_ID.preflight,
     },
-    description: 'Checks the Aurora snapshot DR recovery parameters before the stack creates anything else.',
+    description: 'Checks the recovery stack parameters before anything else is created.',
     resourceType: RECOVERY_PREFLIGHT_RESOURCE_TYPE,
     properties,
     bundle,

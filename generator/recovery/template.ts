@@ -17,7 +17,7 @@ import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
-  'Aurora snapshot DR recovery stack (target Region): restores the copies of one Aurora cluster on demand, runs scheduled restore drills that are torn down and measure RTO and RPO, and alerts when a drill fails.';
+  'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';
 
 /** The alert topic: failed drills and restores publish here, and so do the copy-age alarms. */
 function alertResources(): { [logicalId: string]: CfnResource } {
