@@ -220,7 +220,8 @@ export const STATUS: CommandSpec = {
     'Reads the stack\'s parameters and outputs, lists the last executions of its runbook (start, status, and for a failed run the failed step and its message), ' +
     'and finds the newest available copy this stack made in the target Region: the recovery point you have right now, with its age. ' +
     `The copy is STALE when it is older than the schedule allows: the longest gap between two scheduled runs, plus 2 hours for the source snapshot, plus CopyTimeoutHours (default ${DEFAULTS.copyTimeoutHours}). ` +
-    'Exits 0 when the newest copy is current, 3 when it is stale or there is none, 1 when the stack cannot be read.',
+    'In the target Region it also shows each recovery stack that watches this stack: its copy-age alarm and its last drill (docs/alarms.md). ' +
+    'Exits 0 when the newest copy is current, 3 when it is stale or there is none (or the copy-age alarm is in ALARM, or the last drill failed), 1 when the stack or a part of the report cannot be read.',
   flags: [
     { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the deployed stack.' },
     {

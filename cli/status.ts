@@ -15,6 +15,7 @@ import { DEFAULT_EXECUTION_COUNT, EXIT, STATUS } from './commands';
 import { awsErrorName, Context, describeError } from './context';
 import { formatDuration, formatHours, table, utc } from './progress';
 import { integerFlag, regionProblem } from './validate';
+import { reportRecoveryStacks } from './recovery-status';
 import { DEFAULTS, PARAM } from '../generator/parameters';
 import { SNAPSHOT_TAG } from '../custom-resource/contract';
 import { copyAgeRule, SOURCE_SNAPSHOT_WAIT_HOURS } from '../custom-resource/staleness';
@@ -237,23 +238,32 @@ export async function status(input: StatusInput, context: Context): Promise<numb
     const progress = point.inProgress.PercentProgress === undefined ? '' : `, ${point.inProgress.PercentProgress}%`;
     out(`  newer copy in progress: ${point.inProgress.DBClusterSnapshotIdentifier} (${point.inProgress.Status}${progress})`);
   }
+  let stale = false;
   switch (verdict.state) {
     case 'current':
       out(`  CURRENT (${rule})`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'unjudged':
       out(`  NOT JUDGED: ${rule}.`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'none-yet':
       out(`  NONE YET: the stack is younger than one schedule interval (${rule}).`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'stale':
       out(`  STALE: older than the schedule allows (${rule}).`);
+      stale = true;
       break;
     case 'none':
       out(`  NONE: the stack is older than one schedule interval (${rule}).`);
+      stale = true;
       break;
   }
-  out('  Look at the failed runs above and the alert topic' + (outputValue(stack, 'AlertTopicArn') ? ` ${outputValue(stack, 'AlertTopicArn')}` : '') + '.');
-  return EXIT.stale;
+  if (stale) {
+    out('  Look at the failed runs above and the alert topic' + (outputValue(stack, 'AlertTopicArn') ? ` ${outputValue(stack, 'AlertTopicArn')}` : '') + '.');
+  }
+
+  // The recovery stack's view from the target Region: its copy-age alarm and its last drill.
+  const recovery = await reportRecoveryStacks(context, targetRegion, stack.StackId!);
+  if (stale || recovery === 'problem') return EXIT.stale;
+  return runsUnreadable || recovery === 'unreadable' ? EXIT.failed : EXIT.ok;
 }
