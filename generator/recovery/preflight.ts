@@ -39,7 +39,7 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
       role: RECOVERY_ID.preflightRole,
       resource: RECOVERY_ID.preflight,
     },
-    description: 'Checks the recovery stack parameters before anything else is created.',
+    description: 'Checks the recovery stack parameters first; every hour, publishes the newest copy age.',
     resourceType: RECOVERY_PREFLIGHT_RESOURCE_TYPE,
     properties,
     bundle,
