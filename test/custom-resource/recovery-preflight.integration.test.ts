@@ -107,6 +107,8 @@ describe('recovery preflight code from the recovery template, against moto', () 
         NewestCopy: RECOVERY_SEED.copy,
         Engine: RECOVERY_SEED.engine,
         EngineVersion: RECOVERY_SEED.engineVersion,
+        // The copy-age alarm's threshold for the default daily schedule and 12-hour copy timeout.
+        AllowedCopyAgeHours: '38',
       },
     });
     expect(invocation.logs).toContain(`1 copies; newest available: ${RECOVERY_SEED.copy}`);
