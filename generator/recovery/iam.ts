@@ -8,7 +8,9 @@
  * - the drill trigger role (assumed by EventBridge) starts only this runbook
  *   and passes only the automation role;
  * - the preflight function's role reads the network, the copies, the key and
- *   the orderable instance classes of this Region.
+ *   the orderable instance classes of this Region; as the function also runs
+ *   the copy-age watchdog, it reads this stack's creation time and publishes
+ *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
 import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from '../cfn';
