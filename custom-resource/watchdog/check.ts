@@ -44,8 +44,8 @@ export async function measureNewestCopyAge(config: WatchdogConfig, now: number):
   const copy = newestAvailable(await listCopies(config.region, config.cluster, config.sourceStackId));
   let since = copy?.SnapshotCreateTime;
   if (!since) {
-    const { Stacks } = await new CloudFormationClient({ region: config.region, ...CLIENT_OPTIONS }).send(
-      new DescribeStacksCommand({ StackName: config.recoveryStackId }));
+    const cfn = new CloudFormationClient({ region: config.region, ...CLIENT_OPTIONS });
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: config.recoveryStackId }));
     since = Stacks?.[0]?.CreationTime;
     if (!since) throw new Error(`Stack ${config.recoveryStackId} has no CreationTime`);
   }
@@ -69,6 +69,7 @@ export async function checkNewestCopy(config: WatchdogConfig, now: number): Prom
       ],
     }),
   );
-  console.log(`${measurement.copy ?? 'No copy yet: age of the stack'}, since ${measurement.since.toISOString()}: ${measurement.ageHours.toFixed(2)} h`);
+  const { copy, since, ageHours } = measurement;
+  console.log(`${copy ?? 'No copy yet: age of the stack'}, since ${since.toISOString()}: ${ageHours.toFixed(2)} h`);
   return measurement;
 }
