@@ -8,11 +8,8 @@
  * The threshold is the recovery preflight's AllowedCopyAgeHours for the
  * recovery stack's parameters, as copied from the source stack.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { renderRecoveryTemplates, RECOVERY_TEMPLATE_BASENAME } from '../../generator/main';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { WATCHDOG_ID } from '../../generator/recovery/watchdog';
 import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
@@ -20,7 +17,8 @@ import { copyAgeRule } from '../../custom-resource/staleness';
 import { checkNewestCopy } from '../../custom-resource/watchdog/check';
 import { useIsolatedAwsEnv } from '../cli/support';
 import { MOTO_CREDENTIALS } from '../support/moto-server';
-import { loadTemplate, LoadedTemplate, resolveStackParameters } from './intrinsics';
+import { LoadedTemplate, resolveStackParameters } from './intrinsics';
+import { recoveryTemplate } from './recovery-world';
 import { DAY_MS, RehearsalWorld, Stack, TARGET_REGION } from './rehearsal-world';
 import { expectStatus, useRehearsalWorld } from './scenario-support';
 
@@ -37,16 +35,6 @@ const world = useRehearsalWorld();
 interface AlarmRule {
   periodMs: number;
   threshold: number;
-}
-
-function recoveryTemplate(): LoadedTemplate {
-  const dir = path.join(__dirname, '..', '..', 'build', 'rehearsal');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${RECOVERY_TEMPLATE_BASENAME}.yaml`);
-  const partial = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(partial, renderRecoveryTemplates().yaml);
-  fs.renameSync(partial, file);
-  return loadTemplate(file);
 }
 
 /** The alarm's rule for a recovery stack made from the source stack's values, its threshold as the preflight computes it. */
