@@ -60,11 +60,14 @@ function alertResources(): { [logicalId: string]: CfnResource } {
   };
 }
 
+/** Output names of the recovery stack that the CLI reads. */
+export const RECOVERY_STACK_OUTPUT = { runbook: 'RecoveryRunbookName', alertTopic: 'AlertTopicArn' } as const;
+
 function recoveryOutputs(): { [name: string]: CfnOutput } {
   const start = (kind: string): string =>
     `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
   return {
-    RecoveryRunbookName: {
+    [RECOVERY_STACK_OUTPUT.runbook]: {
       Description: 'SSM Automation runbook: Kind=restore keeps the cluster, Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
     },
@@ -78,7 +81,7 @@ function recoveryOutputs(): { [name: string]: CfnOutput } {
         Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
       }),
     },
-    AlertTopicArn: {
+    [RECOVERY_STACK_OUTPUT.alertTopic]: {
       Description: 'SNS topic of the alerts.',
       Value: ref(RECOVERY_ID.alertTopic),
     },
