@@ -158,6 +158,12 @@ export const STACKSET_DEPLOY: CommandSpec = {
       required: true,
       description: 'Comma-separated Regions of the clusters; each instance\'s Region is its SourceRegion.',
     },
+    {
+      name: 'recovery',
+      type: 'boolean',
+      description:
+        'Deploy the recovery stack (templates/aurora-snapshot-dr-recovery.yaml) instead: --regions are then the disaster-recovery Regions, and the parameters file gives its parameters (SourceStackId, DBClusterIdentifier, KMSTargetKey, DBSubnetGroupName, VpcSecurityGroupIds, ...). See docs/recovery.md.',
+    },
     TEMPLATE_FLAG,
     {
       name: 'administration-role-arn',
@@ -208,6 +214,7 @@ export const STACKSET_DEPLOY: CommandSpec = {
   examples: [
     `${PROGRAM} stackset deploy --stack-set-name aurora-snapshot-dr --region us-east-1 --regions us-east-1,eu-west-1 --parameters-file fleet.json --max-concurrent-percentage 25 --failure-tolerance-count 0`,
     `${PROGRAM} stackset deploy --stack-set-name aurora-snapshot-dr --permission-model SERVICE_MANAGED --organizational-units ou-ab12-cdef3456 --regions us-east-1 --parameters-file fleet.json`,
+    `${PROGRAM} stackset deploy --recovery --stack-set-name aurora-snapshot-dr-recovery --region us-east-1 --regions us-west-2 --parameters-file recovery-fleet.json`,
   ],
 };
 

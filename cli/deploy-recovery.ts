@@ -4,19 +4,15 @@
  * where it goes (TargetRegion); the user adds the network. The stack is then
  * created or updated exactly as `deploy` does it.
  */
-import * as path from 'path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { FlagValues, missingRequired, UsageError } from './args';
 import { DEPLOY_RECOVERY, EXIT, PROGRAM } from './commands';
 import { awsErrorName, Context } from './context';
 import { deploy, DeployInput } from './deploy';
 import { loadTemplate, regionProblem, stackNameProblem } from './validate';
-import { RECOVERY_TEMPLATE_BASENAME } from '../generator/main';
-import { recoveryParameters } from '../generator/recovery/parameters';
+import { RECOVERY_PRODUCT, recoveryParameterProblem } from './stack-products';
 import { PARAM } from '../generator/parameters';
 import { RECOVERY_PARAM, RECOVERY_PARAMETERS_OUTPUT } from '../custom-resource/recovery-contract';
-
-export const DEFAULT_RECOVERY_TEMPLATE = path.join(__dirname, '..', 'templates', `${RECOVERY_TEMPLATE_BASENAME}.yaml`);
 
 /** Flags that set a recovery stack parameter. */
 const PARAMETER_FLAGS: [string, string][] = [
@@ -36,15 +32,6 @@ export interface DeployRecoveryInput {
   region?: string;
   parameters: { [name: string]: string };
   deploy: Omit<DeployInput, 'stackName' | 'region' | 'parameters'>;
-}
-
-/** A value the recovery template would refuse, explained with its ConstraintDescription. */
-export function recoveryParameterProblem(flag: string, parameter: string, value: string): string | undefined {
-  const definition = recoveryParameters[parameter];
-  if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
-    return `--${flag} '${value}' ${definition.ConstraintDescription}`;
-  }
-  return undefined;
 }
 
 export function parseDeployRecoveryInput(values: FlagValues): DeployRecoveryInput {
@@ -69,11 +56,11 @@ export function parseDeployRecoveryInput(values: FlagValues): DeployRecoveryInpu
   for (const [flag, parameter] of PARAMETER_FLAGS) {
     const value = text(flag);
     if (value === undefined) continue;
-    const problem = recoveryParameterProblem(flag, parameter, value);
+    const problem = recoveryParameterProblem(`--${flag}`, parameter, value);
     if (problem) problems.push(problem);
     else parameters[parameter] = value;
   }
-  const { template, problem } = loadTemplate(text('template') ?? DEFAULT_RECOVERY_TEMPLATE);
+  const { template, problem } = loadTemplate(text('template') ?? RECOVERY_PRODUCT.defaultTemplate);
   if (problem) problems.push(problem);
   if (problems.length > 0 || !template) throw new UsageError(problems, DEPLOY_RECOVERY);
   return {
