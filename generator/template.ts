@@ -15,8 +15,8 @@ export const TEMPLATE_DESCRIPTION =
 
 
 /** Console domains differ per partition; the outputs link to the runbook's executions. */
-export const CONSOLE_DOMAIN = 'ConsoleDomain';
-export const mappings = {
+const CONSOLE_DOMAIN = 'ConsoleDomain';
+const mappings = {
   [CONSOLE_DOMAIN]: {
     aws: { Domain: 'console.aws.amazon.com' },
     'aws-cn': { Domain: 'console.amazonaws.cn' },

@@ -4,9 +4,8 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { AWS, CfnOutput, CfnResource, CfnTemplate, checkovSkips, findInMap, getAtt, ref, sub } from '../cfn';
+import { CfnOutput, CfnResource, CfnTemplate, checkovSkips, getAtt, ref, sub } from '../cfn';
 import { REGENERATE_NOTE } from '../serialize';
-import { CONSOLE_DOMAIN, mappings } from '../template';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
 import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
@@ -75,12 +74,6 @@ function recoveryOutputs(): { [name: string]: CfnOutput } {
       Description: 'Restores the newest copy into a new cluster (Kind=drill runs a drill).',
       Value: sub(start(RESTORE_KIND.restore)),
     },
-    RunbookExecutionsUrl: {
-      Description: 'Runbook executions in the console.',
-      Value: sub('https://${AWS::Region}.${Domain}/systems-manager/automation/executions?region=${AWS::Region}', {
-        Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
-      }),
-    },
     [RECOVERY_STACK_OUTPUT.alertTopic]: {
       Description: 'SNS topic of the alerts.',
       Value: ref(RECOVERY_ID.alertTopic),
@@ -101,7 +94,6 @@ export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPr
       'AWS::CloudFormation::Interface': recoveryParameterInterface,
     },
     Parameters: recoveryParameters,
-    Mappings: mappings,
     Conditions: {
       ...recoveryConditions(),
       // The copy-age watchdog adds its conditions here (CreateDashboard): ...watchdogConditions(),

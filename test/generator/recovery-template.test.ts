@@ -220,10 +220,11 @@ describe('drill schedule and alerts', () => {
 describe('the recovery runbook', () => {
   const runbook = buildRecoveryRunbook();
 
-  it('restores, waits for cluster then writer, and ends in Finish', () => {
+  it('restores, waits for the cluster, only then adds the writer and waits for it, and ends in Finish', () => {
     expect(runbook.mainSteps.map((step) => step.name)).toEqual([
       RECOVERY_STEP.restore,
       RECOVERY_STEP.waitCluster,
+      RECOVERY_STEP.addWriter,
       RECOVERY_STEP.waitWriter,
       RECOVERY_STEP.finish,
     ]);
