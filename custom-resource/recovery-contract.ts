@@ -7,6 +7,13 @@
  * compiler keeps them in step (the Python scripts receive them as inputs).
  */
 
+/**
+ * Output of the source stack whose value is the recovery stack's copy-paste
+ * parameters, as quoted Key=Value pairs for `aws cloudformation deploy
+ * --parameter-overrides`; the CLI reads it to deploy the recovery stack.
+ */
+export const RECOVERY_PARAMETERS_OUTPUT = 'RecoveryStackParameters';
+
 /** Parameter names of the recovery template. */
 export const RECOVERY_PARAM = {
   /** The protected (source) cluster's identifier; copies carry it in their cluster tag. */

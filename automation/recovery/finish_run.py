@@ -32,8 +32,9 @@ def delete(rds, cid, instances):
         except ClientError as e:
             if e.response["Error"]["Code"] != "InvalidDBClusterStateFault":
                 raise
-            time.sleep(20)  # its writer is not yet deleting
-    raise RuntimeError(f"{cid} could not be deleted in 7 minutes: the next drill deletes it")
+            # Its writer is not deleting yet.
+            time.sleep(20)
+    raise RuntimeError(f"{cid} not deleted in 7 min: the next drill deletes it")
 
 
 def verify(rds, c, instances, snapshot_id, budget):
@@ -66,15 +67,16 @@ def handler(events, context):
            "SnapshotId": tags.get(keys["snapshot"], ""), "RestoreMinutes": "", "RecoveryPointHours": ""}
     problems, figures = ["no cluster was restored"], None
     if c:
+        # Whatever the check meets, the teardown below must run.
         try:
             problems, figures = verify(rds, c, instances, out["SnapshotId"], float(events["BudgetMinutes"]))
-        except ClientError as e:  # the teardown below must run whatever the check met
+        except ClientError as e:
             problems = [f"could not check it: {e}"]
     if figures:
         out.update(RestoreMinutes=str(figures[0]), RecoveryPointHours=str(figures[1]))
     verdict = f"{out['ClusterId'] or 'Nothing'} from {out['SnapshotId'] or 'no copy'}: " + (
         "; ".join(problems) or f"verified in {figures[0]} min, recovery point {figures[1]} h old")
-    where = f"Failed step: aws ssm get-automation-execution --region {region} --automation-execution-id {run}"
+    where = f"See why: aws ssm get-automation-execution --region {region} --automation-execution-id {run}"
     if kind == "drill":
         m = events["Metric"]
         dims = [{"Name": m["dimension"], "Value": events["RecoveryStackName"]}]

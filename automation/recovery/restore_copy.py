@@ -1,6 +1,7 @@
 """Restore a copy: the named one, or the newest available copy the source
 stack made of the cluster, into a new cluster (engine and version from the
-snapshot, the target key, the stack's network) and its writer.
+snapshot, the target key, the stack's network). The writer is added by the
+AddWriter step once the cluster is available, as RDS requires.
 
 Everything made is tagged with the recovery stack's ARN, the kind of run and
 the execution id: the Finish step finds the run's cluster by these tags, and
@@ -78,6 +79,4 @@ def handler(events, context):
         EngineVersion=snap["EngineVersion"], KmsKeyId=e["KmsKeyArn"], DBSubnetGroupName=e["SubnetGroup"],
         VpcSecurityGroupIds=[g.strip() for g in e["SecurityGroupIds"].split(",") if g.strip()],
         DeletionProtection=kind != "drill", CopyTagsToSnapshot=True, Tags=tags)
-    rds.create_db_instance(DBInstanceIdentifier=instance, DBClusterIdentifier=target, Engine=snap["Engine"],
-                           DBInstanceClass=e["InstanceClass"], Tags=tags)
-    return {"ClusterId": target, "InstanceId": instance, "SnapshotId": sid}
+    return {"ClusterId": target, "InstanceId": instance, "SnapshotId": sid, "Engine": snap["Engine"]}

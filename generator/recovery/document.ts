@@ -26,6 +26,7 @@ import {
 export const RECOVERY_STEP = {
   restore: 'RestoreCopy',
   waitCluster: 'WaitForCluster',
+  addWriter: 'AddWriter',
   waitWriter: 'WaitForWriter',
   finish: 'Finish',
 } as const;
@@ -106,7 +107,7 @@ export function buildRecoveryRunbook(): Runbook {
   const steps: RunbookStep[] = [
     recoveryScriptStep(
       RECOVERY_STEP.restore,
-      'Drill: sweep left-overs. Restore the copy with the target key; add the writer.',
+      'Drill: sweep left-overs. Restore the copy with the target key.',
       'restore_copy.py',
       {
         ...run,
@@ -119,9 +120,8 @@ export function buildRecoveryRunbook(): Runbook {
         KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
         SubnetGroup: v(RECOVERY_DOC_PARAM.subnetGroup),
         SecurityGroupIds: v(RECOVERY_DOC_PARAM.securityGroups),
-        InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
       },
-      [out('ClusterId'), out('InstanceId')],
+      [out('ClusterId'), out('InstanceId'), out('SnapshotId'), out('Engine')],
       guarded,
     ),
     {
@@ -136,6 +136,27 @@ export function buildRecoveryRunbook(): Runbook {
         DBClusterIdentifier: restored('ClusterId'),
         PropertySelector: '$.DBClusters[0].Status',
         DesiredValues: ['available'],
+      },
+    },
+    {
+      // RDS takes a cluster's instances only once the cluster is available.
+      name: RECOVERY_STEP.addWriter,
+      action: 'aws:executeAwsApi',
+      description: 'Add the writer.',
+      ...guarded,
+      inputs: {
+        Service: 'rds',
+        Api: 'CreateDBInstance',
+        DBInstanceIdentifier: restored('InstanceId'),
+        DBClusterIdentifier: restored('ClusterId'),
+        Engine: restored('Engine'),
+        DBInstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
+        Tags: [
+          { Key: RESTORE_TAG.stackId, Value: STACK.id },
+          { Key: RESTORE_TAG.kind, Value: kind },
+          { Key: RESTORE_TAG.snapshot, Value: restored('SnapshotId') },
+          { Key: RESTORE_TAG.execution, Value: v('automation:EXECUTION_ID') },
+        ],
       },
     },
     {
@@ -154,7 +175,7 @@ export function buildRecoveryRunbook(): Runbook {
     },
     recoveryScriptStep(
       RECOVERY_STEP.finish,
-      'Every run ends here: verify, report, delete a drill; fail unless verified.',
+      'Verify, report, delete a drill; fail unless verified.',
       'finish_run.py',
       {
         ...run,

@@ -68,7 +68,7 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
                 region: '$.region',
               },
               InputTemplate: sub(
-                `"Aurora snapshot DR: recovery run <execution> (drill or restore) of the \${${RECOVERY_PARAM.cluster}} copies in <region> ended <status>. A failed drill means the copies may not restore; its cluster is deleted anyway. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
+                `"Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
               ),
             },
           },

@@ -29,7 +29,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
   [RECOVERY_PARAM.sourceStackId]: {
     Type: 'String',
     Description:
-      'ARN (stack id) of the source stack: its copies carry it as their ownership tag.',
+      'Stack id (ARN) of the source stack, whose tag its copies carry.',
     AllowedPattern: '^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[0-9a-f-]+$',
     ConstraintDescription: 'must be a stack ARN (arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID), not a stack name.',
   },
@@ -100,7 +100,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
 export const recoveryParameterInterface: CfnValue = {
   ParameterGroups: [
     {
-      Label: { default: 'Copies (from the source stack output RecoveryStackParameters)' },
+      Label: { default: 'Copies (source stack output RecoveryStackParameters)' },
       Parameters: [
         RECOVERY_PARAM.sourceStackId,
         RECOVERY_PARAM.cluster,

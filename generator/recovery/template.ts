@@ -4,9 +4,8 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { AWS, CfnOutput, CfnResource, CfnTemplate, checkovSkips, findInMap, getAtt, ref, sub } from '../cfn';
+import { CfnOutput, CfnResource, CfnTemplate, checkovSkips, getAtt, ref, sub } from '../cfn';
 import { REGENERATE_NOTE } from '../serialize';
-import { CONSOLE_DOMAIN, mappings } from '../template';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
 import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
@@ -62,11 +61,14 @@ function alertResources(): { [logicalId: string]: CfnResource } {
   };
 }
 
+/** Output names of the recovery stack that the CLI reads. */
+export const RECOVERY_STACK_OUTPUT = { runbook: 'RecoveryRunbookName', alertTopic: 'AlertTopicArn' } as const;
+
 function recoveryOutputs(): { [name: string]: CfnOutput } {
   const start = (kind: string): string =>
     `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
   return {
-    RecoveryRunbookName: {
+    [RECOVERY_STACK_OUTPUT.runbook]: {
       Description: 'SSM Automation runbook: Kind=restore keeps the cluster, Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
     },
@@ -74,13 +76,7 @@ function recoveryOutputs(): { [name: string]: CfnOutput } {
       Description: 'Restores the newest copy into a new cluster (Kind=drill runs a drill).',
       Value: sub(start(RESTORE_KIND.restore)),
     },
-    RunbookExecutionsUrl: {
-      Description: 'Runbook executions in the console.',
-      Value: sub('https://${AWS::Region}.${Domain}/systems-manager/automation/executions?region=${AWS::Region}', {
-        Domain: findInMap(CONSOLE_DOMAIN, AWS.partition, 'Domain'),
-      }),
-    },
-    AlertTopicArn: {
+    [RECOVERY_STACK_OUTPUT.alertTopic]: {
       Description: 'SNS topic of the alerts.',
       Value: ref(RECOVERY_ID.alertTopic),
     },
@@ -100,7 +96,6 @@ export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPr
       'AWS::CloudFormation::Interface': recoveryParameterInterface,
     },
     Parameters: recoveryParameters,
-    Mappings: mappings,
     Conditions: {
       ...recoveryConditions(),
       ...watchdogConditions(),

@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
+import * as yaml from 'js-yaml';
+import { buildTemplate } from '../../generator/template';
+import { LOGICAL_ID } from '../../generator/logical-ids';
 import {
   RECOVERY_TEMPLATE_BASENAME,
   TEMPLATE_BODY_LIMIT_BYTES,
@@ -21,6 +24,7 @@ import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
   RECOVERY_DATA,
   RECOVERY_PARAM,
+  RECOVERY_PARAMETERS_OUTPUT,
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
   RECOVERY_PREFLIGHT_RESOURCE_TYPE,
   RESTORE_KIND,
@@ -216,10 +220,11 @@ describe('drill schedule and alerts', () => {
 describe('the recovery runbook', () => {
   const runbook = buildRecoveryRunbook();
 
-  it('restores, waits for cluster then writer, and ends in Finish', () => {
+  it('restores, waits for the cluster, only then adds the writer and waits for it, and ends in Finish', () => {
     expect(runbook.mainSteps.map((step) => step.name)).toEqual([
       RECOVERY_STEP.restore,
       RECOVERY_STEP.waitCluster,
+      RECOVERY_STEP.addWriter,
       RECOVERY_STEP.waitWriter,
       RECOVERY_STEP.finish,
     ]);
@@ -263,5 +268,42 @@ describe('the recovery runbook', () => {
     expect(compactScript('"""doc"""\n\nimport os\n# why\ndef f():\n    if x:\n        return 1\n')).toBe(
       'import os\ndef f():\n if x:\n  return 1\n',
     );
+  });
+});
+
+describe("the source stack's output for the recovery stack", () => {
+  const source = buildTemplate('exports.handler=async()=>{};');
+  const output = source.Outputs[RECOVERY_PARAMETERS_OUTPUT];
+  const text = (output.Value as { 'Fn::Sub': string })['Fn::Sub'];
+
+  it('names the source stack, cluster, resolved key, schedule and copy timeout as recovery parameters', () => {
+    const pairs = Object.fromEntries([...text.matchAll(/"([A-Za-z]+)=([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    expect(pairs).toEqual({
+      [RECOVERY_PARAM.sourceStackId]: '${AWS::StackId}',
+      [RECOVERY_PARAM.cluster]: '${DBClusterIdentifier}',
+      [RECOVERY_PARAM.kmsKey]: `\${${LOGICAL_ID.preflight}.TargetKeyArn}`,
+      [RECOVERY_PARAM.sourceSchedule]: '${ScheduleExpression}',
+      [RECOVERY_PARAM.copyTimeout]: '${CopyTimeoutHours}',
+    });
+  });
+
+  it('resolves to values the recovery template accepts, the cron schedule kept whole by its quotes', () => {
+    const resolved = text
+      .replace('${AWS::StackId}', 'arn:aws:cloudformation:us-east-1:111122223333:stack/orders-dr/6c1f2a10-0a1b-11f1-9f6b-0a1b2c3d4e5f')
+      .replace('${DBClusterIdentifier}', 'orders-db')
+      .replace(`\${${LOGICAL_ID.preflight}.TargetKeyArn}`, 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab')
+      .replace('${ScheduleExpression}', 'cron(0 3 * * ? *)')
+      .replace('${CopyTimeoutHours}', '12');
+    const words = [...resolved.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    expect(words).toHaveLength(5);
+    for (const word of words) {
+      const [name, value] = [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)];
+      const spec = template.Parameters[name];
+      if (spec.AllowedPattern) expect(new RegExp(spec.AllowedPattern).test(value)).toBe(true);
+    }
+  });
+
+  it('stays within 400 bytes of the YAML template', () => {
+    expect(Buffer.byteLength(yaml.dump({ [RECOVERY_PARAMETERS_OUTPUT]: output }, { lineWidth: -1 }))).toBeLessThanOrEqual(400);
   });
 });

@@ -16,7 +16,7 @@ jest.setTimeout(60_000);
 const world = useRehearsalWorld();
 const CLUSTER = 'orders-db';
 const HOUR_MS = 3600 * 1000;
-const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish];
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.addWriter, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish];
 /** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
 const TIMING = { region: TARGET_REGION, clusterSeconds: 18 * 60, instanceSeconds: 9 * 60 };
 
@@ -68,7 +68,7 @@ describe('recovery runbook rehearsal', () => {
 
   const failures: Array<[string, (r: RecoveryWorld, w: RehearsalWorld, s: RecoveryStack) => Promise<void>, string, string]> = [
     [
-      'the restore step (the writer name is taken)',
+      'adding the writer (its name is taken)',
       async (r) => {
         // Another cluster's instance already holds the writer name this execution derives.
         await r.createCluster('holder');
@@ -81,7 +81,7 @@ describe('recovery runbook rehearsal', () => {
           }),
         );
       },
-      RECOVERY_STEP.restore,
+      RECOVERY_STEP.addWriter,
       'no writer',
     ],
     [
@@ -122,7 +122,7 @@ describe('recovery runbook rehearsal', () => {
       },
     });
     expect(result.status).toBe('Cancelled');
-    expect(stepsOf(result)).toEqual([RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish]);
+    expect(stepsOf(result)).toEqual(ALL_STEPS);
     expect(result.timeline.at(-1)!.error).toMatch(/^RuntimeError: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
     expect(await recovery.clusters()).toEqual([]);
   });
