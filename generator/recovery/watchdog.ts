@@ -85,9 +85,8 @@ export function watchdogStatements(): PolicyStatement[] {
  * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
  */
 const ALARM_DESCRIPTION = sub(
-  `The newest copy of \${${RECOVERY_PARAM.cluster}} here is too old (the datapoint is its age in hours), or no datapoint: the check failed. ` +
-    'First check the source stack: its last runs and schedule rule (aurora-snapshot-dr status). ' +
-    `No datapoint: see log group \${${RECOVERY_ID.preflightLogGroup}}.`,
+  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: the check failed (log group \${${RECOVERY_ID.preflightLogGroup}}). ` +
+    'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
 );
 
 /**
@@ -108,7 +107,7 @@ export function dashboardBody(): CfnValue {
       widget('Newest copy age (h)', [[namespace, RECOVERY_METRIC.newestCopyAgeHours, dimension, '${AWS::StackName}']], {
         annotations: { horizontal: [{ label: 'Allowed', value: placeholder }] },
       }),
-      widget('Drills: RTO (min), RPO (h), verified (1) or failed (0)', [
+      widget('Drills: RTO min, RPO h, verified 1/0', [
         [namespace, RECOVERY_METRIC.drillRestoreMinutes, dimension, '${AWS::StackName}'],
         ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
         ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
