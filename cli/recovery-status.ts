@@ -131,7 +131,7 @@ export async function reportRecoveryStacks(context: Context, region: string, sou
   out('');
   if (stacks.length === 0) {
     out(`Recovery stack in ${region}: none has ${RECOVERY_PARAM.sourceStackId} ${sourceStackId}.`);
-    out('  Deploy one (templates/aurora-snapshot-dr-recovery.yaml) to restore with one command, drill restores and be alarmed when copies stop.');
+    out('  Deploy one to restore with one command, drill restores and be alarmed when copies stop: docs/recovery.md.');
     return 'ok';
   }
   let finding: RecoveryFinding = 'ok';

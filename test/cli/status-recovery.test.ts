@@ -196,6 +196,7 @@ describe('status: the recovery stack in the target Region', () => {
     const { code, output } = await runCli(STATUS, { now: () => NOW });
     expect(code).toBe(0);
     expect(output.stdout.join('\n')).toContain(`Recovery stack in us-west-2: none has SourceStackId ${stackId}.`);
+    expect(output.stdout.join('\n')).toContain('  Deploy one to restore with one command, drill restores and be alarmed when copies stop: docs/recovery.md.');
     expect(cloudWatch).not.toHaveReceivedCommand(DescribeAlarmsForMetricCommand);
   });
 
