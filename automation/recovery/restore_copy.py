@@ -12,7 +12,8 @@ user's).
 A drill first sweeps: it deletes the drill clusters of this stack that runs
 which died left behind (another run's, older than a drill can last, so a drill
 running beside this one is untouched). A cluster whose writer is still being
-deleted is left to this drill's Finish step, which deletes left-overs too.
+deleted, or one the sweep cannot delete for any other reason, is left to this
+drill's Finish step, which deletes left-overs too.
 """
 import time
 from datetime import datetime, timezone
@@ -33,13 +34,13 @@ def sweep(rds, e, keys):
         if (tags.get(keys["stackId"]) == e["RecoveryStackId"] and tags.get(keys["kind"]) == "drill"
                 and tags.get(keys["execution"]) != e["ExecutionId"] and not c.get("DeletionProtection")
                 and c["ClusterCreateTime"].timestamp() < cutoff):
-            for m in c.get("DBClusterMembers", []):
-                rds.delete_db_instance(DBInstanceIdentifier=m["DBInstanceIdentifier"])
+            # A sweep that cannot finish (a writer still being deleted, say) must not stop the drill.
             try:
+                for m in c.get("DBClusterMembers", []):
+                    rds.delete_db_instance(DBInstanceIdentifier=m["DBInstanceIdentifier"])
                 rds.delete_db_cluster(DBClusterIdentifier=c["DBClusterIdentifier"], SkipFinalSnapshot=True)
             except ClientError as error:
-                if error.response["Error"]["Code"] != "InvalidDBClusterStateFault":
-                    raise
+                print(f"{c['DBClusterIdentifier']} left to Finish: {error}")
 
 
 def choose(rds, e):

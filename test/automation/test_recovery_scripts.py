@@ -289,3 +289,29 @@ def test_a_drill_waits_for_its_writer_to_be_deleting_before_deleting_the_cluster
     finish.handler(recovery.finish_event(kind="drill"), None)
     assert len(calls) == 3 and calls[2] - calls[0] == 40
     assert out["ClusterId"] not in recovery.clusters()
+
+
+def test_a_sweep_that_cannot_finish_leaves_the_left_over_to_finish_and_the_drill_goes_on(recovery, load, clock, monkeypatch, capsys):
+    recovery.copy("orders-db-dr-1")
+    recovery.cluster("left-over-drill", "drill")
+    clock.advance(8 * HOUR)
+    restore = load("recovery/restore_copy")
+    real_client = boto3.client
+
+    def client(service, **kwargs):
+        c = real_client(service, **kwargs)
+        if service == "rds":
+            def delete_db_instance(**params):
+                raise c.exceptions.InvalidDBInstanceStateFault(
+                    {"Error": {"Code": "InvalidDBInstanceState", "Message": "Instance is already being deleted."}}, "DeleteDBInstance")
+            c.delete_db_instance = delete_db_instance
+        return c
+    monkeypatch.setattr(restore.boto3, "client", client)
+    out = restore.handler(recovery.restore_event(kind="drill"), None)
+    assert out["ClusterId"] in recovery.clusters() and "left-over-drill" in recovery.clusters()
+    assert "left-over-drill left to Finish: " in capsys.readouterr().out
+    monkeypatch.setattr(restore.boto3, "client", real_client)
+    recovery.rds.create_db_instance(DBInstanceIdentifier=out["InstanceId"], DBClusterIdentifier=out["ClusterId"],
+                                    Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+    load("recovery/finish_run").handler(recovery.finish_event(kind="drill"), None)
+    assert set(recovery.clusters()) == set()
