@@ -11,6 +11,8 @@ import { awsErrorName, Context } from './context';
 import { utc } from './progress';
 import { regionProblem, stackNameProblem } from './validate';
 import { RECOVERY_STACK_OUTPUT } from '../generator/recovery/template';
+import { RECOVERY_DOC_PARAM } from '../generator/recovery/document';
+import { RECOVERY_PARAM, RESTORE_KIND } from '../custom-resource/recovery-contract';
 
 export interface RecoveryRunInput {
   stackName: string;
@@ -45,13 +47,17 @@ export function parseRecoveryRunInput(
   return { stackName: stackName!, region, parameters, wait: values['no-wait'] !== true };
 }
 
-/** The recovery stack's runbook name, or a message saying why there is none. */
-async function runbookOf(input: RecoveryRunInput, context: Context): Promise<{ runbook?: string; problem?: string }> {
+/** The recovery stack's runbook name and parameters, or a message saying why there is none. */
+async function runbookOf(
+  input: RecoveryRunInput,
+  context: Context,
+): Promise<{ runbook?: string; stackParameters?: { [name: string]: string }; problem?: string }> {
   const cfn = context.clients.cloudFormation(input.region);
   try {
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: input.stackName }));
     const runbook = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === RECOVERY_STACK_OUTPUT.runbook)?.OutputValue;
-    if (runbook) return { runbook };
+    const stackParameters = Object.fromEntries((Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey!, p.ParameterValue ?? '']));
+    if (runbook) return { runbook, stackParameters };
     return {
       problem: `stack ${input.stackName} has no ${RECOVERY_STACK_OUTPUT.runbook} output: is it a recovery stack (templates/aurora-snapshot-dr-recovery.yaml), and did its create finish? Deploy one with '${PROGRAM} deploy-recovery'.`,
     };
@@ -90,7 +96,7 @@ export async function startAndFollow(
   context: Context,
 ): Promise<{ execution?: AutomationExecution; executionId?: string; failed?: boolean }> {
   const { out, err } = context.output;
-  const { runbook, problem } = await runbookOf(input, context);
+  const { runbook, stackParameters, problem } = await runbookOf(input, context);
   if (!runbook) {
     err(`${PROGRAM}: ${problem}`);
     return { failed: true };
@@ -101,6 +107,10 @@ export async function startAndFollow(
     new StartAutomationExecutionCommand({ DocumentName: runbook, Parameters: parameters }),
   );
   out(`Started ${what}: runbook ${runbook}, execution ${executionId}.`);
+  const drillClass = stackParameters?.[RECOVERY_PARAM.drillInstanceClass];
+  if (input.parameters[RECOVERY_DOC_PARAM.kind] === RESTORE_KIND.restore && !input.parameters[RECOVERY_DOC_PARAM.instanceClass] && drillClass) {
+    out(`The writer is a ${drillClass} (the stack's ${RECOVERY_PARAM.drillInstanceClass}); for production load, restore with --instance-class.`);
+  }
   if (!input.wait) {
     out(`Follow it with: ${detailsCommand(input.region, executionId!)}`);
     return { executionId };

@@ -52,7 +52,15 @@ function recordingClients(regions: string[]): (profile: string | undefined) => A
 }
 
 const recoveryStack = (outputs = [{ OutputKey: 'RecoveryRunbookName', OutputValue: RUNBOOK }]) => ({
-  Stacks: [{ StackName: RECOVERY, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: outputs } as Stack],
+  Stacks: [
+    {
+      StackName: RECOVERY,
+      StackStatus: 'CREATE_COMPLETE',
+      CreationTime: new Date(),
+      Outputs: outputs,
+      Parameters: [{ ParameterKey: 'DrillInstanceClass', ParameterValue: 'db.t4g.medium' }],
+    } as Stack,
+  ],
 });
 
 const step = (name: string, status: string, failure?: string): StepExecution => ({
@@ -111,11 +119,13 @@ describe('restore', () => {
     expect(text).toContain('Recovery point:   the copy was 6.2 h old when the restore started');
     expect(text).toContain('Measured RTO:     27.0 min');
     expect(text).toContain(`Restored cluster ${FIGURES['Finish.ClusterId']} from copy ${FIGURES['Finish.SnapshotId']}.`);
+    // A restore left on the drill class says so, at the start, while there is time to start again.
+    expect(output.stdout[1]).toBe("The writer is a db.t4g.medium (the stack's DrillInstanceClass); for production load, restore with --instance-class.");
   });
 
   it('passes a named copy, cluster name and instance class to the runbook', async () => {
     runbookSucceeds();
-    const { code } = await runCli([
+    const { code, output } = await runCli([
       'restore', '--stack-name', RECOVERY, '--region', 'us-west-2',
       '--snapshot', 'orders-prod-dr-202611300300-aaaabbbb', '--cluster-name', 'Orders-Prod-DR', '--instance-class', 'db.r7g.2xlarge',
     ]);
@@ -128,6 +138,7 @@ describe('restore', () => {
         InstanceClass: ['db.r7g.2xlarge'],
       },
     });
+    expect(output.text()).not.toContain('for production load');
   });
 
   it('exits 1 with the failed step, its message and where to look when the restore fails', async () => {
@@ -194,6 +205,7 @@ describe('drill', () => {
     expect(text).toContain(`Drill passed: copy ${FIGURES['Finish.SnapshotId']} restored and verified, then deleted.`);
     expect(text).toContain('Measured RTO:  27.0 min');
     expect(text).toContain('Measured RPO:  6.2 h');
+    expect(text).not.toContain('for production load');
   });
 
   it('exits 1 when the drill fails, with the verdict of its Finish step', async () => {
