@@ -7,7 +7,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { renderRecoveryTemplates, renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { RECOVERY_ID } from '../generator/recovery/logical-ids';
 import { BenchRow } from './rows';
 import { benchPreflight } from './preflight';
 
@@ -29,6 +30,22 @@ function sizeRows(): BenchRow[] {
     { measure: 'template bytes (JSON)', value: `${Buffer.byteLength(json)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
     {
       measure: 'runbook content bytes (before Fn::Sub)',
+      value: `${Buffer.byteLength(content)} B`,
+      limit: `${DOCUMENT_CONTENT_LIMIT_BYTES} B (SSM document)`,
+    },
+    ...recoverySizeRows(),
+  ];
+}
+
+/** The recovery stack's template, deployed in the target Region, against the same limits. */
+function recoverySizeRows(): BenchRow[] {
+  const { yaml, json } = renderRecoveryTemplates();
+  const content: string = JSON.parse(json).Resources[RECOVERY_ID.document].Properties.Content['Fn::Sub'];
+  return [
+    { measure: 'recovery template bytes (YAML)', value: `${Buffer.byteLength(yaml)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    { measure: 'recovery template bytes (JSON)', value: `${Buffer.byteLength(json)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    {
+      measure: 'recovery runbook content bytes (before Fn::Sub)',
       value: `${Buffer.byteLength(content)} B`,
       limit: `${DOCUMENT_CONTENT_LIMIT_BYTES} B (SSM document)`,
     },

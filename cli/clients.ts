@@ -5,12 +5,14 @@
  * Commands take an AwsClients, so tests can hand them clients of their own.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
 export interface AwsClients {
   /** Region undefined: the SDK chain's Region (AWS_REGION, the profile's region). */
   cloudFormation(region?: string): CloudFormationClient;
+  cloudWatch(region: string): CloudWatchClient;
   rds(region: string): RDSClient;
   ssm(region?: string): SSMClient;
 }
@@ -31,6 +33,7 @@ export function sdkClients(profile?: string): AwsClients {
   };
   return {
     cloudFormation: (region) => cached('cloudformation', region, (c) => new CloudFormationClient(c)),
+    cloudWatch: (region) => cached('cloudwatch', region, (c) => new CloudWatchClient(c)),
     rds: (region) => cached('rds', region, (c) => new RDSClient(c)),
     ssm: (region) => cached('ssm', region, (c) => new SSMClient(c)),
   };

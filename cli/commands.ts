@@ -158,6 +158,12 @@ export const STACKSET_DEPLOY: CommandSpec = {
       required: true,
       description: 'Comma-separated Regions of the clusters; each instance\'s Region is its SourceRegion.',
     },
+    {
+      name: 'recovery',
+      type: 'boolean',
+      description:
+        'Deploy the recovery stack (templates/aurora-snapshot-dr-recovery.yaml) instead: --regions are then the disaster-recovery Regions, and the parameters file gives its parameters (SourceStackId, DBClusterIdentifier, KMSTargetKey, DBSubnetGroupName, VpcSecurityGroupIds, ...). See docs/recovery.md.',
+    },
     TEMPLATE_FLAG,
     {
       name: 'administration-role-arn',
@@ -208,6 +214,7 @@ export const STACKSET_DEPLOY: CommandSpec = {
   examples: [
     `${PROGRAM} stackset deploy --stack-set-name aurora-snapshot-dr --region us-east-1 --regions us-east-1,eu-west-1 --parameters-file fleet.json --max-concurrent-percentage 25 --failure-tolerance-count 0`,
     `${PROGRAM} stackset deploy --stack-set-name aurora-snapshot-dr --permission-model SERVICE_MANAGED --organizational-units ou-ab12-cdef3456 --regions us-east-1 --parameters-file fleet.json`,
+    `${PROGRAM} stackset deploy --recovery --stack-set-name aurora-snapshot-dr-recovery --region us-east-1 --regions us-west-2 --parameters-file recovery-fleet.json`,
   ],
 };
 
@@ -220,7 +227,8 @@ export const STATUS: CommandSpec = {
     'Reads the stack\'s parameters and outputs, lists the last executions of its runbook (start, status, and for a failed run the failed step and its message), ' +
     'and finds the newest available copy this stack made in the target Region: the recovery point you have right now, with its age. ' +
     `The copy is STALE when it is older than the schedule allows: the longest gap between two scheduled runs, plus 2 hours for the source snapshot, plus CopyTimeoutHours (default ${DEFAULTS.copyTimeoutHours}). ` +
-    'Exits 0 when the newest copy is current, 3 when it is stale or there is none, 1 when the stack cannot be read.',
+    'In the target Region it also shows each recovery stack that watches this stack: its copy-age alarm and its last drill (docs/alarms.md). ' +
+    'Exits 0 when the newest copy is current, 3 when it is stale or there is none (or the copy-age alarm is in ALARM, or the last drill failed), 1 when the stack or a part of the report cannot be read.',
   flags: [
     { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the deployed stack.' },
     {
@@ -236,7 +244,108 @@ export const STATUS: CommandSpec = {
   examples: [`${PROGRAM} status --stack-name orders-prod-dr --region us-east-1`],
 };
 
-export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS];
+const RECOVERY_STACK_FLAG: FlagSpec = {
+  name: 'stack-name',
+  type: 'string',
+  value: 'NAME',
+  required: true,
+  description: 'Name or ARN of the recovery stack (templates/aurora-snapshot-dr-recovery.yaml), in the disaster-recovery Region.',
+};
+const NO_WAIT_FLAG: FlagSpec = {
+  name: 'no-wait',
+  type: 'boolean',
+  description: 'Start the run, print its execution id and exit 0 without following it.',
+};
+const RECOVERY_REGION_FLAG: FlagSpec = {
+  ...REGION_FLAG,
+  description: `${REGION_FLAG.description} Use the Region of the recovery stack: the disaster-recovery Region.`,
+};
+
+export const RESTORE: CommandSpec = {
+  name: 'restore',
+  summary: 'Restore the newest copy into a new cluster in the DR Region, follow it, print endpoint, recovery point and RTO.',
+  description:
+    "Starts the recovery stack's runbook with Kind=restore: it restores the newest available copy of the protected cluster (or --snapshot) into a new cluster named after the source (or --cluster-name), " +
+    "encrypted with the target key, in the stack's subnet group and security groups, adds the writer, and waits until both are available. " +
+    'Prints each step as it runs, then the writer endpoint, the recovery point (the age of the copy restored) and the measured restore time. ' +
+    'The restored cluster has deletion protection on and is yours: nothing in this project deletes it. Exits 1 when the restore fails, with the failed step and its message.',
+  flags: [
+    RECOVERY_STACK_FLAG,
+    { name: 'snapshot', type: 'string', value: 'ID', description: 'Copy to restore, by identifier or ARN. Default: the newest available copy.' },
+    {
+      name: 'cluster-name',
+      type: 'string',
+      value: 'ID',
+      description: "Identifier of the new cluster. Default: the source cluster's, with -restored-YYYYMMDDHHMM.",
+    },
+    {
+      name: 'instance-class',
+      type: 'string',
+      value: 'CLASS',
+      description: "Writer's instance class, e.g. db.r7g.2xlarge for production load. Default: the stack's DrillInstanceClass.",
+    },
+    NO_WAIT_FLAG,
+    RECOVERY_REGION_FLAG,
+    PROFILE_FLAG,
+    HELP_FLAG,
+  ],
+  examples: [
+    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2`,
+    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2 --instance-class db.r7g.2xlarge --cluster-name orders-prod-dr`,
+  ],
+};
+
+export const DRILL: CommandSpec = {
+  name: 'drill',
+  summary: 'Run a restore drill now: restore, verify, measure RTO and RPO, delete; print the verdict.',
+  description:
+    "Starts the recovery stack's runbook with Kind=drill, as its schedule does: it restores the newest copy into a throwaway cluster, verifies it (cluster and writer available, engine and version those of the snapshot), " +
+    'publishes the measured restore time (RTO) and recovery point age (RPO) as CloudWatch metrics, and deletes the cluster and its writer, also when the drill fails. ' +
+    'Prints each step, then the verdict and the figures. Exits 0 when the drill passed, 1 when it failed.',
+  flags: [RECOVERY_STACK_FLAG, NO_WAIT_FLAG, RECOVERY_REGION_FLAG, PROFILE_FLAG, HELP_FLAG],
+  examples: [`${PROGRAM} drill --stack-name orders-prod-recovery --region us-west-2`],
+};
+
+export const DEPLOY_RECOVERY: CommandSpec = {
+  name: 'deploy-recovery',
+  summary: 'Create or update the recovery stack in the DR Region, with the values the source stack already has.',
+  description:
+    "Reads the source stack's RecoveryStackParameters output and TargetRegion (DBClusterIdentifier, SourceStackId, the resolved KMS key, the schedule and copy timeout), " +
+    'adds the network you give, and creates or updates the recovery stack in TargetRegion like deploy does, with the same progress and failure reporting. ' +
+    "The recovery stack's preflight check fails the stack with a clear reason when the subnet group, security groups, instance class or key do not fit.",
+  flags: [
+    { name: 'source-stack', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the source stack (the one deploy created).' },
+    { name: 'source-region', type: 'string', value: 'REGION', required: true, description: 'Region of the source stack: the cluster\'s Region.' },
+    { name: 'subnet-group', type: 'string', value: 'NAME', required: true, description: 'DB subnet group of the DR Region for restored clusters. Sets DBSubnetGroupName.' },
+    {
+      name: 'security-groups',
+      type: 'string',
+      value: 'IDS',
+      required: true,
+      description: 'Comma-separated security group ids of that subnet group\'s VPC. Sets VpcSecurityGroupIds.',
+    },
+    { name: 'stack-name', type: 'string', value: 'NAME', description: 'Name of the recovery stack. Default: the source stack\'s name with -recovery.' },
+    {
+      name: 'drill-schedule',
+      type: 'string',
+      value: 'EXPR',
+      description: "When drills run, as a schedule expression; \"\" turns drills off. Sets DrillScheduleExpression; on create the template's default (Sundays 05:00 UTC) applies.",
+    },
+    { name: 'drill-instance-class', type: 'string', value: 'CLASS', description: 'Sets DrillInstanceClass (default db.t4g.medium).' },
+    { name: 'alert-email', type: 'string', value: 'ADDRESS', description: 'Sets AlertEmail: failed drills and restores, copies that stop arriving.' },
+    { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-recovery.yaml of this package.' },
+    { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },
+    { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
+    { ...REGION_FLAG, description: "Region of the recovery stack. Default and only accepted value: the source stack's TargetRegion." },
+    PROFILE_FLAG,
+    HELP_FLAG,
+  ],
+  examples: [
+    `${PROGRAM} deploy-recovery --source-stack orders-prod-dr --source-region us-east-1 --subnet-group dr-private --security-groups sg-0123456789abcdef0`,
+  ],
+};
+
+export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, RESTORE, DRILL];
 
 /** Exit codes, the same for every command. */
 export const EXIT = {

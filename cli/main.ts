@@ -4,12 +4,15 @@
  */
 import { commandHelp, parseFlags, programHelp, UsageError } from './args';
 import { AwsClients, sdkClients } from './clients';
-import { CommandSpec, DEPLOY, EXIT, PROGRAM, STACKSET_DEPLOY, STATUS } from './commands';
+import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './commands';
 import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './context';
 import { deploy, parseDeployInput } from './deploy';
 import { Output, processOutput } from './progress';
 import { parseStackSetInput, stackSetDeploy } from './stackset';
 import { parseStatusInput, status } from './status';
+import { deployRecovery, parseDeployRecoveryInput } from './deploy-recovery';
+import { drill, parseDrillInput } from './drill';
+import { parseRestoreInput, restore } from './restore';
 
 /** What run() needs from outside; every field has the real default. Tests pass their own. */
 export interface RunOptions {
@@ -30,6 +33,9 @@ const ROUTES: Route[] = [
   { spec: DEPLOY, run: (values, context) => deploy(parseDeployInput(values), context) },
   { spec: STACKSET_DEPLOY, run: (values, context) => stackSetDeploy(parseStackSetInput(values), context) },
   { spec: STATUS, run: (values, context) => status(parseStatusInput(values), context) },
+  { spec: DEPLOY_RECOVERY, run: (values, context) => deployRecovery(parseDeployRecoveryInput(values), context) },
+  { spec: RESTORE, run: (values, context) => restore(parseRestoreInput(values), context) },
+  { spec: DRILL, run: (values, context) => drill(parseDrillInput(values), context) },
 ];
 
 /** Find the command at the start of argv: `deploy`, `stackset deploy`, `status`. */

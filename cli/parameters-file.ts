@@ -15,8 +15,8 @@
  * numbers or strings.
  */
 import * as fs from 'fs';
-import { PARAM, parameters } from '../generator/parameters';
-import { ACCOUNT_ID, parameterProblem } from './validate';
+import { ACCOUNT_ID } from './validate';
+import { SOURCE_PRODUCT, StackProduct } from './stack-products';
 
 export type ParameterValues = { [parameter: string]: string };
 
@@ -30,7 +30,7 @@ const TOP_LEVEL_KEYS = ['defaults', 'accounts'];
 const isObject = (value: unknown): value is { [key: string]: unknown } =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function readValues(where: string, raw: unknown, problems: string[]): ParameterValues {
+function readValues(where: string, raw: unknown, problems: string[], product: StackProduct): ParameterValues {
   const values: ParameterValues = {};
   if (!isObject(raw)) {
     problems.push(`${where} must be an object of parameter names and values.`);
@@ -38,20 +38,22 @@ function readValues(where: string, raw: unknown, problems: string[]): ParameterV
   }
   for (const [name, value] of Object.entries(raw)) {
     const label = `${name} in ${where}`;
-    if (name === PARAM.sourceRegion) {
-      problems.push(`${label}: SourceRegion is not set in the file; each stack instance's Region (from --regions) is its SourceRegion.`);
+    if (name === product.regionParameter) {
+      problems.push(`${label}: ${name} is not set in the file; each stack instance's Region (from --regions) is its ${name}.`);
       continue;
     }
-    if (!parameters[name]) {
-      problems.push(`${label}: unknown parameter; expected one of ${Object.keys(parameters).filter((p) => p !== PARAM.sourceRegion).join(', ')}.`);
+    if (!product.parameters[name]) {
+      problems.push(
+        `${label}: unknown parameter; expected one of ${Object.keys(product.parameters).filter((p) => p !== product.regionParameter).join(', ')}.`,
+      );
       continue;
     }
     if (typeof value !== 'string' && typeof value !== 'number') {
-      problems.push(`${label} must be a string${parameters[name].Type === 'Number' ? ' or a number' : ''}.`);
+      problems.push(`${label} must be a string${product.parameters[name].Type === 'Number' ? ' or a number' : ''}.`);
       continue;
     }
     const text = String(value);
-    const problem = parameterProblem(label, name, text);
+    const problem = product.parameterProblem(label, name, text);
     if (problem) problems.push(problem);
     else values[name] = text;
   }
@@ -59,7 +61,11 @@ function readValues(where: string, raw: unknown, problems: string[]): ParameterV
 }
 
 /** Parse and check the file's text; every problem is reported at once, prefixed with the file name. */
-export function parseParametersFile(text: string, file: string): { fleet?: FleetParameters; problems: string[] } {
+export function parseParametersFile(
+  text: string,
+  file: string,
+  product: StackProduct = SOURCE_PRODUCT,
+): { fleet?: FleetParameters; problems: string[] } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -71,21 +77,24 @@ export function parseParametersFile(text: string, file: string): { fleet?: Fleet
   for (const key of Object.keys(raw)) {
     if (!TOP_LEVEL_KEYS.includes(key)) problems.push(`"${key}": unknown key; the file has "defaults" and "accounts" only.`);
   }
-  const defaults = raw.defaults === undefined ? {} : readValues('defaults', raw.defaults, problems);
+  const defaults = raw.defaults === undefined ? {} : readValues('defaults', raw.defaults, problems, product);
   const accounts: FleetParameters['accounts'] = {};
   if (raw.accounts !== undefined && !isObject(raw.accounts)) {
     problems.push('"accounts" must be an object keyed by 12-digit account id.');
   } else {
     for (const [account, values] of Object.entries(raw.accounts ?? {})) {
       if (!ACCOUNT_ID.test(account)) problems.push(`accounts."${account}": account ids are 12 digits, written as a string.`);
-      else accounts[account] = readValues(`accounts.${account}`, values, problems);
+      else accounts[account] = readValues(`accounts.${account}`, values, problems, product);
     }
   }
   if (problems.length > 0) return { problems: problems.map((p) => `--parameters-file ${file}: ${p}`) };
   return { fleet: { defaults, accounts }, problems: [] };
 }
 
-export function readParametersFile(file: string): { fleet?: FleetParameters; problems: string[] } {
+export function readParametersFile(
+  file: string,
+  product: StackProduct = SOURCE_PRODUCT,
+): { fleet?: FleetParameters; problems: string[] } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -94,17 +103,22 @@ export function readParametersFile(file: string): { fleet?: FleetParameters; pro
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     return { problems: [`cannot read --parameters-file ${file}: ${reason}.`] };
   }
-  return parseParametersFile(text, file);
+  return parseParametersFile(text, file, product);
 }
 
-/** The values one stack instance gets: the defaults, then the account's own values, then its Region as SourceRegion. */
-export function instanceParameters(fleet: FleetParameters, account: string | undefined, region: string): ParameterValues {
+/** The values one stack instance gets: the defaults, then the account's own values, then its Region (as SourceRegion, for the DR stack). */
+export function instanceParameters(
+  fleet: FleetParameters,
+  account: string | undefined,
+  region: string,
+  product: StackProduct = SOURCE_PRODUCT,
+): ParameterValues {
   return {
     ...fleet.defaults,
     ...(account ? fleet.accounts[account] : {}),
-    [PARAM.sourceRegion]: region,
+    ...(product.regionParameter ? { [product.regionParameter]: region } : {}),
   };
 }
 
-/** Required parameters every instance needs from the file (SourceRegion comes from its Region). */
-export const REQUIRED_FROM_FILE = [PARAM.cluster, PARAM.kmsKey, PARAM.targetRegion];
+/** Required parameters every instance of the DR stack needs from the file (SourceRegion comes from its Region). */
+export const REQUIRED_FROM_FILE = SOURCE_PRODUCT.requiredFromFile;

@@ -29,7 +29,8 @@ import {
 import { FlagValues, missingRequired, UsageError } from './args';
 import { EXIT, STACKSET_DEPLOY } from './commands';
 import { awsErrorName, Context } from './context';
-import { FleetParameters, instanceParameters, ParameterValues, readParametersFile, REQUIRED_FROM_FILE } from './parameters-file';
+import { FleetParameters, instanceParameters, ParameterValues, readParametersFile } from './parameters-file';
+import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct } from './stack-products';
 import { table } from './progress';
 import {
   ACCOUNT_ID,
@@ -41,12 +42,14 @@ import {
   stackNameProblem,
   TemplateFile,
 } from './validate';
-import { PARAM, parameters } from '../generator/parameters';
+import { PARAM } from '../generator/parameters';
 
 export type PermissionModel = 'SELF_MANAGED' | 'SERVICE_MANAGED';
 export type CallAs = 'SELF' | 'DELEGATED_ADMIN';
 
 export interface StackSetInput {
+  /** The DR stack, or with --recovery the recovery stack. */
+  product: StackProduct;
   stackSetName: string;
   /** Where the stack set lives; undefined: the SDK chain's Region. */
   region?: string;
@@ -66,22 +69,16 @@ export interface StackSetInput {
   preferences: StackSetOperationPreferences;
 }
 
-/** Stack set values for required parameters that no instance runs with: every instance overrides them. */
-const PLACEHOLDERS: ParameterValues = {
-  [PARAM.cluster]: 'set-per-account',
-  [PARAM.kmsKey]: 'alias/set-per-account',
-  [PARAM.targetRegion]: 'us-west-2',
-};
-
 const ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
-function missingFromFile(values: ParameterValues): string[] {
-  return REQUIRED_FROM_FILE.filter((p) => !values[p]);
+function missingFromFile(product: StackProduct, values: ParameterValues): string[] {
+  return product.requiredFromFile.filter((p) => !values[p]);
 }
 
 export function parseStackSetInput(values: FlagValues): StackSetInput {
   const problems = missingRequired(STACKSET_DEPLOY, values);
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const product = values.recovery === true ? RECOVERY_PRODUCT : SOURCE_PRODUCT;
 
   const stackSetName = text('stack-set-name');
   if (stackSetName) {
@@ -107,7 +104,7 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
   let fleet: FleetParameters | undefined;
   const file = text('parameters-file');
   if (file) {
-    const read = readParametersFile(file);
+    const read = readParametersFile(file, product);
     problems.push(...read.problems);
     fleet = read.fleet;
   }
@@ -157,17 +154,17 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
   preference('failure-tolerance-percentage', 'FailureTolerancePercentage', 0, 100);
   preference('failure-tolerance-count', 'FailureToleranceCount', 0, 10_000);
 
-  const { template, problem: templateProblem } = loadTemplate(text('template'));
+  const { template, problem: templateProblem } = loadTemplate(text('template') ?? product.defaultTemplate);
   if (templateProblem) problems.push(templateProblem);
 
   // Every instance must end up with a cluster, a key and a target Region that is not its own Region.
   let deployDefaultsToOtherAccounts = false;
   if (fleet) {
     const checkInstance = (who: string, values: ParameterValues) => {
-      for (const missing of missingFromFile(values)) {
+      for (const missing of missingFromFile(product, values)) {
         problems.push(`${who} has no ${missing}: set it under "accounts" for that account, or under "defaults".`);
       }
-      const target = values[PARAM.targetRegion];
+      const target = product === SOURCE_PRODUCT ? values[PARAM.targetRegion] : undefined;
       if (target && regions.includes(target)) {
         problems.push(`${who}: TargetRegion ${target} is also in --regions; an instance there would copy into its own Region. Deploy to the clusters' Regions only.`);
       }
@@ -175,12 +172,12 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
     const listed = permissionModel === 'SERVICE_MANAGED' ? Object.keys(fleet.accounts) : accounts;
     for (const account of listed) checkInstance(`account ${account}`, instanceParameters(fleet, account, ''));
     if (permissionModel === 'SERVICE_MANAGED') {
-      deployDefaultsToOtherAccounts = missingFromFile(fleet.defaults).length === 0;
+      deployDefaultsToOtherAccounts = missingFromFile(product, fleet.defaults).length === 0;
       if (deployDefaultsToOtherAccounts) checkInstance('"defaults"', fleet.defaults);
       else if (listed.length === 0) {
         problems.push(
           'the parameters file lists no accounts and its defaults lack ' +
-            `${missingFromFile(fleet.defaults).join(', ')}: no account of the OUs could get an instance.`,
+            `${missingFromFile(product, fleet.defaults).join(', ')}: no account of the OUs could get an instance.`,
         );
       }
     }
@@ -188,6 +185,7 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
 
   if (problems.length > 0 || !template || !fleet) throw new UsageError(problems, STACKSET_DEPLOY);
   return {
+    product,
     stackSetName: stackSetName!,
     region,
     permissionModel,
@@ -213,9 +211,15 @@ const toParameters = (values: ParameterValues): Parameter[] =>
  * parameter some account sets (so that account may override it).
  */
 export function stackSetParameters(input: StackSetInput): Parameter[] {
-  const values: ParameterValues = { [PARAM.sourceRegion]: input.regions[0], ...PLACEHOLDERS };
+  const { product } = input;
+  const values: ParameterValues = {
+    ...(product.regionParameter ? { [product.regionParameter]: input.regions[0] } : {}),
+    ...product.placeholders,
+  };
   for (const accountValues of Object.values(input.fleet.accounts)) {
-    for (const key of Object.keys(accountValues)) values[key] = String(parameters[key].Default ?? PLACEHOLDERS[key] ?? '');
+    for (const key of Object.keys(accountValues)) {
+      values[key] = String(product.parameters[key].Default ?? product.placeholders[key] ?? '');
+    }
   }
   Object.assign(values, input.fleet.defaults);
   return toParameters(values);
@@ -244,7 +248,7 @@ export function planInstanceOperations(input: StackSetInput, existing: StackInst
           who: account,
           region,
           accounts: [account],
-          overrides: instanceParameters(input.fleet, account, region),
+          overrides: instanceParameters(input.fleet, account, region, input.product),
         });
       }
       continue;
@@ -256,7 +260,7 @@ export function planInstanceOperations(input: StackSetInput, existing: StackInst
         who: account,
         region,
         deploymentTargets: { OrganizationalUnitIds: input.organizationalUnits, Accounts: [account], AccountFilterType: 'INTERSECTION' },
-        overrides: instanceParameters(input.fleet, account, region),
+        overrides: instanceParameters(input.fleet, account, region, input.product),
       });
     }
     if (input.deployDefaultsToOtherAccounts) {
@@ -269,7 +273,7 @@ export function planInstanceOperations(input: StackSetInput, existing: StackInst
           listed.length > 0
             ? { OrganizationalUnitIds: input.organizationalUnits, Accounts: listed, AccountFilterType: 'DIFFERENCE' }
             : { OrganizationalUnitIds: input.organizationalUnits },
-        overrides: instanceParameters(input.fleet, undefined, region),
+        overrides: instanceParameters(input.fleet, undefined, region, input.product),
       });
     }
   }
@@ -455,7 +459,7 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
     await run.createStackSet();
   }
   if (input.permissionModel === 'SERVICE_MANAGED' && !input.deployDefaultsToOtherAccounts) {
-    out(`Only the accounts of the parameters file get an instance: its defaults do not name ${missingFromFile(input.fleet.defaults).join(', ')}.`);
+    out(`Only the accounts of the parameters file get an instance: its defaults do not name ${missingFromFile(input.product, input.fleet.defaults).join(', ')}.`);
   }
   const before = await run.instances();
   for (const operation of planInstanceOperations(input, before)) await run.run(operation);

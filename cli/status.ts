@@ -14,10 +14,11 @@ import { FlagValues, missingRequired, UsageError } from './args';
 import { DEFAULT_EXECUTION_COUNT, EXIT, STATUS } from './commands';
 import { awsErrorName, Context, describeError } from './context';
 import { formatDuration, formatHours, table, utc } from './progress';
-import { longestGapHours } from './schedule-interval';
 import { integerFlag, regionProblem } from './validate';
+import { reportRecoveryStacks } from './recovery-status';
 import { DEFAULTS, PARAM } from '../generator/parameters';
 import { SNAPSHOT_TAG } from '../custom-resource/contract';
+import { copyAgeRule, SOURCE_SNAPSHOT_WAIT_HOURS } from '../custom-resource/staleness';
 
 export interface StatusInput {
   stackName: string;
@@ -42,8 +43,6 @@ export function parseStatusInput(values: FlagValues): StatusInput {
   return { stackName: values['stack-name'] as string, region, executions };
 }
 
-/** The runbook waits up to this long for the source snapshot (WaitForSourceSnapshot, timeoutSeconds 7200). */
-export const SOURCE_SNAPSHOT_WAIT_HOURS = 2;
 const FAILED_EXECUTION = new Set(['Failed', 'TimedOut', 'Cancelled', 'CompletedWithFailure']);
 const FAILED_STEP = new Set(['Failed', 'TimedOut', 'Cancelled']);
 /** SSM keeps 30 days of executions; this many pages covers any schedule the preflight accepts. */
@@ -71,7 +70,7 @@ export interface Verdict {
   ageMs?: number;
 }
 
-/** Judge the recovery point. Pure, so the rule is tested on its own. */
+/** Judge the recovery point by the shared staleness rule (custom-resource/staleness.ts). Pure, so it is tested on its own. */
 export function judgeRecoveryPoint(
   schedule: string,
   copyTimeoutHours: number,
@@ -79,9 +78,9 @@ export function judgeRecoveryPoint(
   stackCreated: Date | undefined,
   now: Date,
 ): Verdict {
-  const scheduleGapHours = longestGapHours(schedule);
-  const allowedHours =
-    scheduleGapHours === undefined ? undefined : scheduleGapHours + SOURCE_SNAPSHOT_WAIT_HOURS + copyTimeoutHours;
+  const rule = copyAgeRule(schedule, copyTimeoutHours);
+  const allowedHours = rule?.allowedHours;
+  const scheduleGapHours = rule?.scheduleGapHours;
   const allowedMs = allowedHours === undefined ? undefined : allowedHours * 3_600_000;
   if (!newest) {
     const young = stackCreated && allowedMs !== undefined && now.getTime() - stackCreated.getTime() <= allowedMs;
@@ -240,23 +239,32 @@ export async function status(input: StatusInput, context: Context): Promise<numb
     const progress = point.inProgress.PercentProgress === undefined ? '' : `, ${point.inProgress.PercentProgress}%`;
     out(`  newer copy in progress: ${point.inProgress.DBClusterSnapshotIdentifier} (${point.inProgress.Status}${progress})`);
   }
+  let stale = false;
   switch (verdict.state) {
     case 'current':
       out(`  CURRENT (${rule})`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'unjudged':
       out(`  NOT JUDGED: ${rule}.`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'none-yet':
       out(`  NONE YET: the stack is younger than one schedule interval (${rule}).`);
-      return runsUnreadable ? EXIT.failed : EXIT.ok;
+      break;
     case 'stale':
       out(`  STALE: older than the schedule allows (${rule}).`);
+      stale = true;
       break;
     case 'none':
       out(`  NONE: the stack is older than one schedule interval (${rule}).`);
+      stale = true;
       break;
   }
-  out('  Look at the failed runs above and the alert topic' + (outputValue(stack, 'AlertTopicArn') ? ` ${outputValue(stack, 'AlertTopicArn')}` : '') + '.');
-  return EXIT.stale;
+  if (stale) {
+    out('  Look at the failed runs above and the alert topic' + (outputValue(stack, 'AlertTopicArn') ? ` ${outputValue(stack, 'AlertTopicArn')}` : '') + '.');
+  }
+
+  // The recovery stack's view from the target Region: its copy-age alarm and its last drill.
+  const recovery = await reportRecoveryStacks(context, targetRegion, stack.StackId!);
+  if (stale || recovery === 'problem') return EXIT.stale;
+  return runsUnreadable || recovery === 'unreadable' ? EXIT.failed : EXIT.ok;
 }

@@ -7,7 +7,7 @@
 import { DescribeKeyCommand, GetKeyPolicyCommand, KeyMetadata, KMSClient } from '@aws-sdk/client-kms';
 import { DBCluster, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 
-const CLIENT_OPTIONS = {
+export const CLIENT_OPTIONS = {
   maxAttempts: 3,
   requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000, throwOnRequestTimeout: true },
 };

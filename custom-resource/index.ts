@@ -21,20 +21,7 @@ import {
   sourceKeyArn,
 } from './rules';
 import { Check, CheckContext, safeHandler } from './safe-handler';
-
-/** CloudFormation sends strings; anything else (or nothing) is read as its string form, so the rules see it. */
-function readProperties(raw: { [name: string]: unknown }): PreflightProperties {
-  const properties = {} as PreflightProperties;
-  for (const name of PREFLIGHT_PROPERTY_NAMES) properties[name] = raw[name] == null ? '' : String(raw[name]);
-  return properties;
-}
-
-/** Resolve to [value] or [undefined, error], so both lookups report their problems together. */
-const settle = <T>(work: Promise<T>): Promise<[T] | [undefined, Error]> =>
-  work.then(
-    (value): [T] => [value],
-    (error: Error): [undefined, Error] => [undefined, error],
-  );
+import { readProperties, settle } from './properties';
 
 /**
  * The key policy's problem, if any. AWS managed keys are skipped: AWS writes their policies,
@@ -58,7 +45,7 @@ async function keyPolicyCheck(
 
 const preflight: Check = async (raw, context) => {
   const { signal, step } = context;
-  const p = readProperties(raw);
+  const p = readProperties<PreflightProperties>(raw, PREFLIGHT_PROPERTY_NAMES);
   const problems = checkParameters(p);
   if (problems.length) throw new CheckFailed(problems.join('; '));
 

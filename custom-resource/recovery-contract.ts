@@ -7,6 +7,13 @@
  * compiler keeps them in step (the Python scripts receive them as inputs).
  */
 
+/**
+ * Output of the source stack whose value is the recovery stack's copy-paste
+ * parameters, as quoted Key=Value pairs for `aws cloudformation deploy
+ * --parameter-overrides`; the CLI reads it to deploy the recovery stack.
+ */
+export const RECOVERY_PARAMETERS_OUTPUT = 'RecoveryStackParameters';
+
 /** Parameter names of the recovery template. */
 export const RECOVERY_PARAM = {
   /** The protected (source) cluster's identifier; copies carry it in their cluster tag. */
@@ -42,6 +49,8 @@ export const RESTORE_TAG = {
   stackId: 'aurora-snapshot-dr:recovery-stack-id',
   kind: 'aurora-snapshot-dr:restore-kind',
   snapshot: 'aurora-snapshot-dr:restored-from',
+  /** The Automation execution that restored it: a drill tears down its own cluster, and sweeps others'. */
+  execution: 'aurora-snapshot-dr:execution-id',
 } as const;
 
 export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
@@ -59,3 +68,57 @@ export const RECOVERY_METRIC = {
   /** 1 for a drill that verified the restore, 0 for one that failed. */
   drillSucceeded: 'DrillSucceeded',
 } as const;
+
+/** The recovery stack's preflight custom resource (custom-resource/recovery/). */
+export const RECOVERY_PREFLIGHT_RESOURCE_TYPE = 'Custom::AuroraSnapshotDrRecoveryPreflight';
+
+/** Properties the recovery template passes to its preflight function; CloudFormation sends strings. */
+export interface RecoveryPreflightProperties {
+  DBClusterIdentifier: string;
+  SourceStackId: string;
+  KMSTargetKey: string;
+  DBSubnetGroupName: string;
+  VpcSecurityGroupIds: string;
+  DrillInstanceClass: string;
+  DrillScheduleExpression: string;
+  SourceScheduleExpression: string;
+  CopyTimeoutHours: string;
+  MaxCopyAgeHours: string;
+  CreateDashboard: string;
+  /** `AWS::Region` of the stack: the copies, the network and the key must all be here. */
+  StackRegion: string;
+}
+
+export const RECOVERY_PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof RecoveryPreflightProperties> = [
+  'DBClusterIdentifier',
+  'SourceStackId',
+  'KMSTargetKey',
+  'DBSubnetGroupName',
+  'VpcSecurityGroupIds',
+  'DrillInstanceClass',
+  'DrillScheduleExpression',
+  'SourceScheduleExpression',
+  'CopyTimeoutHours',
+  'MaxCopyAgeHours',
+  'CreateDashboard',
+  'StackRegion',
+];
+
+/** Keys of the recovery preflight's `Data`; the template reads them with Fn::GetAtt. */
+export const RECOVERY_DATA = {
+  /** ARN of the target key, whatever form KMSTargetKey was given in. */
+  targetKeyArn: 'TargetKeyArn',
+  /** VPC of the subnet group (and of the security groups). */
+  vpcId: 'VpcId',
+  /** How many copies of the cluster by the source stack this Region holds now (any status). */
+  copyCount: 'CopyCount',
+  /** Identifier of the newest available copy, or empty when none has landed yet. */
+  newestCopy: 'NewestCopy',
+  /** Engine and version of the newest copy, as a restore would use them; empty without copies. */
+  engine: 'Engine',
+  engineVersion: 'EngineVersion',
+  /** How old the newest copy may be, in hours (custom-resource/staleness.ts): the copy-age alarm's threshold. */
+  allowedCopyAgeHours: 'AllowedCopyAgeHours',
+} as const;
+
+export type RecoveryPreflightData = { [K in (typeof RECOVERY_DATA)[keyof typeof RECOVERY_DATA]]: string };

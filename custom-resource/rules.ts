@@ -30,12 +30,12 @@ export interface AwsError {
 }
 
 /** `Name "value" text`, the value quoted and escaped as the user typed it (spaces, case and all). */
-const say = (name: string, value: string, text: string): string => `${name} ${JSON.stringify(value)} ${text}`;
+export const say = (name: string, value: string, text: string): string => `${name} ${JSON.stringify(value)} ${text}`;
 
-const isRegion = (value: string): boolean => new RegExp(REGION_PATTERN).test(value);
+export const isRegion = (value: string): boolean => new RegExp(REGION_PATTERN).test(value);
 
 /** The Region field of an ARN (`arn:partition:service:region:account:resource`). */
-const regionOfArn = (arn = ''): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] : undefined);
+export const regionOfArn = (arn = ''): string | undefined => (arn.startsWith('arn:') ? arn.split(':')[3] : undefined);
 
 function regionProblem(name: string, value: string, example: string): string | undefined {
   const fixed = value.trim().toLowerCase();
@@ -44,7 +44,7 @@ function regionProblem(name: string, value: string, example: string): string | u
   return say(name, value, `must be lowercase${fixed === value.toLowerCase() ? '' : ', with no spaces'}: use "${fixed}"`);
 }
 
-function clusterIdProblem(value: string): string | undefined {
+export function clusterIdProblem(value: string): string | undefined {
   if (value.length > CLUSTER_ID_MAX_LENGTH || !new RegExp(CLUSTER_ID_PATTERN).test(value)) {
     return say(
       CLUSTER,
@@ -133,13 +133,16 @@ export function checkParameters(p: PreflightProperties): string[] {
 }
 
 /** A Describe call failed: not found and access denied get their own fix, anything else is reported as is. */
-function lookupProblem(name: string, value: string, region: string, error: AwsError, notFound: string, denied: string) {
+export function lookupProblem(name: string, value: string, region: string, error: AwsError, notFound: string, denied: string) {
   if (/NotFound/.test(error.name ?? '')) return say(name, value, `was not found in ${region} (${notFound}`);
   if (/AccessDenied/.test(error.name ?? '')) return say(name, value, `is not readable in ${region} (${error.name}): ${denied}`);
   return say(name, value, `could not be checked in ${region}: ${error.name}: ${error.message}`);
 }
 
-export const keyLookupProblem = (error: AwsError, p: PreflightProperties): string =>
+/** What the key rules need: the key as given, and the Region the copies are encrypted in. */
+export type KeyTarget = Pick<PreflightProperties, 'KMSTargetKey' | 'TargetRegion'>;
+
+export const keyLookupProblem = (error: AwsError, p: KeyTarget): string =>
   lookupProblem(
     KEY,
     p.KMSTargetKey,
@@ -160,7 +163,7 @@ export const clusterLookupProblem = (error: AwsError, p: PreflightProperties): s
   );
 
 /** What DescribeKey said about KMSTargetKey: a key RDS can encrypt the copies with? */
-export function checkKey(key: KeyMetadata, p: PreflightProperties): string[] {
+export function checkKey(key: KeyMetadata, p: KeyTarget): string[] {
   const problems = [keyRegionProblem(p.KMSTargetKey, key.Arn, p.TargetRegion)];
   const state = key.KeyState;
   if (state !== 'Enabled') {

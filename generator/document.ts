@@ -45,25 +45,28 @@ export const DOC_PARAM = {
   copyTimeout: 'CopyTimeoutHours',
 } as const;
 
-interface RunbookParameter {
+export interface RunbookParameter {
   type: 'String';
   description: string;
   default: string;
+  allowedValues?: string[];
 }
 
-interface RunbookOutput {
+export interface RunbookOutput {
   Name: string;
   Selector: string;
-  Type: 'String' | 'Boolean' | 'Integer' | 'StringList';
+  /** Automation's default is String. */
+  Type?: 'String' | 'Boolean' | 'Integer' | 'StringList';
 }
 
-interface RunbookStep {
+export interface RunbookStep {
   name: string;
   action: string;
   description: string;
   timeoutSeconds?: number;
   maxAttempts?: number;
   onFailure?: string;
+  onCancel?: string;
   nextStep?: string;
   isEnd?: boolean;
   inputs: { [key: string]: unknown };
@@ -79,7 +82,7 @@ export interface Runbook {
   mainSteps: RunbookStep[];
 }
 
-const v = (name: string): string => `{{ ${name} }}`;
+export const v = (name: string): string => `{{ ${name} }}`;
 
 const MODULE_DOCSTRING = /^"""[\s\S]*?"""[ \t]*\n/;
 
@@ -109,7 +112,7 @@ export function readScript(fileName: string): string {
   return inlineScript(fileName, script);
 }
 
-const scriptStep = (
+export const scriptStep = (
   name: string,
   description: string,
   fileName: string,
@@ -126,7 +129,7 @@ const scriptStep = (
   outputs,
 });
 
-const out = (name: string, type: RunbookOutput['Type'] = 'String'): RunbookOutput => ({
+export const out = (name: string, type: RunbookOutput['Type'] = 'String'): RunbookOutput => ({
   Name: name,
   Selector: `$.Payload.${name}`,
   Type: type,
@@ -324,8 +327,8 @@ const RUNBOOK_DUMP_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [SUB_REFERENC
  * documented with attachments, and this stack must not need a bucket. The YAML
  * text goes through Fn::Sub so that stack values become parameter defaults.
  */
-export function runbookContent(): CfnValue {
-  const text = yaml.dump(buildRunbook(), { ...YAML_OPTIONS, schema: RUNBOOK_DUMP_SCHEMA });
+export function runbookContent(runbook: Runbook = buildRunbook()): CfnValue {
+  const text = yaml.dump(runbook, { ...YAML_OPTIONS, schema: RUNBOOK_DUMP_SCHEMA });
   return sub(text);
 }
 

@@ -1,11 +1,14 @@
-/** `make template`: writes templates/aurora-snapshot-dr.yaml and .json. */
+/** `make template`: writes templates/aurora-snapshot-dr.{yaml,json} and the recovery stack's aurora-snapshot-dr-recovery.{yaml,json}. */
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildTemplate } from './template';
+import { buildRecoveryTemplate } from './recovery/template';
 import { toJson, toYaml } from './serialize';
 
 export const TEMPLATE_DIR = path.join(__dirname, '..', 'templates');
 export const TEMPLATE_BASENAME = 'aurora-snapshot-dr';
+/** The recovery stack, deployed in the target Region (generator/recovery/). */
+export const RECOVERY_TEMPLATE_BASENAME = 'aurora-snapshot-dr-recovery';
 /** `--template-body` and StackSets `TemplateBody` take at most this many bytes. */
 export const TEMPLATE_BODY_LIMIT_BYTES = 51200;
 
@@ -14,12 +17,20 @@ export function renderTemplates(): { yaml: string; json: string } {
   return { yaml: toYaml(template), json: toJson(template) };
 }
 
+export function renderRecoveryTemplates(): { yaml: string; json: string } {
+  const template = buildRecoveryTemplate();
+  return { yaml: toYaml(template), json: toJson(template) };
+}
+
 function main(): void {
   const outDir = process.argv[2] ?? TEMPLATE_DIR;
-  const rendered = renderTemplates();
   fs.mkdirSync(outDir, { recursive: true });
-  for (const [extension, text] of Object.entries(rendered)) {
-    const file = path.join(outDir, `${TEMPLATE_BASENAME}.${extension}`);
+  const files = [
+    ...Object.entries(renderTemplates()).map(([extension, text]) => [`${TEMPLATE_BASENAME}.${extension}`, text]),
+    ...Object.entries(renderRecoveryTemplates()).map(([extension, text]) => [`${RECOVERY_TEMPLATE_BASENAME}.${extension}`, text]),
+  ];
+  for (const [name, text] of files) {
+    const file = path.join(outDir, name);
     fs.writeFileSync(file, text);
     const bytes = Buffer.byteLength(text);
     const verdict = bytes <= TEMPLATE_BODY_LIMIT_BYTES ? 'ok' : 'TOO LARGE for --template-body';

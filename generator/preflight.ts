@@ -8,7 +8,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
-import { AWS, CfnResource, checkovSkips, getAtt, ref } from './cfn';
+import { AWS, CfnResource, CfnValue, checkovSkips, getAtt, ref } from './cfn';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { PREFLIGHT_RESOURCE_TYPE, PreflightProperties } from '../custom-resource/contract';
@@ -26,9 +26,9 @@ export const PREFLIGHT_SERVICE_TIMEOUT_SECONDS = 120;
  * Bundle the handler to one CommonJS file. The AWS SDK v3 ships with Node.js
  * Lambda runtimes, so it stays external.
  */
-export function bundlePreflight(): string {
+export function bundlePreflight(entry: string = PREFLIGHT_ENTRY): string {
   const result = buildSync({
-    entryPoints: [PREFLIGHT_ENTRY],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -53,6 +53,62 @@ export function bundlePreflight(): string {
  */
 export const codeVersion = (bundle: string): string => createHash('sha256').update(bundle).digest('hex').slice(0, 16);
 
+/** What differs between the two templates' preflight checks; the function and its log group are the same. */
+export interface PreflightSpec {
+  ids: { logGroup: string; function: string; role: string; resource: string };
+  description: string;
+  resourceType: string;
+  properties: { [name: string]: CfnValue };
+  bundle: string;
+  /** What the function calls, for the checkov note on why it runs outside a VPC. */
+  calls: string;
+  /** checkov notes that differ from a function run only by stack operations. */
+  functionSkipReasons?: { [checkId: string]: string };
+}
+
+export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: string]: CfnResource } {
+  const { ids } = spec;
+  return {
+    [ids.logGroup]: {
+      Type: 'AWS::Logs::LogGroup',
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Metadata: checkovSkips({
+        CKV_AWS_158: 'Holds check results only, never the pre-signed ResponseURL; a customer managed key would add cost and a key policy per Region.',
+      }),
+      Properties: { RetentionInDays: 90 },
+    },
+    [ids.function]: {
+      Type: 'AWS::Lambda::Function',
+      Metadata: checkovSkips({
+        CKV_AWS_115: 'Runs once per stack operation; reserving concurrency would take it from the account.',
+        CKV_AWS_116: 'Every invocation replies to CloudFormation itself, failures included; a DLQ would add nothing.',
+        CKV_AWS_117: `Calls only public ${spec.calls} APIs; a VPC would need NAT or endpoints in every Region.`,
+        ...spec.functionSkipReasons,
+      }),
+      Properties: {
+        Description: spec.description,
+        Runtime: PREFLIGHT_RUNTIME,
+        Handler: 'index.handler',
+        Timeout: PREFLIGHT_TIMEOUT_SECONDS,
+        MemorySize: 256,
+        Role: getAtt(ids.role, 'Arn'),
+        LoggingConfig: { LogGroup: ref(ids.logGroup), LogFormat: 'Text' },
+        Code: { ZipFile: spec.bundle },
+      },
+    },
+    [ids.resource]: {
+      Type: spec.resourceType,
+      Properties: {
+        ServiceToken: getAtt(ids.function, 'Arn'),
+        ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
+        CodeVersion: codeVersion(spec.bundle),
+        ...spec.properties,
+      },
+    },
+  };
+}
+
 export function preflightResources(bundle: string): { [logicalId: string]: CfnResource } {
   const properties: { [K in keyof PreflightProperties]: ReturnType<typeof ref> } = {
     DBClusterIdentifier: ref(PARAM.cluster),
@@ -64,42 +120,17 @@ export function preflightResources(bundle: string): { [logicalId: string]: CfnRe
     SourceRetentionDays: ref(PARAM.sourceRetention),
     TargetRetentionDays: ref(PARAM.targetRetention),
   };
-  return {
-    [LOGICAL_ID.preflightLogGroup]: {
-      Type: 'AWS::Logs::LogGroup',
-      DeletionPolicy: 'Delete',
-      UpdateReplacePolicy: 'Delete',
-      Metadata: checkovSkips({
-        CKV_AWS_158: 'Holds check results only, never the pre-signed ResponseURL; a customer managed key would add cost and a key policy per Region.',
-      }),
-      Properties: { RetentionInDays: 90 },
+  return preflightFunctionResources({
+    ids: {
+      logGroup: LOGICAL_ID.preflightLogGroup,
+      function: LOGICAL_ID.preflightFunction,
+      role: LOGICAL_ID.preflightRole,
+      resource: LOGICAL_ID.preflight,
     },
-    [LOGICAL_ID.preflightFunction]: {
-      Type: 'AWS::Lambda::Function',
-      Metadata: checkovSkips({
-        CKV_AWS_115: 'Runs once per stack operation; reserving concurrency would take it from the account.',
-        CKV_AWS_116: 'Every invocation replies to CloudFormation itself, failures included; a DLQ would add nothing.',
-        CKV_AWS_117: 'Calls only the public KMS and RDS APIs; a VPC would need NAT or endpoints in every Region.',
-      }),
-      Properties: {
-        Description: 'Checks the Aurora snapshot DR parameters before the stack creates anything else.',
-        Runtime: PREFLIGHT_RUNTIME,
-        Handler: 'index.handler',
-        Timeout: PREFLIGHT_TIMEOUT_SECONDS,
-        MemorySize: 256,
-        Role: getAtt(LOGICAL_ID.preflightRole, 'Arn'),
-        LoggingConfig: { LogGroup: ref(LOGICAL_ID.preflightLogGroup), LogFormat: 'Text' },
-        Code: { ZipFile: bundle },
-      },
-    },
-    [LOGICAL_ID.preflight]: {
-      Type: PREFLIGHT_RESOURCE_TYPE,
-      Properties: {
-        ServiceToken: getAtt(LOGICAL_ID.preflightFunction, 'Arn'),
-        ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
-        CodeVersion: codeVersion(bundle),
-        ...properties,
-      },
-    },
-  };
+    description: 'Checks the Aurora snapshot DR parameters before the stack creates anything else.',
+    resourceType: PREFLIGHT_RESOURCE_TYPE,
+    properties,
+    bundle,
+    calls: 'KMS and RDS',
+  });
 }

@@ -1,6 +1,6 @@
 /** Assembles the whole DR stack template from the modules that own each part. */
-import { CfnOutput, CfnTemplate, getAtt, ref } from './cfn';
-import { parameterInterface, parameters } from './parameters';
+import { CfnOutput, CfnTemplate, getAtt, ref, sub } from './cfn';
+import { PARAM, parameterInterface, parameters } from './parameters';
 import { documentResource } from './document';
 import { roleResources } from './iam';
 import { conditions, eventResources } from './events';
@@ -8,6 +8,7 @@ import { bundlePreflight, preflightResources } from './preflight';
 import { LOGICAL_ID } from './logical-ids';
 import { REGENERATE_NOTE } from './serialize';
 import { PREFLIGHT_DATA } from '../custom-resource/contract';
+import { RECOVERY_PARAM, RECOVERY_PARAMETERS_OUTPUT } from '../custom-resource/recovery-contract';
 
 export const TEMPLATE_DESCRIPTION =
   'Aurora cross-Region snapshot DR: snapshots one Aurora cluster on a schedule, copies each snapshot to a second Region re-encrypted with a KMS key of that Region, and prunes expired copies.';
@@ -43,6 +44,21 @@ function outputs(): { [name: string]: CfnOutput } {
     TargetKeyArn: {
       Description: 'ARN of the KMS key that encrypts the copies, as resolved by the preflight check.',
       Value: getAtt(LOGICAL_ID.preflight, PREFLIGHT_DATA.targetKeyArn),
+    },
+    [RECOVERY_PARAMETERS_OUTPUT]: {
+      Description: 'Recovery stack parameters: paste after --parameter-overrides, then add the network.',
+      Value: sub(
+        [
+          [RECOVERY_PARAM.sourceStackId, '${AWS::StackId}'],
+          [RECOVERY_PARAM.cluster, `\${${PARAM.cluster}}`],
+          [RECOVERY_PARAM.kmsKey, `\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`],
+          [RECOVERY_PARAM.sourceSchedule, `\${${PARAM.schedule}}`],
+          [RECOVERY_PARAM.copyTimeout, `\${${PARAM.copyTimeout}}`],
+        ]
+          // Quoted, because a cron expression has spaces.
+          .map(([name, value]) => `"${name}=${value}"`)
+          .join(' '),
+      ),
     },
   };
 }

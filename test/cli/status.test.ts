@@ -17,7 +17,7 @@ import {
 import { DescribeAutomationExecutionsCommand, GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import { judgeRecoveryPoint } from '../../cli/status';
-import { longestGapHours } from '../../cli/schedule-interval';
+import { longestGapHours } from '../../custom-resource/schedule-interval';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 import { runCli, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, writeTemp } from './support';
 

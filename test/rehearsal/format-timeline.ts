@@ -32,7 +32,7 @@ function inputsWorthShowing(entry: TimelineEntry): string[] {
   if (entry.action === 'aws:executeScript') {
     const payload = (inputs.InputPayload ?? {}) as { [key: string]: unknown };
     return Object.entries(payload)
-      .filter(([key]) => key !== 'TagKeys')
+      .filter(([key]) => key !== 'TagKeys' && key !== 'Metric')
       .map(([key, value]) => `${key}=${show(value)}`);
   }
   if (entry.action === 'aws:sleep') return [`${inputs.Duration ?? inputs.Timestamp}`];
@@ -49,7 +49,7 @@ export function formatTimeline(result: ExecutionResult, options: { showLogs?: bo
   const width = Math.max(...result.timeline.map((entry) => entry.step.length), 4);
   result.timeline.forEach((entry, index) => {
     const at = formatElapsed((Date.parse(entry.startedAt) - start) / 1000).padStart(10);
-    const mark = entry.status === 'Success' ? 'ok  ' : entry.status === 'TimedOut' ? 'TIME' : 'FAIL';
+    const mark = entry.status === 'Success' ? 'ok  ' : entry.status === 'TimedOut' ? 'TIME' : entry.status === 'Cancelled' ? 'STOP' : 'FAIL';
     const attempts = entry.attempts > 1 ? ` (${entry.attempts} attempts)` : '';
     const took = entry.durationVirtual >= 1 ? ` took ${formatElapsed(entry.durationVirtual).slice(1)}` : '';
     lines.push(`${String(index + 1).padStart(3)} ${at}  ${mark} ${entry.step.padEnd(width)}  ${entry.action}${attempts}${took}`);

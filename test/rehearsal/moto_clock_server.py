@@ -21,6 +21,8 @@ What it changes, and why:
 - Call log. GET /rehearsal-api/calls lists every snapshot create, copy and
   delete with its outcome (e.g. DBClusterSnapshotNotFoundFault), so a test
   can tell that a race it set up really happened.
+- Restores. moto_recovery.py: restored clusters and their writers take
+  virtual time to become available (POST /rehearsal-api/restore-timing).
 - Latency. POST /rehearsal-api/delay {"operation": "DescribeDBClusterSnapshots",
   "seconds": s} makes that call answer s real seconds after it read the
   snapshots, so two overlapping runs can be made to act on the same stale list.
@@ -44,6 +46,8 @@ from moto.kms.models import kms_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.rds.exceptions import KMSKeyNotAccessibleFault
 from werkzeug.serving import run_simple
+
+import moto_recovery
 
 _lock = threading.RLock()
 _state = {
@@ -74,6 +78,7 @@ def _reset():
         _state["new_snapshot_rules"].clear()
         _state["delays"].clear()
         _state["calls"].clear()
+        moto_recovery.reset()
 
 
 # --- patches on moto ---------------------------------------------------------
@@ -205,6 +210,7 @@ rds_models.RDSBackend.delete_db_cluster_snapshot = _delete
 rds_models.RDSBackend.copy_db_cluster_snapshot = _copy
 rds_models.RDSBackend._validate_kms_key = _validate_kms_key
 rds_models.RDSBackend.describe_db_cluster_snapshots = _describe
+moto_recovery.install(virtual_now)
 
 
 # --- control endpoint ----------------------------------------------------------
@@ -257,6 +263,9 @@ def _control(environ, start_response):
                 return _json_response(start_response, "200 OK", {"ok": True})
             if path == "/rehearsal-api/calls":
                 return _json_response(start_response, "200 OK", {"calls": list(_state["calls"])})
+            answer = moto_recovery.control(path, method, body)
+            if answer is not None:
+                return _json_response(start_response, "200 OK", answer)
             if path == "/rehearsal-api/delay" and method == "POST":
                 _state["delays"][body["operation"]] = float(body["seconds"])
                 return _json_response(start_response, "200 OK", {"ok": True})

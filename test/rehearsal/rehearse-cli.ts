@@ -1,23 +1,32 @@
 /**
- * `make rehearse`: what the stack will do, with no AWS account. Starts moto on
+ * `make rehearse`: what the stacks will do, with no AWS account. Starts moto on
  * a free loopback port, creates an encrypted Aurora cluster and the two KMS
  * keys, "creates the stack" (parameters checked, preflight rules applied),
  * runs the runbook from the generated template once and prints the timeline
- * and the snapshots left in both Regions. moto is stopped afterwards, also
- * when anything fails or the user presses Ctrl-C.
+ * and the snapshots left in both Regions. Then, in the target Region, it
+ * creates the recovery stack and runs one restore drill from the recovery
+ * template, printing its timeline and the measured RTO and RPO. moto is
+ * stopped afterwards, also when anything fails or the user presses Ctrl-C.
  *
  *   npx tsx test/rehearsal/rehearse-cli.ts [--template FILE] [--logs]
  */
 import * as path from 'path';
 import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-server';
 import { formatTimeline } from './format-timeline';
-import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, TARGET_REGION } from './rehearsal-world';
+import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, Stack, TARGET_REGION } from './rehearsal-world';
+import { RecoveryWorld } from './recovery-world';
+import { RECOVERY_OUTPUT } from '../../generator/recovery/document';
 
 const CLUSTER = 'sample-aurora-cluster';
 const TARGET_KEY_ALIAS = 'alias/aurora-dr-copies';
 /** moto's snapshots are available at once; these make the waits of a real run visible. */
 const SNAPSHOT_TAKES_SECONDS = 4 * 60;
 const COPY_TAKES_SECONDS = 20 * 60;
+/** A restored cluster, then its writer, as a small cluster might take. */
+const RESTORE_CLUSTER_TAKES_SECONDS = 15 * 60;
+const RESTORE_WRITER_TAKES_SECONDS = 9 * 60;
+/** The drill runs this long after the copy run, as a schedule would space them. */
+const DRILL_AFTER_SECONDS = 2 * 3600;
 
 function usage(): never {
   console.error('usage: rehearse-cli.ts [--template FILE] [--logs]');
@@ -73,6 +82,37 @@ async function rehearse(moto: MotoClockServer, logs: boolean): Promise<boolean> 
   for (const region of [SOURCE_REGION, TARGET_REGION]) {
     for (const line of describeSnapshots(region, await world.snapshots(region))) console.log(line);
   }
+  if (result.status !== 'Success') return false;
+  return drill(world, stack, logs);
+}
+
+/** The recovery stack in the target Region, and one drill of the copy just made. */
+async function drill(world: RehearsalWorld, source: Stack, logs: boolean): Promise<boolean> {
+  const recovery = new RecoveryWorld(world);
+  const stack = await recovery.createRecoveryStack(source);
+  await world.clock.advanceBy(DRILL_AFTER_SECONDS * 1000);
+  await world.moto.setRestoreTiming({
+    region: TARGET_REGION,
+    clusterSeconds: RESTORE_CLUSTER_TAKES_SECONDS,
+    instanceSeconds: RESTORE_WRITER_TAKES_SECONDS,
+  });
+  console.log('');
+  console.log(`Rehearsal of one restore drill, ${DRILL_AFTER_SECONDS / 3600} h later, by the recovery stack in ${TARGET_REGION}`);
+  console.log(`  stack         ${stack.stackId}`);
+  console.log(`  network       subnet group ${stack.parameters.DBSubnetGroupName}, security group ${stack.parameters.VpcSecurityGroupIds}`);
+  console.log(
+    `  timing        the cluster takes ${RESTORE_CLUSTER_TAKES_SECONDS / 60} min and its writer ${RESTORE_WRITER_TAKES_SECONDS / 60} more, in virtual time`,
+  );
+  console.log('');
+  const result = await recovery.run(stack, { kind: 'drill' });
+  console.log(formatTimeline(result, { showLogs: logs }));
+  console.log('');
+  if (result.status === 'Success') {
+    console.log(`Measured RTO: ${result.outputs[RECOVERY_OUTPUT.restoreMinutes]} min (restore call to cluster and writer available)`);
+    console.log(`Measured RPO: ${result.outputs[RECOVERY_OUTPUT.recoveryPointHours]} h (age of the copy restored)`);
+  }
+  const left = await recovery.clusters();
+  console.log(`Clusters left in ${TARGET_REGION}: ${left.length === 0 ? '(none: the drill deleted its own)' : left.map((c) => c.id).join(', ')}`);
   return result.status === 'Success';
 }
 

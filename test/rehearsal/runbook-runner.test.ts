@@ -128,7 +128,9 @@ describe('runbook runner', () => {
   describe('refuses what it does not implement, before running anything', () => {
     it.each([
       ['an unknown action', [{ name: 'A', action: 'aws:runCommand', inputs: {} }], /action aws:runCommand is not implemented/],
-      ['an unknown step field', [{ name: 'A', action: 'aws:sleep', onCancel: 'Abort', inputs: { Duration: 'PT1S' } }], /field onCancel/],
+      ['an unknown step field', [{ name: 'A', action: 'aws:sleep', precondition: {}, inputs: { Duration: 'PT1S' } }], /field precondition/],
+      ['an onCancel that is not Abort or a step', [{ name: 'A', action: 'aws:sleep', onCancel: 'Continue', inputs: { Duration: 'PT1S' } }], /onCancel Continue/],
+      ['an onCancel to no step', [{ name: 'A', action: 'aws:sleep', onCancel: 'step:Nowhere', inputs: { Duration: 'PT1S' } }], /Nowhere, which is not a step/],
       ['an unknown branch input', [{ name: 'A', action: 'aws:branch', inputs: { Choices: [], InputChoice: 'x' } }], /InputChoice/],
       ['a jump to no step', [{ name: 'A', action: 'aws:sleep', nextStep: 'Nowhere', inputs: { Duration: 'PT1S' } }], /Nowhere, which is not a step/],
       ['a reference to nothing', [{ name: 'A', action: 'aws:sleep', inputs: { Duration: '{{ Missing }}' } }], /Missing/],
@@ -145,6 +147,32 @@ describe('runbook runner', () => {
     it('execution parameters the runbook does not declare, as StartAutomationExecution would', async () => {
       const document = runbook([{ name: 'A', action: 'aws:sleep', inputs: { Duration: 'PT1S' } }]);
       await expect(run(document, { parameters: { Typo: 'x' } })).rejects.toBeInstanceOf(AutomationStartError);
+    });
+  });
+
+  describe('a cancelled execution', () => {
+    const steps = [
+      { name: 'Work', action: 'aws:sleep', onCancel: 'step:CleanUp', inputs: { Duration: 'PT1M' } },
+      { name: 'More', action: 'aws:sleep', inputs: { Duration: 'PT1M' } },
+      { name: 'CleanUp', action: 'aws:sleep', isEnd: true, inputs: { Duration: 'PT1S' } },
+    ];
+
+    it('runs the onCancel step of the step it was cancelled in, and ends Cancelled', async () => {
+      const result = await run(runbook(steps), { beforeStep: ({ step, cancel }) => (step === 'Work' ? cancel() : undefined) });
+      expect(result.timeline.map((entry) => [entry.step, entry.status])).toEqual([
+        ['Work', 'Cancelled'],
+        ['CleanUp', 'Success'],
+      ]);
+      expect(result).toMatchObject({ status: 'Cancelled', failedStep: 'Work', failureMessage: 'Cancelled during step Work' });
+    });
+
+    it('stops at once when the step has no onCancel step', async () => {
+      const result = await run(runbook(steps), { beforeStep: ({ step, cancel }) => (step === 'More' ? cancel() : undefined) });
+      expect(result.timeline.map((entry) => [entry.step, entry.status])).toEqual([
+        ['Work', 'Success'],
+        ['More', 'Cancelled'],
+      ]);
+      expect(result.status).toBe('Cancelled');
     });
   });
 

@@ -6,7 +6,7 @@
  * Implemented: aws:executeScript (python3.11, inline Script), aws:executeAwsApi,
  * aws:waitForAwsResourceProperty, aws:branch, aws:sleep; step fields name,
  * action, description, inputs, outputs, onFailure (Abort | Continue |
- * step:<name>), maxAttempts, timeoutSeconds, nextStep, isEnd, isCritical;
+ * step:<name>), onCancel (Abort | step:<name>), maxAttempts, timeoutSeconds, nextStep, isEnd, isCritical;
  * document fields schemaVersion, description, assumeRole, parameters (type,
  * description, default, allowedValues, allowedPattern), outputs, mainSteps.
  * Anything else — another action, field or input — is refused before the run
@@ -24,8 +24,8 @@ import { HarnessError, runScript, ScriptOutcome } from './script-runner';
 import { builtInVariables, referencedNames, substitute, VariableError } from './variables';
 import { VirtualClock } from './virtual-clock';
 
-export type ExecutionStatus = 'Success' | 'Failed' | 'TimedOut';
-export type StepStatus = 'Success' | 'Failed' | 'TimedOut';
+export type ExecutionStatus = 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
+export type StepStatus = 'Success' | 'Failed' | 'TimedOut' | 'Cancelled';
 
 export interface TimelineEntry {
   step: string;
@@ -66,6 +66,12 @@ export interface StepHookContext {
   executionId: string;
   step: string;
   clock: VirtualClock;
+  /**
+   * Cancel the execution as StopAutomationExecution would while this step runs:
+   * the step ends Cancelled, its onCancel step (if any) runs, and the execution
+   * ends Cancelled whatever that step does.
+   */
+  cancel(): void;
 }
 
 export interface RunnerOptions {
@@ -128,6 +134,7 @@ interface Step {
   inputs: { [key: string]: unknown };
   outputs: OutputSpec[];
   onFailure: string;
+  onCancel: string;
   maxAttempts: number;
   timeoutSeconds?: number;
   nextStep?: string;
@@ -159,6 +166,7 @@ const STEP_FIELDS = [
   'inputs',
   'outputs',
   'onFailure',
+  'onCancel',
   'maxAttempts',
   'timeoutSeconds',
   'nextStep',
@@ -255,6 +263,8 @@ export function parseRunbook(document: unknown): Runbook {
     }
     const onFailure = String(raw.onFailure ?? 'Abort');
     if (!/^(Abort|Continue|step:[A-Za-z0-9_]+)$/.test(onFailure)) throw new RunbookNotSupportedError(`${where}: onFailure ${onFailure}`);
+    const onCancel = String(raw.onCancel ?? 'Abort');
+    if (!/^(Abort|step:[A-Za-z0-9_]+)$/.test(onCancel)) throw new RunbookNotSupportedError(`${where}: onCancel ${onCancel}`);
     const maxAttempts = raw.maxAttempts === undefined ? 1 : Number(raw.maxAttempts);
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RunbookNotSupportedError(`${where}: maxAttempts ${raw.maxAttempts}`);
     const timeoutSeconds = raw.timeoutSeconds === undefined ? undefined : Number(raw.timeoutSeconds);
@@ -265,6 +275,7 @@ export function parseRunbook(document: unknown): Runbook {
       inputs,
       outputs,
       onFailure,
+      onCancel,
       maxAttempts,
       timeoutSeconds,
       nextStep: raw.nextStep === undefined ? undefined : String(raw.nextStep),
@@ -280,6 +291,7 @@ export function parseRunbook(document: unknown): Runbook {
   const targets = (step: Step): string[] => [
     ...(step.nextStep ? [step.nextStep] : []),
     ...(step.onFailure.startsWith('step:') ? [step.onFailure.slice(5)] : []),
+    ...(step.onCancel.startsWith('step:') ? [step.onCancel.slice(5)] : []),
     ...(step.action === 'aws:branch'
       ? [
           ...((step.inputs.Choices as { NextStep?: string }[]) ?? []).map((choice) => String(choice.NextStep)),
@@ -443,6 +455,7 @@ export class RunbookExecution {
     let status: ExecutionStatus = 'Success';
     let failureMessage: string | undefined;
     let failedStep: string | undefined;
+    let cancelledAt: string | undefined;
     let index = 0;
 
     while (index < steps.length) {
@@ -453,7 +466,35 @@ export class RunbookExecution {
         break;
       }
       const step = steps[index];
-      await this.options.beforeStep?.({ executionId: this.executionId, step: step.name, clock });
+      let cancelRequested = false;
+      await this.options.beforeStep?.({
+        executionId: this.executionId,
+        step: step.name,
+        clock,
+        cancel: () => {
+          cancelRequested = true;
+        },
+      });
+      if (cancelRequested && cancelledAt === undefined) {
+        // Cancelled while this step ran: it ends Cancelled, and only its onCancel step runs on.
+        cancelledAt = step.name;
+        const entry: TimelineEntry = {
+          step: step.name,
+          action: step.action,
+          status: 'Cancelled',
+          startedAt: iso(clock.now()),
+          durationVirtual: 0,
+          attempts: 1,
+          inputs: undefined,
+          outputs: {},
+          error: 'the execution was cancelled',
+        };
+        timeline.push(entry);
+        if (!step.onCancel.startsWith('step:')) break;
+        entry.next = step.onCancel.slice('step:'.length);
+        index = indexOf(entry.next);
+        continue;
+      }
       const entry = await this.runStep(step);
       timeline.push(entry);
 
@@ -486,6 +527,11 @@ export class RunbookExecution {
       }
     }
 
+    if (cancelledAt !== undefined) {
+      status = 'Cancelled';
+      failureMessage = `Cancelled during step ${cancelledAt}${failureMessage ? `; then ${failureMessage}` : ''}`;
+      failedStep = cancelledAt;
+    }
     const outputs: { [name: string]: unknown } = {};
     for (const name of this.runbook.outputs) if (this.values.has(name)) outputs[name] = this.values.get(name);
     return {

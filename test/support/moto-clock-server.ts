@@ -29,6 +29,18 @@ export interface SnapshotCall {
   outcome: string;
 }
 
+/** How long restored clusters and their writers take in a Region (test/rehearsal/moto_recovery.py). */
+export interface RestoreTimingRule {
+  region: string;
+  /** Virtual seconds a restored cluster reads "creating"; null clears the rule. */
+  clusterSeconds: number | null;
+  /** Virtual seconds its writer reads "creating", counted from the cluster being available. */
+  instanceSeconds?: number;
+  /** Status afterwards; default "available". */
+  clusterThen?: string;
+  instanceThen?: string;
+}
+
 export interface MotoClockServer {
   endpoint: string;
   port: number;
@@ -44,6 +56,8 @@ export interface MotoClockServer {
   setDelay(operation: 'DescribeDBClusterSnapshots', seconds: number): Promise<void>;
   /** Every snapshot create, copy and delete since the last reset, oldest first. */
   snapshotCalls(): Promise<SnapshotCall[]>;
+  /** Restored clusters (and writers added to them) in `region` take this long from now on. */
+  setRestoreTiming(rule: RestoreTimingRule): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +112,9 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
     async snapshotCalls() {
       const response = await fetch(`${endpoint}/rehearsal-api/calls`);
       return ((await response.json()) as { calls: SnapshotCall[] }).calls;
+    },
+    async setRestoreTiming(rule) {
+      await post('/rehearsal-api/restore-timing', rule);
     },
     stop: () => stopChild(child),
   };

@@ -1,7 +1,7 @@
 /**
- * The longest time between two runs of an EventBridge schedule expression,
- * which `status` uses to judge whether the newest copy is as recent as the
- * schedule promises. The rule, conservative where it cannot be exact:
+ * The longest time between two runs of an EventBridge schedule expression:
+ * the heart of the staleness rule (staleness.ts) that `status` and the
+ * recovery stack's copy-age alarm share. Conservative where it cannot be exact:
  *
  * - rate(n unit): exactly n units.
  * - cron(...) with any day of the month and any month: exact, from the

@@ -1,0 +1,101 @@
+/**
+ * The recovery stack's preflight custom resource: checks the parameters
+ * before anything else is created and returns the resolved key ARN and what it
+ * found about the copies. Rules in rules.ts, AWS calls in clients.ts; the
+ * always-replying wrapper and the reply are the source stack's
+ * (../safe-handler.ts, ../cfn-response.ts).
+ */
+import { CheckFailed } from '../errors';
+import { readProperties, settle } from '../properties';
+import { checkKey, keyLookupProblem, say } from '../rules';
+import { CfnRequest } from '../cfn-response';
+import { Check, LambdaContext, safeHandler } from '../safe-handler';
+import { isWatchdogEvent, watchdogHandler } from '../watchdog/handler';
+import { copyAgeRule } from '../staleness';
+import {
+  RECOVERY_PREFLIGHT_PROPERTY_NAMES,
+  RecoveryPreflightData,
+  RecoveryPreflightProperties,
+} from '../recovery-contract';
+import { describeKey, describeSecurityGroups, describeSubnetGroup, isOrderable, listCopies } from './clients';
+import {
+  checkNetwork,
+  checkRecoveryParameters,
+  copiesNote,
+  keyTarget,
+  newestAvailable,
+  orderableProblem,
+  securityGroupIds,
+  subnetGroupLookupProblem,
+} from './rules';
+
+const recoveryPreflight: Check = async (raw, { signal, step }) => {
+  const p = readProperties<RecoveryPreflightProperties>(raw, RECOVERY_PREFLIGHT_PROPERTY_NAMES);
+  const region = p.StackRegion;
+  const problems = checkRecoveryParameters(p);
+  if (problems.length) throw new CheckFailed(problems.join('; '));
+  // The copy-age alarm's threshold, by the rule `status` uses.
+  const copyAge = copyAgeRule(p.SourceScheduleExpression, +p.CopyTimeoutHours, +p.MaxCopyAgeHours);
+  if (!copyAge) {
+    const fix = 'leaves the longest gap between runs unknown: set MaxCopyAgeHours to the hours the newest copy may age';
+    throw new CheckFailed(say('SourceScheduleExpression', p.SourceScheduleExpression, fix));
+  }
+
+  const [[key, keyError], [subnetGroup, subnetError], [groups, groupsError], [copies, copiesError]] = await Promise.all([
+    settle(step(`kms:DescribeKey in ${region}`, describeKey(region, p.KMSTargetKey, signal))),
+    settle(step(`rds:DescribeDBSubnetGroups in ${region}`, describeSubnetGroup(region, p.DBSubnetGroupName, signal))),
+    settle(
+      step(
+        `ec2:DescribeSecurityGroups in ${region}`,
+        describeSecurityGroups(region, securityGroupIds(p.VpcSecurityGroupIds), signal),
+      ),
+    ),
+    settle(
+      step(
+        `rds:DescribeDBClusterSnapshots in ${region}`,
+        listCopies(region, p.DBClusterIdentifier, p.SourceStackId, signal),
+      ),
+    ),
+  ]);
+  problems.push(
+    ...(keyError ? [keyLookupProblem(keyError, keyTarget(p))] : checkKey(key!, keyTarget(p))),
+    ...(subnetError ? [subnetGroupLookupProblem(subnetError, p)] : []),
+    ...(groupsError ? [`VpcSecurityGroupIds could not be checked in ${region}: ${groupsError.name}: ${groupsError.message}`] : []),
+    ...(copiesError ? [`Copies of ${p.DBClusterIdentifier} could not be listed in ${region}: ${copiesError.name}: ${copiesError.message}`] : []),
+  );
+  if (!subnetError && !groupsError) problems.push(...checkNetwork(subnetGroup!, groups!, p));
+
+  const newest = copiesError ? undefined : newestAvailable(copies!);
+  if (newest) {
+    const [engine, version] = [newest.Engine!, newest.EngineVersion!];
+    const orderable = await step(
+      `rds:DescribeOrderableDBInstanceOptions in ${region}`,
+      isOrderable(region, engine, version, p.DrillInstanceClass, signal),
+    );
+    if (!orderable) problems.push(orderableProblem(p, engine, version));
+  }
+  if (problems.length) throw new CheckFailed(problems.join('; '));
+
+  console.log(copiesNote(copies!, newest, p));
+  const data: RecoveryPreflightData = {
+    TargetKeyArn: key!.Arn!,
+    VpcId: subnetGroup!.VpcId ?? '',
+    CopyCount: String(copies!.length),
+    NewestCopy: newest?.DBClusterSnapshotIdentifier ?? '',
+    Engine: newest?.Engine ?? '',
+    EngineVersion: newest?.EngineVersion ?? '',
+    AllowedCopyAgeHours: String(copyAge.allowedHours),
+  };
+  return data;
+};
+
+const preflightHandler = safeHandler(recoveryPreflight);
+
+/**
+ * Lambda loads the inline code as CommonJS index.js and calls exports.handler.
+ * The function also serves the copy-age watchdog (../watchdog/handler.ts).
+ */
+export = {
+  handler: (event: CfnRequest, context: LambdaContext) =>
+    isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
+};

@@ -1,0 +1,100 @@
+/**
+ * The recovery preflight rules: pure functions from the recovery stack's
+ * parameters (and what RDS, EC2 and KMS said about them) to problems, one
+ * sentence each naming the parameter, the value and the fix. The key rules
+ * are the source stack's, with this Region as the copies' Region.
+ */
+import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import type { DBClusterSnapshot, DBSubnetGroup } from '@aws-sdk/client-rds';
+import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../rules';
+import { RecoveryPreflightProperties } from '../recovery-contract';
+
+const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[0-9a-f-]+$/;
+const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;
+
+export const securityGroupIds = (value: string): string[] =>
+  value
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+
+/** The key rules of the source stack, with this Region as the one the copies live in. */
+export const keyTarget = (p: RecoveryPreflightProperties): KeyTarget => ({
+  KMSTargetKey: p.KMSTargetKey,
+  TargetRegion: p.StackRegion,
+});
+
+/**
+ * Every rule that needs no AWS call. The template's AllowedPattern, MinValue
+ * and MaxValue already check the schedules and numbers; these are the rules
+ * that need to know where the stack runs.
+ */
+export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[] {
+  const problems = [clusterIdProblem(p.DBClusterIdentifier)];
+  const stackRegion = STACK_ARN.exec(p.SourceStackId)?.[1];
+  if (!stackRegion) {
+    problems.push(say('SourceStackId', p.SourceStackId, "is not a stack ARN: paste the source stack's id (arn:...:stack/NAME/ID)"));
+  } else if (stackRegion === p.StackRegion) {
+    problems.push(say('SourceStackId', p.SourceStackId, `is in this Region: deploy this stack in the source stack's TargetRegion`));
+  }
+  const keyRegion = regionOfArn(p.KMSTargetKey);
+  if (keyRegion && keyRegion !== p.StackRegion) {
+    problems.push(say('KMSTargetKey', p.KMSTargetKey, `is in ${keyRegion}: use the copies' key, in ${p.StackRegion}`));
+  }
+  if (!securityGroupIds(p.VpcSecurityGroupIds).every((id) => SECURITY_GROUP.test(id))) {
+    problems.push(say('VpcSecurityGroupIds', p.VpcSecurityGroupIds, 'must be ids separated by commas: sg-0123456789abcdef0,sg-...'));
+  }
+  return problems.filter(Boolean) as string[];
+}
+
+export const subnetGroupLookupProblem = (error: AwsError, p: RecoveryPreflightProperties): string =>
+  lookupProblem(
+    'DBSubnetGroupName',
+    p.DBSubnetGroupName,
+    p.StackRegion,
+    error,
+    'this Region): name a subnet group of this Region',
+    'an SCP or permissions boundary denies rds:DescribeDBSubnetGroups',
+  );
+
+/** The subnet group and the security groups exist here and share one VPC. */
+export function checkNetwork(
+  subnetGroup: DBSubnetGroup,
+  groups: SecurityGroup[],
+  p: RecoveryPreflightProperties,
+): string[] {
+  const problems: string[] = [];
+  const vpc = subnetGroup.VpcId;
+  const found = new Map(groups.map((g) => [g.GroupId, g.VpcId]));
+  for (const id of securityGroupIds(p.VpcSecurityGroupIds)) {
+    if (!found.has(id)) {
+      problems.push(say('VpcSecurityGroupIds', id, `was not found in ${p.StackRegion}: use groups of VPC ${vpc} here`));
+    } else if (found.get(id) !== vpc) {
+      problems.push(
+        say('VpcSecurityGroupIds', id, `is in ${found.get(id)}, the subnet group in ${vpc}: use groups of ${vpc}`),
+      );
+    }
+  }
+  return problems;
+}
+
+/** The copy a default restore would use: the newest available one. */
+export function newestAvailable(copies: DBClusterSnapshot[]): DBClusterSnapshot | undefined {
+  return copies
+    .filter((s) => s.Status === 'available')
+    .sort((a, b) => (b.SnapshotCreateTime?.getTime() ?? 0) - (a.SnapshotCreateTime?.getTime() ?? 0))[0];
+}
+
+/** No copy yet is not an error (the recovery stack may come first), but it is worth saying. */
+export function copiesNote(
+  copies: DBClusterSnapshot[],
+  newest: DBClusterSnapshot | undefined,
+  p: RecoveryPreflightProperties,
+): string {
+  return newest
+    ? `${copies.length} copies; newest available: ${newest.DBClusterSnapshotIdentifier}`
+    : `No available copy of ${p.DBClusterIdentifier} by ${p.SourceStackId} here yet (${copies.length} in progress): restores and drills fail until one lands`;
+}
+
+export const orderableProblem = (p: RecoveryPreflightProperties, engine: string, version: string): string =>
+  say('DrillInstanceClass', p.DrillInstanceClass, `cannot run the copies' ${engine} ${version} here: see aws rds describe-orderable-db-instance-options --engine ${engine} --engine-version ${version}`);

@@ -1,0 +1,79 @@
+/**
+ * The drill schedule (off when DrillScheduleExpression is empty) and the alert
+ * for recovery runs that fail, time out or are cancelled: a failed drill means
+ * the copies may not restore, and a failed restore is worse. Both go to the
+ * alert topic with what happened and the command that shows the failed step.
+ */
+import { CfnResource, CfnValue, equals, getAtt, not, ref, sub } from '../cfn';
+import { ALERT_STATUSES } from '../events';
+import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
+import { RECOVERY_DOC_PARAM } from './document';
+import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
+
+export const recoveryConditions = (): { [name: string]: CfnValue } => ({
+  [RECOVERY_CONDITION.hasAlertEmail]: not(equals(ref(RECOVERY_PARAM.alertEmail), '')),
+  [RECOVERY_CONDITION.drillsEnabled]: not(equals(ref(RECOVERY_PARAM.drillSchedule), '')),
+});
+
+/** `$DEFAULT` makes the schedule follow the runbook's default version. */
+export const recoveryDefinitionArn = (): CfnValue =>
+  sub(
+    `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${RECOVERY_ID.document}}:$DEFAULT`,
+  );
+
+export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [RECOVERY_ID.drillScheduleRule]: {
+      Type: 'AWS::Events::Rule',
+      Condition: RECOVERY_CONDITION.drillsEnabled,
+      Properties: {
+        Description: sub(`Restore drill of the Aurora snapshot DR copies of \${${RECOVERY_PARAM.cluster}}`),
+        ScheduleExpression: ref(RECOVERY_PARAM.drillSchedule),
+        State: 'ENABLED',
+        Targets: [
+          {
+            Id: 'RecoveryRunbookDrill',
+            Arn: recoveryDefinitionArn(),
+            RoleArn: getAtt(RECOVERY_ID.drillTriggerRole, 'Arn'),
+            // Automation parameters are lists of strings.
+            Input: sub(
+              `{"${RECOVERY_DOC_PARAM.role}":["\${${RECOVERY_ID.automationRole}.Arn}"],"${RECOVERY_DOC_PARAM.kind}":["${RESTORE_KIND.drill}"]}`,
+            ),
+          },
+        ],
+      },
+    },
+    [RECOVERY_ID.runFailedRule]: {
+      Type: 'AWS::Events::Rule',
+      DependsOn: RECOVERY_ID.preflight,
+      Properties: {
+        Description: sub(`Alerts when a restore or drill of \${${RECOVERY_PARAM.cluster}} fails`),
+        State: 'ENABLED',
+        EventPattern: {
+          source: ['aws.ssm'],
+          'detail-type': ['EC2 Automation Execution Status-change Notification'],
+          detail: {
+            Definition: [ref(RECOVERY_ID.document)],
+            Status: ALERT_STATUSES,
+          },
+        },
+        Targets: [
+          {
+            Id: 'AlertTopic',
+            Arn: ref(RECOVERY_ID.alertTopic),
+            InputTransformer: {
+              InputPathsMap: {
+                status: '$.detail.Status',
+                execution: '$.detail.ExecutionId',
+                region: '$.region',
+              },
+              InputTemplate: sub(
+                `"Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
+              ),
+            },
+          },
+        ],
+      },
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The recovery stack's three roles, each least privilege:
+ * - the automation role (assumed by SSM) reads the source stack's copies,
+ *   restores them only into clusters and instances it tags with this stack's
+ *   ARN (aws:RequestTag), and deletes only clusters and instances tagged with
+ *   this stack's ARN *and* kind=drill (aws:ResourceTag): a restore's cluster is
+ *   the user's and out of its reach;
+ * - the drill trigger role (assumed by EventBridge) starts only this runbook
+ *   and passes only the automation role;
+ * - the preflight function's role reads the network, the copies, the key and
+ *   the orderable instance classes of this Region; as the function also runs
+ *   the copy-age watchdog, it reads this stack's creation time and publishes
+ *   to the recovery namespace (watchdog.ts).
+ * Role names are left to CloudFormation (IAM names are global to an account).
+ */
+import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from '../cfn';
+import { RECOVERY_ID } from './logical-ids';
+import { watchdogStatements } from './watchdog';
+import { SNAPSHOT_TAG } from '../../custom-resource/contract';
+import {
+  RECOVERY_DATA,
+  RECOVERY_METRIC,
+  RECOVERY_PARAM,
+  RESTORE_KIND,
+  RESTORE_TAG,
+} from '../../custom-resource/recovery-contract';
+
+const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
+const CLUSTERS = rdsArn('cluster:*');
+const INSTANCES = rdsArn('db:*');
+const SNAPSHOTS = rdsArn('cluster-snapshot:*');
+const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
+const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
+
+const taggedOnCreateByThisStack = { StringEquals: { [`aws:RequestTag/${RESTORE_TAG.stackId}`]: AWS.stackId } };
+const thisStacksDrill = {
+  StringEquals: {
+    [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: AWS.stackId,
+    [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
+  },
+};
+
+export function recoveryAutomationPolicy(): PolicyStatement[] {
+  return [
+    {
+      // Listing copies is authorised against cluster-snapshot:*; the list is read-only.
+      Sid: 'ListCopiesAndRestoredClusters',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBClusters', 'rds:DescribeDBInstances'],
+      Resource: [SNAPSHOTS, CLUSTERS, INSTANCES],
+    },
+    {
+      Sid: 'RestoreOnlyTheSourceStacksCopies',
+      Effect: 'Allow',
+      Action: ['rds:RestoreDBClusterFromSnapshot'],
+      Resource: [SNAPSHOTS],
+      Condition: { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: RECOVERY_PARAM.sourceStackId } } },
+    },
+    {
+      Sid: 'RestoreIntoClustersTaggedByThisStack',
+      Effect: 'Allow',
+      Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
+      Resource: [CLUSTERS, INSTANCES, SUBNET_GROUP],
+      Condition: taggedOnCreateByThisStack,
+    },
+    {
+      Sid: 'DeleteOnlyThisStacksDrills',
+      Effect: 'Allow',
+      Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'],
+      Resource: [CLUSTERS, INSTANCES],
+      Condition: thisStacksDrill,
+    },
+    {
+      // RDS encrypts the restored cluster through grants on the target key.
+      Sid: 'GrantTheTargetKeyToRds',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant'],
+      Resource: [targetKey()],
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    },
+    {
+      Sid: 'DescribeTheTargetKey',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey'],
+      Resource: [targetKey()],
+    },
+    {
+      // PutMetricData has no resource type; the namespace condition scopes it.
+      Sid: 'PublishDrillMetrics',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricData'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } },
+    },
+  ];
+}
+
+export function drillTriggerPolicy(): PolicyStatement[] {
+  return [
+    {
+      Sid: 'StartThisRunbookOnly',
+      Effect: 'Allow',
+      Action: ['ssm:StartAutomationExecution'],
+      Resource: [
+        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${RECOVERY_ID.document}}:*`),
+      ],
+    },
+    {
+      Sid: 'PassOnlyTheAutomationRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [getAtt(RECOVERY_ID.automationRole, 'Arn')],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    },
+  ];
+}
+
+export function recoveryPreflightPolicy(): PolicyStatement[] {
+  return [
+    {
+      Sid: 'DescribeKeysOfThisRegion',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey'],
+      Resource: [sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*')],
+    },
+    {
+      Sid: 'ReadSubnetGroupAndCopies',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBSubnetGroups', 'rds:DescribeDBClusterSnapshots'],
+      Resource: [SUBNET_GROUP, SNAPSHOTS],
+    },
+    {
+      // Neither call has a resource type: they describe the account's Region.
+      Sid: 'DescribeSecurityGroupsAndOrderableClasses',
+      Effect: 'Allow',
+      Action: ['ec2:DescribeSecurityGroups', 'rds:DescribeOrderableDBInstanceOptions'],
+      Resource: ['*'],
+    },
+    {
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [getAtt(RECOVERY_ID.preflightLogGroup, 'Arn')],
+    },
+    // The function also runs the copy-age watchdog.
+    ...watchdogStatements(),
+  ];
+}
+
+const role = (
+  description: CfnValue,
+  principal: string,
+  statements: PolicyStatement[],
+  trustConditions?: PolicyStatement['Condition'],
+  dependsOn?: string,
+): CfnResource => ({
+  Type: 'AWS::IAM::Role',
+  ...(dependsOn ? { DependsOn: dependsOn } : {}),
+  Properties: {
+    Description: description,
+    AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
+    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements) }],
+  },
+});
+
+export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [RECOVERY_ID.automationRole]: role(
+      sub('Aurora snapshot DR restores and drills (stack ${AWS::StackName})'),
+      'ssm.amazonaws.com',
+      recoveryAutomationPolicy(),
+      {
+        StringEquals: { 'aws:SourceAccount': AWS.accountId },
+        ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*') },
+      },
+    ),
+    [RECOVERY_ID.drillTriggerRole]: role(
+      sub('Starts the drills on schedule (stack ${AWS::StackName})'),
+      'events.amazonaws.com',
+      drillTriggerPolicy(),
+      { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+      RECOVERY_ID.preflight,
+    ),
+    [RECOVERY_ID.preflightRole]: role(
+      sub('Preflight check of the recovery stack ${AWS::StackName}'),
+      'lambda.amazonaws.com',
+      recoveryPreflightPolicy(),
+    ),
+  };
+}

@@ -1,0 +1,21 @@
+/** Logical ids of the recovery template's resources, spelled once for every module that references them. */
+export const RECOVERY_ID = {
+  preflightFunction: 'RecoveryPreflightFunction',
+  preflightRole: 'RecoveryPreflightFunctionRole',
+  preflightLogGroup: 'RecoveryPreflightLogGroup',
+  preflight: 'RecoveryPreflight',
+  document: 'RecoveryRunbook',
+  automationRole: 'RecoveryAutomationRole',
+  drillTriggerRole: 'DrillTriggerRole',
+  drillScheduleRule: 'DrillScheduleRule',
+  alertTopic: 'AlertTopic',
+  alertTopicPolicy: 'AlertTopicPolicy',
+  alertSubscription: 'AlertEmailSubscription',
+  runFailedRule: 'RecoveryRunFailedRule',
+} as const;
+
+/** Conditions of the recovery template; the watchdog adds its own beside them. */
+export const RECOVERY_CONDITION = {
+  hasAlertEmail: 'HasAlertEmail',
+  drillsEnabled: 'DrillsEnabled',
+} as const;

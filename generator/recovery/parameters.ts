@@ -1,0 +1,139 @@
+/**
+ * Parameters of the recovery stack and how the console presents them. The
+ * first group identifies the copies and is a copy-paste from the source
+ * stack's RecoveryStackParameters output; everything else has a default.
+ */
+import { CfnParameter, CfnValue } from '../cfn';
+import { DEFAULTS as SOURCE_DEFAULTS, parameters as sourceParameters, PARAM } from '../parameters';
+import { RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
+
+export const RECOVERY_DEFAULTS = {
+  sourceSchedule: SOURCE_DEFAULTS.schedule,
+  copyTimeoutHours: SOURCE_DEFAULTS.copyTimeoutHours,
+  /** Burstable and the smallest class both Aurora engines offer on current versions. */
+  drillInstanceClass: 'db.t4g.medium',
+  /** Weekly, Sunday 05:00 UTC: two hours after the default copy run starts. */
+  drillSchedule: 'cron(0 5 ? * SUN *)',
+  maxCopyAgeHours: 0,
+  dashboard: 'true',
+};
+
+const SCHEDULE_PATTERN = '(cron\\([^()]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))';
+
+export const recoveryParameters: { [name: string]: CfnParameter } = {
+  [RECOVERY_PARAM.cluster]: {
+    ...sourceParameters[PARAM.cluster],
+    Description:
+      'Identifier of the protected Aurora cluster (in the source Region).',
+  },
+  [RECOVERY_PARAM.sourceStackId]: {
+    Type: 'String',
+    Description:
+      'Stack id (ARN) of the source stack, whose tag its copies carry.',
+    AllowedPattern: '^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[0-9a-f-]+$',
+    ConstraintDescription: 'must be a stack ARN (arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID), not a stack name.',
+  },
+  [RECOVERY_PARAM.kmsKey]: {
+    ...sourceParameters[PARAM.kmsKey],
+    Description:
+      'KMS key of this Region that encrypts the copies and the restored clusters.',
+  },
+  [RECOVERY_PARAM.subnetGroup]: {
+    Type: 'String',
+    Description: 'DB subnet group of restored clusters.',
+    AllowedPattern: '^[a-zA-Z0-9 ._-]{1,255}$',
+    ConstraintDescription: 'must be a DB subnet group name.',
+  },
+  [RECOVERY_PARAM.securityGroups]: {
+    Type: 'String',
+    Description: 'Security group ids of restored clusters, comma-separated, in the VPC of the subnet group.',
+    AllowedPattern: '^sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*$',
+    ConstraintDescription: 'must be security group ids separated by commas: sg-0123456789abcdef0,sg-...',
+  },
+  [RECOVERY_PARAM.drillInstanceClass]: {
+    Type: 'String',
+    Description: "Instance class of a drill's writer (and a restore's default).",
+    Default: RECOVERY_DEFAULTS.drillInstanceClass,
+    AllowedPattern: '^db\\.[a-z0-9]+\\.[a-z0-9]+$',
+    ConstraintDescription: 'must be a DB instance class such as db.t4g.medium or db.r7g.large.',
+  },
+  [RECOVERY_PARAM.drillSchedule]: {
+    Type: 'String',
+    Description: 'When to run a restore drill (EventBridge schedule, UTC); empty: no drills.',
+    Default: RECOVERY_DEFAULTS.drillSchedule,
+    AllowedPattern: `^(|${SCHEDULE_PATTERN})$`,
+    ConstraintDescription: 'must be empty or a schedule such as cron(0 5 ? * SUN *) or rate(7 days).',
+  },
+  [RECOVERY_PARAM.sourceSchedule]: {
+    Type: 'String',
+    Description: "The source stack's ScheduleExpression.",
+    Default: RECOVERY_DEFAULTS.sourceSchedule,
+    AllowedPattern: `^${SCHEDULE_PATTERN}$`,
+    ConstraintDescription: 'must be a schedule such as cron(0 3 * * ? *) or rate(1 day).',
+  },
+  [RECOVERY_PARAM.copyTimeout]: {
+    ...sourceParameters[PARAM.copyTimeout],
+    Description: "The source stack's CopyTimeoutHours.",
+    Default: RECOVERY_DEFAULTS.copyTimeoutHours,
+  },
+  [RECOVERY_PARAM.maxCopyAge]: {
+    Type: 'Number',
+    Description: 'Hours the newest copy may age before an alarm; 0: from the source schedule and copy timeout.',
+    Default: RECOVERY_DEFAULTS.maxCopyAgeHours,
+    MinValue: 0,
+    MaxValue: 2160,
+    ConstraintDescription: 'must be 0 to 2160 hours.',
+  },
+  [RECOVERY_PARAM.dashboard]: {
+    Type: 'String',
+    Description: 'Create a CloudWatch dashboard of copy age, RTO and RPO.',
+    Default: RECOVERY_DEFAULTS.dashboard,
+    AllowedValues: ['true', 'false'],
+  },
+  [RECOVERY_PARAM.alertEmail]: {
+    ...sourceParameters[PARAM.alertEmail],
+    Description: 'Optional e-mail for alerts: failed drills and restores, copies that stop arriving.',
+  },
+};
+
+/** Console layout: the copy-paste group first, then the network, drills, copy age and alerts. */
+export const recoveryParameterInterface: CfnValue = {
+  ParameterGroups: [
+    {
+      Label: { default: 'Copies (source stack output RecoveryStackParameters)' },
+      Parameters: [
+        RECOVERY_PARAM.sourceStackId,
+        RECOVERY_PARAM.cluster,
+        RECOVERY_PARAM.kmsKey,
+        RECOVERY_PARAM.sourceSchedule,
+        RECOVERY_PARAM.copyTimeout,
+      ],
+    },
+    {
+      Label: { default: 'Network of restored clusters' },
+      Parameters: [RECOVERY_PARAM.subnetGroup, RECOVERY_PARAM.securityGroups],
+    },
+    {
+      Label: { default: 'Restore drills' },
+      Parameters: [RECOVERY_PARAM.drillSchedule, RECOVERY_PARAM.drillInstanceClass],
+    },
+    {
+      Label: { default: 'Copy age and alerts' },
+      Parameters: [RECOVERY_PARAM.maxCopyAge, RECOVERY_PARAM.dashboard, RECOVERY_PARAM.alertEmail],
+    },
+  ],
+  ParameterLabels: {
+    [RECOVERY_PARAM.sourceStackId]: { default: 'Source stack ARN' },
+    [RECOVERY_PARAM.cluster]: { default: 'Aurora cluster identifier' },
+    [RECOVERY_PARAM.kmsKey]: { default: 'KMS key of the copies' },
+    [RECOVERY_PARAM.sourceSchedule]: { default: 'Source schedule' },
+    [RECOVERY_PARAM.copyTimeout]: { default: 'Copy timeout (hours)' },
+    [RECOVERY_PARAM.subnetGroup]: { default: 'DB subnet group' },
+    [RECOVERY_PARAM.securityGroups]: { default: 'VPC security group ids' },
+    [RECOVERY_PARAM.drillSchedule]: { default: 'Drill schedule' },
+    [RECOVERY_PARAM.drillInstanceClass]: { default: 'Drill instance class' },
+    [RECOVERY_PARAM.maxCopyAge]: { default: 'Maximum copy age (hours)' },
+    [RECOVERY_PARAM.dashboard]: { default: 'Create dashboard' },
+    [RECOVERY_PARAM.alertEmail]: { default: 'Alert e-mail (optional)' },
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * Assembles the recovery stack template (templates/aurora-snapshot-dr-recovery.*),
+ * deployed in the target Region, one per protected cluster: the restore and
+ * drill runbook, its roles, the drill schedule, the alerts, and the preflight
+ * check that runs before all of them.
+ */
+import { CfnOutput, CfnResource, CfnTemplate, checkovSkips, getAtt, ref, sub } from '../cfn';
+import { REGENERATE_NOTE } from '../serialize';
+import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
+import { recoveryParameterInterface, recoveryParameters } from './parameters';
+import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
+import { recoveryRoleResources } from './iam';
+import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
+import { recoveryConditions, recoveryEventResources } from './events';
+import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
+import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
+
+export const RECOVERY_TEMPLATE_DESCRIPTION =
+  'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';
+
+/** The alert topic: failed drills and restores publish here, and so do the copy-age alarms. */
+function alertResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [RECOVERY_ID.alertTopic]: {
+      Type: 'AWS::SNS::Topic',
+      DependsOn: RECOVERY_ID.preflight,
+      Metadata: checkovSkips({
+        CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
+      }),
+      Properties: { DisplayName: 'Aurora snapshot DR recovery alerts' },
+    },
+    [RECOVERY_ID.alertTopicPolicy]: {
+      Type: 'AWS::SNS::TopicPolicy',
+      Properties: {
+        Topics: [ref(RECOVERY_ID.alertTopic)],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'FailureRulePublishes',
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: 'sns:Publish',
+              Resource: ref(RECOVERY_ID.alertTopic),
+              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(RECOVERY_ID.runFailedRule, 'Arn') } },
+            },
+            alarmPublishesToTopic(),
+          ],
+        },
+      },
+    },
+    [RECOVERY_ID.alertSubscription]: {
+      Type: 'AWS::SNS::Subscription',
+      Condition: RECOVERY_CONDITION.hasAlertEmail,
+      Properties: {
+        TopicArn: ref(RECOVERY_ID.alertTopic),
+        Protocol: 'email',
+        Endpoint: ref(RECOVERY_PARAM.alertEmail),
+      },
+    },
+  };
+}
+
+/** Output names of the recovery stack that the CLI reads. */
+export const RECOVERY_STACK_OUTPUT = { runbook: 'RecoveryRunbookName', alertTopic: 'AlertTopicArn' } as const;
+
+function recoveryOutputs(): { [name: string]: CfnOutput } {
+  const start = (kind: string): string =>
+    `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
+  return {
+    [RECOVERY_STACK_OUTPUT.runbook]: {
+      Description: 'SSM Automation runbook: Kind=restore keeps the cluster, Kind=drill verifies and deletes it.',
+      Value: ref(RECOVERY_ID.document),
+    },
+    RestoreCommand: {
+      Description: 'Restores the newest copy into a new cluster (Kind=drill runs a drill).',
+      Value: sub(start(RESTORE_KIND.restore)),
+    },
+    [RECOVERY_STACK_OUTPUT.alertTopic]: {
+      Description: 'SNS topic of the alerts.',
+      Value: ref(RECOVERY_ID.alertTopic),
+    },
+    TargetKeyArn: {
+      Description: 'KMS key of the copies and restored clusters, resolved.',
+      Value: getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn),
+    },
+  };
+}
+
+export function buildRecoveryTemplate(preflightBundle: string = bundleRecoveryPreflight()): CfnTemplate {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: RECOVERY_TEMPLATE_DESCRIPTION,
+    Metadata: {
+      Generator: REGENERATE_NOTE,
+      'AWS::CloudFormation::Interface': recoveryParameterInterface,
+    },
+    Parameters: recoveryParameters,
+    Conditions: {
+      ...recoveryConditions(),
+      ...watchdogConditions(),
+    },
+    Resources: {
+      ...recoveryPreflightResources(preflightBundle),
+      ...recoveryRoleResources(),
+      [RECOVERY_ID.document]: recoveryDocumentResource(),
+      ...recoveryEventResources(),
+      ...alertResources(),
+      ...watchdogResources(),
+    },
+    Outputs: recoveryOutputs(),
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * The copy-age watchdog of the recovery stack, in the target Region so that it
+ * still works when the source Region does not: every hour the recovery
+ * preflight's function publishes the age of the newest copy
+ * (custom-resource/watchdog/), an alarm fires when that age passes the allowed
+ * staleness — or when the metric stops arriving, because then the check
+ * itself is broken — and an optional dashboard shows the recovery objectives
+ * (the watchdog's age, the drills' RTO and RPO).
+ *
+ * The check shares the preflight's function rather than shipping a second
+ * inline bundle, role and log group: the template must stay under 51,200
+ * bytes, and the shared function already holds the reply wrapper and the copy
+ * listing. What that costs in privilege is small and read-only (see
+ * watchdogStatements).
+ */
+import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, sub } from '../cfn';
+import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../preflight';
+import { RECOVERY_ID } from './logical-ids';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
+import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/watchdog/contract';
+
+export const WATCHDOG_ID = {
+  schedule: 'WatchdogScheduleRule',
+  permission: 'WatchdogInvokePermission',
+  firstCheck: 'WatchdogFirstCheck',
+  alarm: 'CopyAgeAlarm',
+  dashboard: 'RecoveryDashboard',
+} as const;
+
+export const WATCHDOG_CONDITION = { dashboard: 'DashboardEnabled' } as const;
+
+/** How often the check runs; the alarm's period is the same, so each period holds one measurement. */
+export const WATCHDOG_INTERVAL_SECONDS = 3600;
+export const WATCHDOG_SCHEDULE = 'rate(1 hour)';
+
+const allowedHours = getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.allowedCopyAgeHours);
+const functionArn = getAtt(RECOVERY_ID.preflightFunction, 'Arn');
+
+/** What the rule passes: the copies to look for and the stack that watches them. */
+const watchdogInput: { [K in keyof WatchdogInput]: string } = {
+  SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
+  DBClusterIdentifier: `\${${RECOVERY_PARAM.cluster}}`,
+  RecoveryStackId: '${AWS::StackId}',
+};
+
+/** The same for the first check; the request itself carries the stack's id. */
+const firstCheckProperties: { [K in Exclude<keyof WatchdogInput, 'RecoveryStackId'>]: CfnValue } = {
+  SourceStackId: ref(RECOVERY_PARAM.sourceStackId),
+  DBClusterIdentifier: ref(RECOVERY_PARAM.cluster),
+};
+
+export const watchdogConditions = (): { [name: string]: CfnValue } => ({
+  [WATCHDOG_CONDITION.dashboard]: equals(ref(RECOVERY_PARAM.dashboard), 'true'),
+});
+
+/**
+ * What the shared function needs beyond the preflight's own statements (which
+ * already list this Region's snapshots: a listing is authorised against
+ * cluster-snapshot:*, as no snapshot is named, and RDS has no condition key
+ * for tags or filters on a list). The scheduled check so also holds the
+ * preflight's read-only describes, and the preflight this one write.
+ */
+export function watchdogStatements(): PolicyStatement[] {
+  return [
+    {
+      // With no copy yet, the age counts from this stack's creation.
+      Sid: 'ReadThisStacksCreationTime',
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks'],
+      Resource: [AWS.stackId],
+    },
+    {
+      // PutMetricData has no resource type; the namespace condition is how it is scoped.
+      Sid: 'PublishCopyAgeToTheRecoveryNamespace',
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricData'],
+      Resource: ['*'],
+      Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } },
+    },
+  ];
+}
+
+/**
+ * The alarm's e-mail carries this; its reason adds the newest copy's age (the
+ * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
+ */
+const ALARM_DESCRIPTION = sub(
+  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: the check failed (log group \${${RECOVERY_ID.preflightLogGroup}}). ` +
+    'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
+);
+
+/**
+ * The dashboard body: JSON, as CloudWatch takes it, with the Region, stack
+ * name and threshold substituted. Two widgets: the age against the allowed
+ * age, and the drills' figures ("." repeats the line above's namespace and
+ * dimension); CloudWatch lays them out in reading order.
+ */
+export function dashboardBody(): CfnValue {
+  const placeholder = 'ALLOWED_HOURS';
+  const { namespace, dimension } = RECOVERY_METRIC;
+  const widget = (title: string, metrics: string[][], extra: object = {}) => ({
+    type: 'metric',
+    properties: { title, region: '${AWS::Region}', metrics, ...extra },
+  });
+  const body = {
+    widgets: [
+      widget('Newest copy age (h)', [[namespace, RECOVERY_METRIC.newestCopyAgeHours, dimension, '${AWS::StackName}']], {
+        annotations: { horizontal: [{ label: 'Allowed', value: placeholder }] },
+      }),
+      widget('Drills: RTO min, RPO h, verified 1/0', [
+        [namespace, RECOVERY_METRIC.drillRestoreMinutes, dimension, '${AWS::StackName}'],
+        ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
+        ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
+      ]),
+    ],
+  };
+  // The threshold is a number in the JSON: the quoted placeholder becomes an unquoted ${Allowed}.
+  return sub(JSON.stringify(body).replace(`"${placeholder}"`, '${Allowed}'), { Allowed: allowedHours });
+}
+
+export function watchdogResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [WATCHDOG_ID.schedule]: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        ScheduleExpression: WATCHDOG_SCHEDULE,
+        State: 'ENABLED',
+        Targets: [{ Id: 'Watchdog', Arn: functionArn, Input: sub(JSON.stringify(watchdogInput)) }],
+      },
+    },
+    [WATCHDOG_ID.permission]: {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        FunctionName: ref(RECOVERY_ID.preflightFunction),
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: getAtt(WATCHDOG_ID.schedule, 'Arn'),
+      },
+    },
+    [WATCHDOG_ID.firstCheck]: {
+      Type: WATCHDOG_FIRST_CHECK_TYPE,
+      Properties: {
+        ServiceToken: functionArn,
+        ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
+        ...firstCheckProperties,
+      },
+    },
+    [WATCHDOG_ID.alarm]: {
+      Type: 'AWS::CloudWatch::Alarm',
+      DependsOn: WATCHDOG_ID.firstCheck,
+      Properties: {
+        AlarmDescription: ALARM_DESCRIPTION,
+        Namespace: RECOVERY_METRIC.namespace,
+        MetricName: RECOVERY_METRIC.newestCopyAgeHours,
+        Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: AWS.stackName }],
+        Statistic: 'Maximum',
+        Period: WATCHDOG_INTERVAL_SECONDS,
+        EvaluationPeriods: 1,
+        Threshold: allowedHours,
+        ComparisonOperator: 'GreaterThanThreshold',
+        // No datapoint means the check is broken: that must alarm too.
+        TreatMissingData: 'breaching',
+        AlarmActions: [ref(RECOVERY_ID.alertTopic)],
+        OKActions: [ref(RECOVERY_ID.alertTopic)],
+      },
+    },
+    [WATCHDOG_ID.dashboard]: {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Condition: WATCHDOG_CONDITION.dashboard,
+      Properties: { DashboardBody: dashboardBody() },
+    },
+  };
+}
+
+/** The statement the alert topic's policy needs so that the alarm can publish to it. */
+export const alarmPublishesToTopic = (): CfnValue => ({
+  Sid: 'CopyAgeAlarmPublishes',
+  Effect: 'Allow',
+  Principal: { Service: 'cloudwatch.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ref(RECOVERY_ID.alertTopic),
+  Condition: { ArnEquals: { 'aws:SourceArn': getAtt(WATCHDOG_ID.alarm, 'Arn') } },
+});

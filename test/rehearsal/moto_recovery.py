@@ -1,0 +1,97 @@
+"""What the recovery rehearsal adds to the clock-aware moto (moto_clock_server.py).
+
+moto's restored clusters and new instances are available at once; a real
+restore takes minutes to hours, and can end in another status. A timing rule
+(POST /rehearsal-api/restore-timing) makes every cluster a later
+RestoreDBClusterFromSnapshot creates in a Region read "creating" for
+clusterSeconds of virtual time and then `clusterThen`, and every instance a
+later CreateDBInstance adds to a cluster read "creating" for instanceSeconds
+and then `instanceThen`. An instance's clock starts when its cluster is
+available (RDS starts it then). The rule is cleared by POST /moto-api/reset.
+"""
+import moto.rds.models as rds_models
+
+_rules = {}  # region -> {"clusterSeconds", "instanceSeconds", "clusterThen", "instanceThen"}
+_virtual_now = None
+
+
+def install(virtual_now):
+    """Patches moto; `virtual_now` is the wrapper's clock."""
+    global _virtual_now
+    _virtual_now = virtual_now
+    _patch_cluster_status()
+    _patch_instance_status()
+    original_restore = rds_models.RDSBackend.restore_db_cluster_from_snapshot
+    original_create_instance = rds_models.RDSBackend.create_db_instance
+
+    def restore(self, from_snapshot_id, overrides):
+        cluster = original_restore(self, from_snapshot_id, overrides)
+        rule = _rules.get(self.region_name)
+        if rule:
+            cluster.__dict__["_rehearsal_timing"] = (_virtual_now() + rule["clusterSeconds"], rule["clusterThen"])
+        return cluster
+
+    def create_instance(self, db_kwargs):
+        instance = original_create_instance(self, db_kwargs)
+        rule = _rules.get(self.region_name)
+        cluster = self.clusters.get(db_kwargs.get("db_cluster_identifier") or "")
+        if rule and cluster is not None and "_rehearsal_timing" in cluster.__dict__:
+            ready_at = max(_virtual_now(), cluster.__dict__["_rehearsal_timing"][0])
+            instance.__dict__["_rehearsal_timing"] = (ready_at + rule["instanceSeconds"], rule["instanceThen"])
+        return instance
+
+    rds_models.RDSBackend.restore_db_cluster_from_snapshot = restore
+    rds_models.RDSBackend.create_db_instance = create_instance
+
+
+def _timed(obj, fallback):
+    timing = obj.__dict__.get("_rehearsal_timing")
+    if timing is None:
+        return fallback()
+    until, then = timing
+    return "creating" if _virtual_now() < until else then
+
+
+def _patch_cluster_status():
+    original = rds_models.DBCluster.status
+
+    def get(self):
+        return _timed(self, lambda: original.fget(self))
+
+    def set_(self, value):
+        self.__dict__.pop("_rehearsal_timing", None)
+        original.fset(self, value)
+
+    rds_models.DBCluster.status = property(get, set_)
+
+
+def _patch_instance_status():
+    # DBInstance keeps its status in a plain attribute; a property over the same name keeps it there.
+    def get(self):
+        return _timed(self, lambda: self.__dict__.get("_plain_status", "available"))
+
+    def set_(self, value):
+        self.__dict__.pop("_rehearsal_timing", None)
+        self.__dict__["_plain_status"] = value
+
+    rds_models.DBInstance.status = property(get, set_)
+
+
+def reset():
+    _rules.clear()
+
+
+def control(path, method, body):
+    """Handles the recovery routes of the control endpoint; None for any other route."""
+    if path == "/rehearsal-api/restore-timing" and method == "POST":
+        if body.get("clusterSeconds") is None:
+            _rules.pop(body["region"], None)
+        else:
+            _rules[body["region"]] = {
+                "clusterSeconds": float(body["clusterSeconds"]),
+                "instanceSeconds": float(body.get("instanceSeconds", 0)),
+                "clusterThen": body.get("clusterThen", "available"),
+                "instanceThen": body.get("instanceThen", "available"),
+            }
+        return {"ok": True}
+    return None
