@@ -23,7 +23,8 @@ export interface ScriptRequest {
   script: string;
   handler: string;
   payload: unknown;
-  clockOffsetSeconds: number;
+  /** The runbook's virtual now, epoch seconds: the script's time.time() until it sleeps. */
+  clockNowSeconds: number;
   /** The step's bound: the harness ends the step at this many seconds of virtual time. */
   timeoutSeconds: number;
   /** Base URL of the clock-aware moto wrapper, so the script's sleeps move moto's clock too. */
@@ -39,9 +40,9 @@ export interface ScriptEnvironment {
 }
 
 export type ScriptOutcome =
-  | { kind: 'returned'; payload: unknown; sleptSeconds: number; offsetSeconds: number; log: string }
-  | { kind: 'raised'; type: string; message: string; traceback: string; sleptSeconds: number; offsetSeconds: number; log: string }
-  | { kind: 'timedOut'; sleptSeconds: number; offsetSeconds: number; log: string };
+  | { kind: 'returned'; payload: unknown; sleptSeconds: number; nowSeconds: number; log: string }
+  | { kind: 'raised'; type: string; message: string; traceback: string; sleptSeconds: number; nowSeconds: number; log: string }
+  | { kind: 'timedOut'; sleptSeconds: number; nowSeconds: number; log: string };
 
 function collect(stream: Readable | null | undefined): Promise<string> {
   return new Promise((resolve) => {
@@ -89,7 +90,7 @@ export async function runScript(request: ScriptRequest, env: ScriptEnvironment, 
   const [code, out, err, resultText] = await Promise.all([exited, stdout, stderr, result]);
   clearTimeout(timer);
   const log = [out, err].filter((text) => text.length > 0).join('\n');
-  if (killedForTime) return { kind: 'timedOut', sleptSeconds: 0, offsetSeconds: request.clockOffsetSeconds, log };
+  if (killedForTime) return { kind: 'timedOut', sleptSeconds: 0, nowSeconds: request.clockNowSeconds, log };
   if (spawnError) throw new HarnessError(`cannot run ${VENV_PYTHON}: ${spawnError.message} (run make test once to create .venv)`);
   if (!resultText) {
     throw new HarnessError(`script harness exited with code ${code} and no result:\n${log}`);
@@ -99,9 +100,9 @@ export async function runScript(request: ScriptRequest, env: ScriptEnvironment, 
     error?: { type: string; message: string; traceback: string };
     timedOut?: boolean;
     sleptSeconds: number;
-    offsetSeconds: number;
+    nowSeconds: number;
   };
-  const clock = { sleptSeconds: parsed.sleptSeconds, offsetSeconds: parsed.offsetSeconds, log };
+  const clock = { sleptSeconds: parsed.sleptSeconds, nowSeconds: parsed.nowSeconds, log };
   if (parsed.timedOut) return { kind: 'timedOut', ...clock };
   if (parsed.error) return { kind: 'raised', ...parsed.error, ...clock };
   return { kind: 'returned', payload: parsed.Payload ?? null, ...clock };

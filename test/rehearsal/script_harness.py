@@ -1,19 +1,21 @@
 """Runs one aws:executeScript step for the rehearsal, as Automation would.
 
-Reads {script, handler, payload, clockOffsetSeconds, timeoutSeconds,
+Reads {script, handler, payload, clockNowSeconds, timeoutSeconds,
 clockControlUrl} as JSON on stdin, puts the runbook's virtual clock in place
 of the real one, execs the document's own inline script, calls
 handler(events=payload, context=None) and writes the outcome as JSON on file
 descriptor 3: {"Payload": value} or {"error": {type, message, traceback}} or
-{"timedOut": true}, each with sleptSeconds and offsetSeconds. The script's
+{"timedOut": true}, each with sleptSeconds and nowSeconds. The script's
 own stdout and stderr stay free for its log, as in the real action.
 
 Virtual time: time.time() (and time.time_ns, time.monotonic, datetime.now)
-read real time plus the offset; time.sleep() advances the offset instead of
-waiting and tells the clock-aware moto wrapper, so moto stamps new snapshots
-with the same time the script reads. A sleep that would run past
-timeoutSeconds ends the step as timed out at that moment, as Automation stops
-a script at its timeout.
+read the runbook's virtual now, which stands still while the script computes:
+no real second is added, so what the script measures does not depend on how
+fast the machine is. time.sleep() advances it instead of waiting and tells
+the clock-aware moto wrapper, so moto stamps new snapshots with the same time
+the script reads. A sleep that would run past timeoutSeconds of virtual time
+ends the step as timed out at that moment, as Automation stops a script at
+its timeout.
 """
 
 import datetime as _datetime_module
@@ -24,36 +26,34 @@ import time
 import traceback
 import urllib.request
 
-_real_time = time.time
-_real_monotonic = time.monotonic
 _RealDatetime = _datetime_module.datetime
 
 
 def _read_request():
     request = json.load(sys.stdin)
-    for key in ("script", "handler", "payload", "clockOffsetSeconds", "timeoutSeconds"):
+    for key in ("script", "handler", "payload", "clockNowSeconds", "timeoutSeconds"):
         if key not in request:
             raise KeyError(f"harness request lacks {key}")
     return request
 
 
 class _VirtualClock:
-    def __init__(self, offset, timeout, control_url):
-        self.offset = float(offset)
+    def __init__(self, now, timeout, control_url):
+        self.now = float(now)
+        self.started = self.now
         self.slept = 0.0
         self.timeout = float(timeout)
         self.control_url = control_url
-        self.started_real = _real_time()
 
     def time(self):
-        return _real_time() + self.offset
+        return self.now
 
     def elapsed(self):
-        return (_real_time() - self.started_real) + self.slept
+        return self.now - self.started
 
     def advance(self, seconds):
         self.slept += seconds
-        self.offset += seconds
+        self.now += seconds
         if self.control_url:
             body = json.dumps({"advanceTo": self.time()}).encode()
             request = urllib.request.Request(
@@ -64,7 +64,7 @@ class _VirtualClock:
             )
             with urllib.request.urlopen(request, timeout=10) as response:
                 # Another execution may have moved the shared clock further.
-                self.offset = max(self.offset, float(json.load(response)["offsetSeconds"]))
+                self.now = max(self.now, float(json.load(response)["now"]))
 
     def sleep(self, seconds):
         if seconds < 0:
@@ -79,7 +79,7 @@ class _VirtualClock:
 def _install_clock(clock):
     time.time = clock.time
     time.time_ns = lambda: int(clock.time() * 1e9)
-    time.monotonic = lambda: _real_monotonic() + clock.offset
+    time.monotonic = clock.time
     time.sleep = clock.sleep
 
     class VirtualDatetime(_RealDatetime):
@@ -104,7 +104,7 @@ _result_stream = os.fdopen(3, "w")
 
 def _finish(outcome):
     outcome["sleptSeconds"] = _clock.slept if _clock else 0.0
-    outcome["offsetSeconds"] = _clock.offset if _clock else 0.0
+    outcome["nowSeconds"] = _clock.now if _clock else 0.0
     try:
         text = json.dumps(outcome)
     except (TypeError, ValueError) as error:
@@ -116,7 +116,7 @@ def _finish(outcome):
                     "traceback": "",
                 },
                 "sleptSeconds": outcome["sleptSeconds"],
-                "offsetSeconds": outcome["offsetSeconds"],
+                "nowSeconds": outcome["nowSeconds"],
             }
         )
     _result_stream.write(text)
@@ -130,7 +130,7 @@ def _finish(outcome):
 def main():
     global _clock
     request = _read_request()
-    _clock = _VirtualClock(request["clockOffsetSeconds"], request["timeoutSeconds"], request.get("clockControlUrl"))
+    _clock = _VirtualClock(request["clockNowSeconds"], request["timeoutSeconds"], request.get("clockControlUrl"))
     _install_clock(_clock)
     namespace = {"__name__": "automation_script"}
     try:
