@@ -20,7 +20,17 @@ import { DEPLOY, EXIT, PARAMETER_FLAGS, PROGRAM } from './commands';
 import { awsErrorName, Context } from './context';
 import { ParameterValues } from './parameters-file';
 import { describeFailure, firstFailure, formatStackEvent, table } from './progress';
-import { loadTemplate, parameterProblem, regionProblem, sameRegionProblem, stackNameProblem, TemplateFile } from './validate';
+import {
+  copyRegionsProblem,
+  displayPath,
+  kmsKeyRegionProblem,
+  loadTemplate,
+  parameterProblem,
+  regionProblem,
+  sameRegionProblem,
+  stackNameProblem,
+  TemplateFile,
+} from './validate';
 import { PARAM } from '../generator/parameters';
 
 export interface DeployInput {
@@ -56,6 +66,10 @@ export function parseDeployInput(values: FlagValues): DeployInput {
   const target = parameters[PARAM.targetRegion];
   const same = sameRegionProblem('--source-region', source, '--target-region', target);
   if (same) problems.push(same);
+  const pair = copyRegionsProblem('--source-region, --target-region', source, target);
+  if (pair) problems.push(pair);
+  const keyRegion = kmsKeyRegionProblem('--kms-key', parameters[PARAM.kmsKey], '--target-region', target);
+  if (keyRegion) problems.push(keyRegion);
 
   const region = text('region');
   if (region !== undefined) {
@@ -268,7 +282,7 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
   const seen = new Set<string>();
   let stackId: string;
   if (!existing) {
-    out(`Creating stack ${input.stackName} in ${input.region} from ${input.template.path} (${bytes} bytes).`);
+    out(`Creating stack ${input.stackName} in ${input.region} from ${displayPath(input.template.path)} (${bytes} bytes).`);
     const created = await cfn.send(
       new CreateStackCommand({
         StackName: input.stackName,
@@ -280,7 +294,7 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
     stackId = created.StackId!;
   } else {
     stackId = existing.StackId!;
-    out(`Updating stack ${input.stackName} in ${input.region} (${existing.StackStatus}) from ${input.template.path} (${bytes} bytes).`);
+    out(`Updating stack ${input.stackName} in ${input.region} (${existing.StackStatus}) from ${displayPath(input.template.path)} (${bytes} bytes).`);
     const marker = await newestEventId(cfn, stackId);
     if (marker) seen.add(marker);
     try {

@@ -2,7 +2,8 @@
  * `aurora-snapshot-dr`: command dispatch, help, and the one place that turns
  * errors into messages and exit codes. cli/bin.js runs this file.
  */
-import { commandHelp, parseFlags, programHelp, UsageError } from './args';
+import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './args';
+import { noRegionProblem, profileProblem, sdkDefaultRegion } from './aws-config';
 import { AwsClients, sdkClients } from './clients';
 import { CommandSpec, DEPLOY, EXIT, PROGRAM, STACKSET_DEPLOY, STATUS } from './commands';
 import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './context';
@@ -20,17 +21,54 @@ export interface RunOptions {
   pollIntervalMs?: number;
 }
 
-interface Route {
+/** A command whose flags were checked: the Region it calls (undefined: the SDK chain's), and how to run it. */
+export interface PreparedCommand {
+  region: string | undefined;
+  start(context: Context): Promise<number>;
+}
+
+export interface Route {
   spec: CommandSpec;
-  /** Check the flags (no AWS call) and run the command. */
-  run(values: ReturnType<typeof parseFlags>, context: Context): Promise<number>;
+  /** Check the flags, no AWS call; throws a UsageError listing every problem. */
+  prepare(values: FlagValues): PreparedCommand;
 }
 
 const ROUTES: Route[] = [
-  { spec: DEPLOY, run: (values, context) => deploy(parseDeployInput(values), context) },
-  { spec: STACKSET_DEPLOY, run: (values, context) => stackSetDeploy(parseStackSetInput(values), context) },
-  { spec: STATUS, run: (values, context) => status(parseStatusInput(values), context) },
+  {
+    spec: DEPLOY,
+    prepare(values) {
+      const input = parseDeployInput(values);
+      return { region: input.region, start: (context) => deploy(input, context) };
+    },
+  },
+  {
+    spec: STACKSET_DEPLOY,
+    prepare(values) {
+      const input = parseStackSetInput(values);
+      return { region: input.region, start: (context) => stackSetDeploy(input, context) };
+    },
+  },
+  {
+    spec: STATUS,
+    prepare(values) {
+      const input = parseStatusInput(values);
+      return { region: input.region, start: (context) => status(input, context) };
+    },
+  },
 ];
+
+/**
+ * The user's AWS setup, checked before any call: the profile exists, and
+ * there is a Region (a command's own, or the SDK chain's). Bad input, so a
+ * UsageError, not a failure halfway through.
+ */
+async function checkAwsSetup(spec: CommandSpec, profile: string | undefined, region: string | undefined): Promise<void> {
+  const problem = await profileProblem(profile);
+  if (problem) throw new UsageError([problem], spec);
+  if (region === undefined && (await sdkDefaultRegion(profile)) === undefined) {
+    throw new UsageError([noRegionProblem(profile)], spec);
+  }
+}
 
 /** Find the command at the start of argv: `deploy`, `stackset deploy`, `status`. */
 function route(argv: string[]): { route?: Route; rest: string[]; unknown?: string } {
@@ -76,6 +114,8 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   try {
     const values = parseFlags(spec, found.rest);
     profile = values.profile as string | undefined;
+    const prepared = found.route.prepare(values);
+    await checkAwsSetup(spec, profile, prepared.region);
     const context: Context = {
       clients: (options.clients ?? sdkClients)(profile),
       output,
@@ -83,7 +123,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       now: options.now ?? (() => new Date()),
       pollIntervalMs: options.pollIntervalMs ?? POLL_INTERVAL_MS,
     };
-    return await found.route.run(values, context);
+    return await prepared.start(context);
   } catch (error) {
     if (error instanceof UsageError) {
       for (const problem of error.problems) output.err(`${PROGRAM} ${spec.name}: ${problem}`);

@@ -16,7 +16,7 @@
  */
 import * as fs from 'fs';
 import { PARAM, parameters } from '../generator/parameters';
-import { ACCOUNT_ID, parameterProblem } from './validate';
+import { ACCOUNT_ID, copyRegionsProblem, kmsKeyRegionProblem, parameterProblem } from './validate';
 
 export type ParameterValues = { [parameter: string]: string };
 
@@ -108,3 +108,25 @@ export function instanceParameters(fleet: FleetParameters, account: string | und
 
 /** Required parameters every instance needs from the file (SourceRegion comes from its Region). */
 export const REQUIRED_FROM_FILE = [PARAM.cluster, PARAM.kmsKey, PARAM.targetRegion];
+
+/**
+ * What cannot work for one instance's values, before any AWS call: a KMS key
+ * ARN of another Region than its TargetRegion (the copy must be encrypted
+ * with a key of the target Region), and a Region pair Aurora cannot copy
+ * between, for each Region the instance may be deployed in (its SourceRegion).
+ * `who` names the values in the file: `account 111111111111`, `"defaults"`.
+ */
+export function instanceProblems(who: string, values: ParameterValues, sourceRegions: string[]): string[] {
+  const problems: string[] = [];
+  const target = values[PARAM.targetRegion];
+  const key = values[PARAM.kmsKey];
+  if (key && target) {
+    const problem = kmsKeyRegionProblem(`${who}: KMSTargetKey`, key, 'TargetRegion', target);
+    if (problem) problems.push(problem);
+  }
+  for (const source of sourceRegions) {
+    const problem = copyRegionsProblem(`${who} in --regions ${source}`, source, target);
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}

@@ -29,10 +29,11 @@ import {
 import { FlagValues, missingRequired, UsageError } from './args';
 import { EXIT, STACKSET_DEPLOY } from './commands';
 import { awsErrorName, Context } from './context';
-import { FleetParameters, instanceParameters, ParameterValues, readParametersFile, REQUIRED_FROM_FILE } from './parameters-file';
+import { FleetParameters, instanceParameters, instanceProblems, ParameterValues, readParametersFile, REQUIRED_FROM_FILE } from './parameters-file';
 import { table } from './progress';
 import {
   ACCOUNT_ID,
+  displayPath,
   integerFlag,
   loadTemplate,
   ORGANIZATIONAL_UNIT_ID,
@@ -171,6 +172,7 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
       if (target && regions.includes(target)) {
         problems.push(`${who}: TargetRegion ${target} is also in --regions; an instance there would copy into its own Region. Deploy to the clusters' Regions only.`);
       }
+      problems.push(...instanceProblems(who, values, regions));
     };
     const listed = permissionModel === 'SERVICE_MANAGED' ? Object.keys(fleet.accounts) : accounts;
     for (const account of listed) checkInstance(`account ${account}`, instanceParameters(fleet, account, ''));
@@ -448,10 +450,10 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
   const run = new StackSetRun(input, context);
   const bytes = Buffer.byteLength(input.template.body).toLocaleString('en-US');
   if (await run.stackSetExists()) {
-    out(`Stack set ${input.stackSetName} exists: updating it from ${input.template.path} (${bytes} bytes).`);
+    out(`Stack set ${input.stackSetName} exists: updating it from ${displayPath(input.template.path)} (${bytes} bytes).`);
     await run.updateStackSet();
   } else {
-    out(`Creating stack set ${input.stackSetName} (${input.permissionModel}) from ${input.template.path} (${bytes} bytes).`);
+    out(`Creating stack set ${input.stackSetName} (${input.permissionModel}) from ${displayPath(input.template.path)} (${bytes} bytes).`);
     await run.createStackSet();
   }
   if (input.permissionModel === 'SERVICE_MANAGED' && !input.deployDefaultsToOtherAccounts) {
