@@ -19,7 +19,13 @@ export interface RunOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   pollIntervalMs?: number;
+  /** Where SIGINT (Ctrl-C) comes from, and how the process ends on it; tests pass their own. */
+  signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  exit?: (code: number) => void;
 }
+
+/** The shell's convention for a command ended by SIGINT. */
+export const EXIT_INTERRUPTED = 130;
 
 /** A command whose flags were checked: the Region it calls (undefined: the SDK chain's), and how to run it. */
 export interface PreparedCommand {
@@ -111,6 +117,15 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   }
 
   let profile: string | undefined;
+  let interruptAdvice: string[] | undefined;
+  const signals = options.signals ?? process;
+  const onInterrupt = () => {
+    output.err('');
+    output.err(`${PROGRAM} ${spec.name}: interrupted; stopped watching.`);
+    for (const line of interruptAdvice ?? []) output.err(line);
+    (options.exit ?? process.exit)(EXIT_INTERRUPTED);
+  };
+  signals.on('SIGINT', onInterrupt);
   try {
     const values = parseFlags(spec, found.rest);
     profile = values.profile as string | undefined;
@@ -122,6 +137,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
       sleep: options.sleep ?? realSleep,
       now: options.now ?? (() => new Date()),
       pollIntervalMs: options.pollIntervalMs ?? POLL_INTERVAL_MS,
+      setInterruptAdvice: (lines) => (interruptAdvice = lines),
     };
     return await prepared.start(context);
   } catch (error) {
@@ -132,5 +148,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }
     output.err(`${PROGRAM} ${spec.name}: ${describeError(error, profile)}`);
     return EXIT.failed;
+  } finally {
+    signals.off('SIGINT', onInterrupt);
   }
 }
