@@ -202,12 +202,15 @@ export function stackNameProblem(flag: string, value: string): string | undefine
 
 /**
  * A file as the user would type it from where they stand: relative to the
- * working directory, unless that means climbing more than two levels (an
- * installed package far away), where the absolute path reads better.
+ * working directory when the two share a directory below the root
+ * (`templates/x.yaml`, `../templates/x.yaml`), absolute when the relative
+ * path would climb to the root (a package installed elsewhere).
  */
 export function displayPath(file: string, cwd: string = process.cwd()): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file));
-  if (relative === '' || path.isAbsolute(relative)) return path.resolve(cwd, file);
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || path.isAbsolute(relative)) return absolute;
   const climbs = relative.split(path.sep).filter((part) => part === '..').length;
-  return climbs <= 2 ? relative : path.resolve(cwd, file);
+  const depth = path.resolve(cwd).split(path.sep).filter(Boolean).length;
+  return climbs < depth ? relative : absolute;
 }
