@@ -121,7 +121,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   const signals = options.signals ?? process;
   const onInterrupt = () => {
     output.err('');
-    output.err(`${PROGRAM} ${spec.name}: interrupted; stopped watching.`);
+    output.err(`${PROGRAM} ${spec.name}: interrupted${interruptAdvice ? '; stopped watching' : ''}.`);
     for (const line of interruptAdvice ?? []) output.err(line);
     (options.exit ?? process.exit)(EXIT_INTERRUPTED);
   };

@@ -460,8 +460,18 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
     out(`Only the accounts of the parameters file get an instance: its defaults do not name ${missingFromFile(input.fleet.defaults).join(', ')}.`);
   }
   const before = await run.instances();
-  for (const operation of planInstanceOperations(input, before)) await run.run(operation);
-  await run.waitForAll();
+  const where = input.region ? ` --region ${input.region}` : '';
+  context.setInterruptAdvice([
+    'The stack set operations already started go on in CloudFormation. Follow them with:',
+    `  aws cloudformation list-stack-set-operations --stack-set-name ${input.stackSetName}${where}`,
+    `  aws cloudformation list-stack-instances --stack-set-name ${input.stackSetName}${where}`,
+  ]);
+  try {
+    for (const operation of planInstanceOperations(input, before)) await run.run(operation);
+    await run.waitForAll();
+  } finally {
+    context.setInterruptAdvice(undefined);
+  }
 
   const instances = await run.instances();
   out('');

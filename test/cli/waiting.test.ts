@@ -7,7 +7,22 @@
 import { EventEmitter } from 'events';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, Stack, StackEvent } from '@aws-sdk/client-cloudformation';
+import {
+  CreateStackCommand,
+  CreateStackInstancesCommand,
+  CreateStackSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  DescribeStackSetCommand,
+  DescribeStackSetOperationCommand,
+  ListStackInstancesCommand,
+  ListStackSetOperationResultsCommand,
+  Stack,
+  StackEvent,
+} from '@aws-sdk/client-cloudformation';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { DescribeAutomationExecutionsCommand } from '@aws-sdk/client-ssm';
 import { sdkClients } from '../../cli/clients';
 import { describeError } from '../../cli/context';
@@ -138,6 +153,37 @@ describe('deploy while the stack does not move', () => {
       `or: aws cloudformation describe-stack-events --region us-east-1 --stack-name ${NAME}`,
     ]);
     expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+});
+
+describe('stackset deploy on Ctrl-C', () => {
+  const cfn = useMockedCloudFormation();
+
+  it('says the stack set operations already started go on, and how to follow them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aurora-snapshot-dr-wait-'));
+    const fleet = path.join(dir, 'fleet.json');
+    fs.writeFileSync(fleet, JSON.stringify({ defaults: { TargetRegion: 'us-west-2', KMSTargetKey: 'alias/dr' }, accounts: { '111111111111': { DBClusterIdentifier: 'orders-prod' } } }));
+    cfn.on(DescribeStackSetCommand).rejects(Object.assign(new Error('StackSet aurora-snapshot-dr not found'), { name: 'StackSetNotFoundException' }));
+    cfn.on(CreateStackSetCommand).resolves({ StackSetId: 'aurora-snapshot-dr:1' });
+    cfn.on(ListStackInstancesCommand).resolves({ Summaries: [] });
+    cfn.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-1' });
+    let polls = 0;
+    cfn.on(DescribeStackSetOperationCommand).callsFake(() => ({ StackSetOperation: { OperationId: 'op-1', Status: (polls += 1) > 4 ? 'SUCCEEDED' : 'RUNNING' } }));
+    cfn.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    const time = virtualTime((sleeps) => {
+      if (sleeps === 2) signals.emit('SIGINT');
+    });
+    const argv = ['stackset', 'deploy', '--stack-set-name', 'aurora-snapshot-dr', '--regions', 'us-east-1', '--parameters-file', fleet, '--region', 'us-east-1'];
+    const { output } = await runCli(argv, { ...time, signals, exit: (code) => exits.push(code) });
+    expect(exits).toEqual([130]);
+    const at = output.stderr.indexOf('aurora-snapshot-dr stackset deploy: interrupted; stopped watching.');
+    expect(output.stderr.slice(at + 1, at + 4)).toEqual([
+      'The stack set operations already started go on in CloudFormation. Follow them with:',
+      '  aws cloudformation list-stack-set-operations --stack-set-name aurora-snapshot-dr --region us-east-1',
+      '  aws cloudformation list-stack-instances --stack-set-name aurora-snapshot-dr --region us-east-1',
+    ]);
   });
 });
 
