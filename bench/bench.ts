@@ -1,7 +1,8 @@
 /**
- * `make bench`: sizes against their limits, and how long `make template`
- * takes and how much memory it needs (median of several runs, dependencies
- * already installed). Speed and size targets live here, not in timed tests.
+ * `make bench`: sizes against their limits, how long `make template` takes
+ * and how much memory it needs (median of several runs, dependencies already
+ * installed), and how long a warm `make test` takes (BENCH_SKIP_TEST=1 skips
+ * it). Speed and size targets live here, not in timed tests.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -89,6 +90,47 @@ function generatorRows(): BenchRow[] {
   ];
 }
 
+/**
+ * One `make test`, as a developer runs it: wall time, and the CPU time of
+ * every process it started (bash's `times` for its children). A first run
+ * warms the caches (ts-jest, the Python bytecode, the file cache) and is not
+ * counted. The load average shows how busy the machine was meanwhile.
+ */
+function timeMakeTest(): { wallS: number; cpuS: number; passed: boolean; summary: string } {
+  const started = process.hrtime.bigint();
+  const result = spawnSync('bash', ['-c', 'make --no-print-directory test > build/bench-make-test.log 2>&1; status=$?; times; exit $status'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  // `times` prints the shell's own user/sys, then its children's: "0m41.120s 0m6.300s".
+  const children = result.stdout.trim().split('\n').pop() ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+  const log = fs.readFileSync(path.join(ROOT, 'build', 'bench-make-test.log'), 'utf8').trim().split('\n');
+  return { wallS, cpuS: seconds, passed: result.status === 0, summary: log[log.length - 1] ?? '' };
+}
+
+function testRows(): BenchRow[] {
+  if (process.env.BENCH_SKIP_TEST) return [];
+  fs.mkdirSync(path.join(ROOT, 'build'), { recursive: true });
+  timeMakeTest(); // warm-up, not counted
+  const load = os.loadavg()[0];
+  const run = timeMakeTest();
+  const cores = os.cpus().length;
+  return [
+    {
+      measure: 'warm make test wall time',
+      value: `${run.wallS.toFixed(0)} s (${run.passed ? run.summary : `FAILED: ${run.summary}`})`,
+      limit: `target <= 90 s on ${cores} idle cores; load average ${load.toFixed(1)} when it started`,
+    },
+    {
+      measure: 'warm make test CPU time (all processes)',
+      value: `${run.cpuS.toFixed(0)} s`,
+      limit: `${(run.cpuS / cores).toFixed(0)} s of wall time at best on ${cores} cores`,
+    },
+  ];
+}
+
 function print(rows: BenchRow[]): void {
   const widths = [0, 1, 2].map((i) =>
     Math.max(...rows.map((row) => [row.measure, row.value, row.limit][i].length), ['measure', 'value', 'limit'][i].length),
@@ -100,7 +142,7 @@ function print(rows: BenchRow[]): void {
 }
 
 async function main(): Promise<void> {
-  const rows = [...sizeRows(), ...generatorRows(), ...(await benchPreflight())];
+  const rows = [...sizeRows(), ...generatorRows(), ...(await benchPreflight()), ...testRows()];
   print(rows);
 }
 

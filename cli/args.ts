@@ -21,14 +21,34 @@ export function parseFlags(command: CommandSpec, argv: string[]): FlagValues {
   for (const flag of command.flags) options[flag.name] = { type: flag.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new UsageError([parseErrorMessage(error as Error & { code?: string })], command);
   }
   if (parsed.positionals.length > 0) {
     throw new UsageError([`unexpected argument '${parsed.positionals[0]}': every value is given with a flag, e.g. --stack-name NAME`], command);
   }
+  const repeated = repeatedFlagProblems(parsed.tokens ?? []);
+  if (repeated.length > 0) throw new UsageError(repeated, command);
   return parsed.values as FlagValues;
+}
+
+/**
+ * parseArgs keeps the last of a flag given twice; a user who wrote two
+ * different values meant one of them, and deploying the other would be a
+ * guess. The same value twice (a pasted line) is harmless.
+ */
+function repeatedFlagProblems(tokens: { kind: string; name?: string; value?: string }[]): string[] {
+  const values = new Map<string, string[]>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !token.name) continue;
+    const seen = values.get(token.name) ?? [];
+    seen.push(token.value ?? '');
+    values.set(token.name, seen);
+  }
+  return [...values.entries()]
+    .filter(([, given]) => new Set(given).size > 1)
+    .map(([name, given]) => `--${name} is given ${given.length} times with different values (${given.map((v) => `'${v}'`).join(', ')}); give it once.`);
 }
 
 /** parseArgs messages mention "Use `--` ..." hints that do not apply here; say it plainly. */

@@ -102,6 +102,14 @@ export const DEPLOY: CommandSpec = {
       type: 'boolean',
       description: 'Start the create or update and exit 0 without waiting for it to finish.',
     },
+    {
+      name: 'timeout',
+      type: 'string',
+      value: 'MINUTES',
+      description:
+        'Stop waiting after this many minutes (1-1440) and exit 1; the stack operation goes on in CloudFormation. Default: wait until it ends. ' +
+        'While waiting, a line says so whenever a minute passes with no new event; Ctrl-C stops watching and says how to follow the operation.',
+    },
     { ...REGION_FLAG, description: 'Region of the stack. Default and only accepted value: --source-region.' },
     PROFILE_FLAG,
     HELP_FLAG,

@@ -17,10 +17,21 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { FlagValues, missingRequired, UsageError } from './args';
 import { DEPLOY, EXIT, PARAMETER_FLAGS, PROGRAM } from './commands';
-import { awsErrorName, Context } from './context';
+import { awsErrorName, Context, STILL_WAITING_MS } from './context';
 import { ParameterValues } from './parameters-file';
 import { describeFailure, firstFailure, formatStackEvent, table } from './progress';
-import { loadTemplate, parameterProblem, regionProblem, sameRegionProblem, stackNameProblem, TemplateFile } from './validate';
+import {
+  copyRegionsProblem,
+  displayPath,
+  integerFlag,
+  kmsKeyRegionProblem,
+  loadTemplate,
+  parameterProblem,
+  regionProblem,
+  sameRegionProblem,
+  stackNameProblem,
+  TemplateFile,
+} from './validate';
 import { PARAM } from '../generator/parameters';
 
 export interface DeployInput {
@@ -32,6 +43,8 @@ export interface DeployInput {
   template: TemplateFile;
   replaceFailed: boolean;
   wait: boolean;
+  /** Stop waiting (exit 1) after this many minutes from the start; the stack operation goes on. */
+  timeoutMinutes?: number;
 }
 
 /** Turn flags into a DeployInput, or throw a UsageError listing every problem. No AWS call is made. */
@@ -56,6 +69,10 @@ export function parseDeployInput(values: FlagValues): DeployInput {
   const target = parameters[PARAM.targetRegion];
   const same = sameRegionProblem('--source-region', source, '--target-region', target);
   if (same) problems.push(same);
+  const pair = copyRegionsProblem('--source-region, --target-region', source, target);
+  if (pair) problems.push(pair);
+  const keyRegion = kmsKeyRegionProblem('--kms-key', parameters[PARAM.kmsKey], '--target-region', target);
+  if (keyRegion) problems.push(keyRegion);
 
   const region = text('region');
   if (region !== undefined) {
@@ -69,6 +86,14 @@ export function parseDeployInput(values: FlagValues): DeployInput {
   }
   const { template, problem: templateProblem } = loadTemplate(text('template'));
   if (templateProblem) problems.push(templateProblem);
+  let timeoutMinutes: number | undefined;
+  const timeout = text('timeout');
+  if (timeout !== undefined) {
+    const parsed = integerFlag('timeout', timeout, 1, MAX_TIMEOUT_MINUTES);
+    if (parsed.problem) problems.push(parsed.problem);
+    else timeoutMinutes = parsed.value;
+    if (values['no-wait'] === true) problems.push('--timeout bounds the wait; with --no-wait there is none. Give one or the other.');
+  }
 
   if (problems.length > 0 || !template) throw new UsageError(problems, DEPLOY);
   return {
@@ -78,8 +103,12 @@ export function parseDeployInput(values: FlagValues): DeployInput {
     template,
     replaceFailed: values['replace-failed'] === true,
     wait: values['no-wait'] !== true,
+    timeoutMinutes,
   };
 }
+
+/** A day: a stack operation that takes longer has hung (a custom resource waits at most an hour). */
+export const MAX_TIMEOUT_MINUTES = 1440;
 
 /** Statuses from which UpdateStack works. */
 const UPDATABLE = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE', 'IMPORT_COMPLETE', 'IMPORT_ROLLBACK_COMPLETE']);
@@ -145,31 +174,67 @@ async function newestEventId(cfn: CloudFormationClient, stackId: string): Promis
   return page.StackEvents?.[0]?.EventId;
 }
 
-/** Print events as they come until the stack leaves *_IN_PROGRESS; returns the final stack and this operation's events. */
+/** The wait outlasted --timeout; the stack operation goes on in CloudFormation. */
+export class WaitTimedOut extends Error {
+  constructor(readonly stackNow: Stack) {
+    super(`stopped waiting for ${stackNow.StackName}, still ${stackNow.StackStatus}`);
+    this.name = 'WaitTimedOut';
+  }
+}
+
+const minutes = (ms: number) => Math.floor(ms / 60_000);
+
+/**
+ * Print events as they come until the stack leaves *_IN_PROGRESS; returns the
+ * final stack and this operation's events. When a minute passes with no new
+ * event it says so (and which resource it is waiting for), so a quiet wait is
+ * not mistaken for a hang. Past `deadline` (epoch ms) it throws WaitTimedOut.
+ */
 export async function followStack(
   cfn: CloudFormationClient,
   stackId: string,
   seen: Set<string>,
   context: Context,
+  deadline?: number,
 ): Promise<{ stack: Stack; events: StackEvent[] }> {
   const events: StackEvent[] = [];
   const drain = async () => {
-    for (const event of await newEvents(cfn, stackId, seen)) {
+    const fresh = await newEvents(cfn, stackId, seen);
+    for (const event of fresh) {
       seen.add(event.EventId!);
       events.push(event);
       context.output.out(formatStackEvent(event));
     }
+    return fresh.length;
   };
+  let lastNews = context.now().getTime();
+  let lastNotice = lastNews;
   for (;;) {
-    await drain();
+    if ((await drain()) > 0) lastNews = lastNotice = context.now().getTime();
     const stack = (await cfn.send(new DescribeStacksCommand({ StackName: stackId }))).Stacks?.[0];
     if (!stack) throw new Error(`stack ${stackId} disappeared while waiting for it`);
     if (!stack.StackStatus?.endsWith('_IN_PROGRESS')) {
       await drain();
       return { stack, events };
     }
+    const now = context.now().getTime();
+    if (deadline !== undefined && now >= deadline) throw new WaitTimedOut(stack);
+    if (now - lastNotice >= STILL_WAITING_MS) {
+      const pending = [...events].reverse().find((e) => e.ResourceStatus?.endsWith('_IN_PROGRESS') && e.PhysicalResourceId !== stackId);
+      const on = pending ? ` (last: ${pending.LogicalResourceId} ${pending.ResourceStatus})` : '';
+      context.output.out(`... still waiting: ${stack.StackName} is ${stack.StackStatus}${on}, no new event for ${minutes(now - lastNews)} min.`);
+      lastNotice = now;
+    }
     await context.sleep(context.pollIntervalMs);
   }
+}
+
+/** How to follow a stack operation this command no longer watches. */
+function followAdvice(input: DeployInput): string[] {
+  return [
+    `The stack operation goes on in CloudFormation. Follow it with: ${PROGRAM} status --stack-name ${input.stackName} --region ${input.region}`,
+    `or: aws cloudformation describe-stack-events ${cli(input.region, input.stackName)}`,
+  ];
 }
 
 /** The first failing resource of a stack's whole history, for a stack found already failed. */
@@ -239,6 +304,7 @@ async function deleteFailedStack(cfn: CloudFormationClient, stack: Stack, contex
 
 export async function deploy(input: DeployInput, context: Context): Promise<number> {
   const { out, err } = context.output;
+  const started = context.now().getTime();
   const cfn = context.clients.cloudFormation(input.region);
   let existing = await describeStack(cfn, input.stackName);
 
@@ -268,7 +334,7 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
   const seen = new Set<string>();
   let stackId: string;
   if (!existing) {
-    out(`Creating stack ${input.stackName} in ${input.region} from ${input.template.path} (${bytes} bytes).`);
+    out(`Creating stack ${input.stackName} in ${input.region} from ${displayPath(input.template.path)} (${bytes} bytes).`);
     const created = await cfn.send(
       new CreateStackCommand({
         StackName: input.stackName,
@@ -280,7 +346,7 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
     stackId = created.StackId!;
   } else {
     stackId = existing.StackId!;
-    out(`Updating stack ${input.stackName} in ${input.region} (${existing.StackStatus}) from ${input.template.path} (${bytes} bytes).`);
+    out(`Updating stack ${input.stackName} in ${input.region} (${existing.StackStatus}) from ${displayPath(input.template.path)} (${bytes} bytes).`);
     const marker = await newestEventId(cfn, stackId);
     if (marker) seen.add(marker);
     try {
@@ -307,7 +373,20 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
     out(`or: aws cloudformation describe-stack-events ${cli(input.region, input.stackName)}`);
     return EXIT.ok;
   }
-  const { stack, events } = await followStack(cfn, stackId, seen, context);
+  const deadline = input.timeoutMinutes === undefined ? undefined : started + input.timeoutMinutes * 60_000;
+  context.setInterruptAdvice(followAdvice(input));
+  let followed;
+  try {
+    followed = await followStack(cfn, stackId, seen, context, deadline);
+  } catch (error) {
+    if (!(error instanceof WaitTimedOut)) throw error;
+    err(`Stopped waiting after --timeout ${input.timeoutMinutes} min: stack ${input.stackName} is still ${error.stackNow.StackStatus}.`);
+    for (const line of followAdvice(input)) err(line);
+    return EXIT.failed;
+  } finally {
+    context.setInterruptAdvice(undefined);
+  }
+  const { stack, events } = followed;
   if (SUCCEEDED.has(stack.StackStatus!)) {
     out(`Stack ${input.stackName} is ${stack.StackStatus}.`);
     printOutputs(stack, context);

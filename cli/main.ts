@@ -2,7 +2,8 @@
  * `aurora-snapshot-dr`: command dispatch, help, and the one place that turns
  * errors into messages and exit codes. cli/bin.js runs this file.
  */
-import { commandHelp, parseFlags, programHelp, UsageError } from './args';
+import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './args';
+import { noRegionProblem, profileProblem, sdkDefaultRegion } from './aws-config';
 import { AwsClients, sdkClients } from './clients';
 import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './commands';
 import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './context';
@@ -21,22 +22,64 @@ export interface RunOptions {
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
   pollIntervalMs?: number;
+  /** Where SIGINT (Ctrl-C) comes from, and how the process ends on it; tests pass their own. */
+  signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  exit?: (code: number) => void;
 }
 
-interface Route {
+/** The shell's convention for a command ended by SIGINT. */
+export const EXIT_INTERRUPTED = 130;
+
+/** A command whose flags were checked: the Region it calls (undefined: the SDK chain's), and how to run it. */
+export interface PreparedCommand {
+  region: string | undefined;
+  start(context: Context): Promise<number>;
+}
+
+export interface Route {
   spec: CommandSpec;
-  /** Check the flags (no AWS call) and run the command. */
-  run(values: ReturnType<typeof parseFlags>, context: Context): Promise<number>;
+  /** Check the flags, no AWS call; throws a UsageError listing every problem. */
+  prepare(values: FlagValues): PreparedCommand;
+}
+
+/** A route whose flags parse to an input; the Region it calls is the input's own unless `regionOf` says otherwise. */
+function commandRoute<T extends { region?: string }>(
+  spec: CommandSpec,
+  parse: (values: FlagValues) => T,
+  run: (input: T, context: Context) => Promise<number>,
+  regionOf: (input: T) => string | undefined = (input) => input.region,
+): Route {
+  return {
+    spec,
+    prepare(values) {
+      const input = parse(values);
+      return { region: regionOf(input), start: (context) => run(input, context) };
+    },
+  };
 }
 
 const ROUTES: Route[] = [
-  { spec: DEPLOY, run: (values, context) => deploy(parseDeployInput(values), context) },
-  { spec: STACKSET_DEPLOY, run: (values, context) => stackSetDeploy(parseStackSetInput(values), context) },
-  { spec: STATUS, run: (values, context) => status(parseStatusInput(values), context) },
-  { spec: DEPLOY_RECOVERY, run: (values, context) => deployRecovery(parseDeployRecoveryInput(values), context) },
-  { spec: RESTORE, run: (values, context) => restore(parseRestoreInput(values), context) },
-  { spec: DRILL, run: (values, context) => drill(parseDrillInput(values), context) },
+  commandRoute(DEPLOY, parseDeployInput, deploy),
+  commandRoute(STACKSET_DEPLOY, parseStackSetInput, stackSetDeploy),
+  commandRoute(STATUS, parseStatusInput, status),
+  // The source stack is read first, in its own Region.
+  commandRoute(DEPLOY_RECOVERY, parseDeployRecoveryInput, deployRecovery, (input) => input.region ?? input.sourceRegion),
+  commandRoute(RESTORE, parseRestoreInput, restore),
+  commandRoute(DRILL, parseDrillInput, drill),
 ];
+
+/**
+ * The user's AWS setup, checked before any call: the profile exists, and
+ * there is a Region (a command's own, or the SDK chain's). Bad input, so a
+ * UsageError, not a failure halfway through.
+ */
+async function checkAwsSetup(spec: CommandSpec, profile: string | undefined, region: string | undefined): Promise<void> {
+  const problem = await profileProblem(profile);
+  if (problem) throw new UsageError([problem], spec);
+  if (region === undefined && (await sdkDefaultRegion(profile)) === undefined) {
+    throw new UsageError([noRegionProblem(profile)], spec);
+  }
+}
 
 /** Find the command at the start of argv: `deploy`, `stackset deploy`, `status`. */
 function route(argv: string[]): { route?: Route; rest: string[]; unknown?: string } {
@@ -79,17 +122,29 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
   }
 
   let profile: string | undefined;
+  let interruptAdvice: string[] | undefined;
+  const signals = options.signals ?? process;
+  const onInterrupt = () => {
+    output.err('');
+    output.err(`${PROGRAM} ${spec.name}: interrupted${interruptAdvice ? '; stopped watching' : ''}.`);
+    for (const line of interruptAdvice ?? []) output.err(line);
+    (options.exit ?? process.exit)(EXIT_INTERRUPTED);
+  };
+  signals.on('SIGINT', onInterrupt);
   try {
     const values = parseFlags(spec, found.rest);
     profile = values.profile as string | undefined;
+    const prepared = found.route.prepare(values);
+    await checkAwsSetup(spec, profile, prepared.region);
     const context: Context = {
       clients: (options.clients ?? sdkClients)(profile),
       output,
       sleep: options.sleep ?? realSleep,
       now: options.now ?? (() => new Date()),
       pollIntervalMs: options.pollIntervalMs ?? POLL_INTERVAL_MS,
+      setInterruptAdvice: (lines) => (interruptAdvice = lines),
     };
-    return await found.route.run(values, context);
+    return await prepared.start(context);
   } catch (error) {
     if (error instanceof UsageError) {
       for (const problem of error.problems) output.err(`${PROGRAM} ${spec.name}: ${problem}`);
@@ -98,5 +153,7 @@ export async function run(argv: string[], options: RunOptions = {}): Promise<num
     }
     output.err(`${PROGRAM} ${spec.name}: ${describeError(error, profile)}`);
     return EXIT.failed;
+  } finally {
+    signals.off('SIGINT', onInterrupt);
   }
 }

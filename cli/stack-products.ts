@@ -10,7 +10,7 @@ import { RECOVERY_TEMPLATE_BASENAME } from '../generator/main';
 import { parameters, PARAM } from '../generator/parameters';
 import { recoveryParameters } from '../generator/recovery/parameters';
 import { RECOVERY_PARAM } from '../custom-resource/recovery-contract';
-import { DEFAULT_TEMPLATE, parameterProblem } from './validate';
+import { copyRegionsProblem, DEFAULT_TEMPLATE, kmsKeyRegionProblem, parameterProblem } from './validate';
 
 export interface StackProduct {
   /** For messages: "the DR stack", "the recovery stack". */
@@ -25,6 +25,39 @@ export interface StackProduct {
   placeholders: { [name: string]: string };
   /** A value the template would refuse, explained; `label` is how the user wrote it. */
   parameterProblem(label: string, parameter: string, value: string): string | undefined;
+  /**
+   * What cannot work for one instance's values in any of the Regions it may be
+   * deployed in, before any AWS call. `who` names the values in the file:
+   * `account 111111111111`, `"defaults"`.
+   */
+  instanceProblems(who: string, values: { [parameter: string]: string }, regions: string[]): string[];
+}
+
+/**
+ * The DR stack: a KMS key ARN must be of the instance's TargetRegion (the copies
+ * are encrypted there), and each Region it is deployed in (its SourceRegion)
+ * must be able to copy to that TargetRegion.
+ */
+function sourceInstanceProblems(who: string, values: { [parameter: string]: string }, regions: string[]): string[] {
+  const target = values[PARAM.targetRegion];
+  return [
+    kmsKeyRegionProblem(`${who}: KMSTargetKey`, values[PARAM.kmsKey] ?? '', 'TargetRegion', target),
+    ...regions.map((source) => copyRegionsProblem(`${who} in --regions ${source}`, source, target)),
+  ].filter((problem): problem is string => problem !== undefined);
+}
+
+/**
+ * The recovery stack lives where the copies are: a KMS key ARN must be of the
+ * Region it is deployed in, and the source stack's Region must be able to copy there.
+ */
+function recoveryInstanceProblems(who: string, values: { [parameter: string]: string }, regions: string[]): string[] {
+  const sourceRegion = (values[RECOVERY_PARAM.sourceStackId] ?? '').split(':')[3] ?? '';
+  return regions.flatMap((region) =>
+    [
+      kmsKeyRegionProblem(`${who}: KMSTargetKey`, values[RECOVERY_PARAM.kmsKey] ?? '', '--regions', region),
+      copyRegionsProblem(`${who}: SourceStackId of ${sourceRegion}, deployed in --regions ${region}`, sourceRegion, region),
+    ].filter((problem): problem is string => problem !== undefined),
+  );
 }
 
 export const SOURCE_PRODUCT: StackProduct = {
@@ -39,6 +72,7 @@ export const SOURCE_PRODUCT: StackProduct = {
     [PARAM.targetRegion]: 'us-west-2',
   },
   parameterProblem,
+  instanceProblems: sourceInstanceProblems,
 };
 
 /** A value the recovery template would refuse, explained with its ConstraintDescription. */
@@ -77,4 +111,5 @@ export const RECOVERY_PRODUCT: StackProduct = {
     [RECOVERY_PARAM.securityGroups]: 'sg-00000000',
   },
   parameterProblem: recoveryParameterProblem,
+  instanceProblems: recoveryInstanceProblems,
 };

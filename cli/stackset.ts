@@ -34,6 +34,7 @@ import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct } from './stack-products
 import { table } from './progress';
 import {
   ACCOUNT_ID,
+  displayPath,
   integerFlag,
   loadTemplate,
   ORGANIZATIONAL_UNIT_ID,
@@ -168,6 +169,7 @@ export function parseStackSetInput(values: FlagValues): StackSetInput {
       if (target && regions.includes(target)) {
         problems.push(`${who}: TargetRegion ${target} is also in --regions; an instance there would copy into its own Region. Deploy to the clusters' Regions only.`);
       }
+      problems.push(...product.instanceProblems(who, values, regions));
     };
     const listed = permissionModel === 'SERVICE_MANAGED' ? Object.keys(fleet.accounts) : accounts;
     for (const account of listed) checkInstance(`account ${account}`, instanceParameters(fleet, account, ''));
@@ -452,18 +454,28 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
   const run = new StackSetRun(input, context);
   const bytes = Buffer.byteLength(input.template.body).toLocaleString('en-US');
   if (await run.stackSetExists()) {
-    out(`Stack set ${input.stackSetName} exists: updating it from ${input.template.path} (${bytes} bytes).`);
+    out(`Stack set ${input.stackSetName} exists: updating it from ${displayPath(input.template.path)} (${bytes} bytes).`);
     await run.updateStackSet();
   } else {
-    out(`Creating stack set ${input.stackSetName} (${input.permissionModel}) from ${input.template.path} (${bytes} bytes).`);
+    out(`Creating stack set ${input.stackSetName} (${input.permissionModel}) from ${displayPath(input.template.path)} (${bytes} bytes).`);
     await run.createStackSet();
   }
   if (input.permissionModel === 'SERVICE_MANAGED' && !input.deployDefaultsToOtherAccounts) {
     out(`Only the accounts of the parameters file get an instance: its defaults do not name ${missingFromFile(input.product, input.fleet.defaults).join(', ')}.`);
   }
   const before = await run.instances();
-  for (const operation of planInstanceOperations(input, before)) await run.run(operation);
-  await run.waitForAll();
+  const where = input.region ? ` --region ${input.region}` : '';
+  context.setInterruptAdvice([
+    'The stack set operations already started go on in CloudFormation. Follow them with:',
+    `  aws cloudformation list-stack-set-operations --stack-set-name ${input.stackSetName}${where}`,
+    `  aws cloudformation list-stack-instances --stack-set-name ${input.stackSetName}${where}`,
+  ]);
+  try {
+    for (const operation of planInstanceOperations(input, before)) await run.run(operation);
+    await run.waitForAll();
+  } finally {
+    context.setInterruptAdvice(undefined);
+  }
 
   const instances = await run.instances();
   out('');

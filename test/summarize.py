@@ -36,10 +36,12 @@ def count(build: Path) -> tuple[int, int]:
     else:
         failed += 1
 
+    # One line per template and tool: "pass cfn-lint templates/x.yaml".
     lint = build / "lint.txt"
-    results = lint.read_text().split() if lint.exists() else ["fail"]
+    lines = lint.read_text().splitlines() if lint.exists() else ["fail"]
+    results = [line.split()[0] for line in lines if line.strip()] or ["fail"]
     passed += results.count("pass")
-    failed += results.count("fail")
+    failed += sum(1 for result in results if result != "pass")
     return passed, failed
 
 

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { MotoServer, startMotoServer } from '../support/moto-server';
-import { BIN, DEPLOY_ARGS, isolatedAwsEnv, REFUSED_TEMPLATE, REPO_ROOT, runCli, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, writeTemp } from './support';
+import { BIN, DEPLOY_ARGS, isolatedAwsEnv, REFUSED_TEMPLATE, REPO_ROOT, runCli, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, withFlags, writeTemp } from './support';
 
 let moto: MotoServer;
 let restoreEnv: () => void;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 beforeEach(() => moto.reset());
 
-const deployArgs = (extra: string[] = []) => [...DEPLOY_ARGS, '--template', template, ...extra];
+const deployArgs = (extra: string[] = []) => withFlags([...DEPLOY_ARGS, '--template', template], extra);
 
 async function stackParameters(): Promise<{ [key: string]: string }> {
   const cfn = new CloudFormationClient({ region: 'us-east-1' });

@@ -42,6 +42,7 @@ const context = (): Context => ({
   sleep: async () => undefined,
   now: () => NOW,
   pollIntervalMs: 0,
+  setInterruptAdvice: () => undefined,
 });
 const stack = (name: string, sourceStackId?: string): Stack => ({
   StackName: name,

@@ -179,10 +179,11 @@ describe('status against moto', () => {
     expect(output.stdout.join('\n')).toContain('orders-prod-dr-202611300300-5e6f7a8b');
   });
 
-  it('asks for a Region when neither --region nor the SDK chain gives one', async () => {
+  it('asks for a Region, as bad input (exit 2), when neither --region nor the SDK chain gives one', async () => {
     const { code, output } = await runCli(['status', '--stack-name', STACK]);
-    expect(code).toBe(1);
-    expect(output.stderr).toEqual(['aurora-snapshot-dr status: no AWS Region: pass --region, or set AWS_REGION or a region in your profile.']);
+    expect(code).toBe(2);
+    expect(output.stderr[0]).toMatch(/^aurora-snapshot-dr status: no AWS Region: pass --region, set AWS_REGION, or add "region = \.\.\." to the profile default in .*aurora-snapshot-dr-no-such-config\.$/);
+    expect(output.stderr[1]).toMatch(/^Nothing was sent to AWS/);
   });
 
   it('says where it looked when the stack is not there', async () => {

@@ -73,6 +73,23 @@ export const DEPLOY_ARGS = [
   'alias/dr-snapshots',
 ];
 
+/**
+ * `args` with `overrides` applied: a flag already in `args` takes the new
+ * value in place (the CLI refuses a flag given twice with different values),
+ * any other flag is appended. A flag with no value after it is a switch.
+ */
+export function withFlags(args: string[], overrides: string[]): string[] {
+  const result = [...args];
+  for (let i = 0; i < overrides.length; i += 1) {
+    const flag = overrides[i];
+    const value = overrides[i + 1] !== undefined && !overrides[i + 1].startsWith('--') ? overrides[(i += 1)] : undefined;
+    const at = result.indexOf(flag);
+    if (at === -1) result.push(...(value === undefined ? [flag] : [flag, value]));
+    else if (value !== undefined) result[at + 1] = value;
+  }
+  return result;
+}
+
 export interface Captured extends Output {
   stdout: string[];
   stderr: string[];

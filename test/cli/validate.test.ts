@@ -54,7 +54,9 @@ describe('parameter values, checked against the template definitions', () => {
   it.each([
     ['DBClusterIdentifier', 'Orders-Prod', 'must be lowercase, as RDS stores cluster identifiers: use orders-prod'],
     ['DBClusterIdentifier', 'orders--prod', 'must be an Aurora cluster identifier'],
-    ['DBClusterIdentifier', `a${'b'.repeat(63)}`, 'must be an Aurora cluster identifier'],
+    ['DBClusterIdentifier', `a${'b'.repeat(63)}`, 'is 64 characters long; DBClusterIdentifier takes at most 63.'],
+    ['DBClusterIdentifier', `A${'b'.repeat(70)}`, 'is 71 characters long; DBClusterIdentifier takes at most 63.'],
+    ['DBClusterIdentifier', 'arn:aws:rds:us-east-1:111111111111:cluster:orders-prod', 'takes the cluster identifier, not its ARN: use orders-prod.'],
     ['KMSTargetKey', 'my-key', 'must be a KMS key id'],
     ['ScheduleExpression', 'daily', 'must be an EventBridge schedule expression'],
     ['SourceRetentionDays', '0', 'must be a whole number of days from 1 to 90'],

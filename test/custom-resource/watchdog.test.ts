@@ -86,6 +86,8 @@ async function newWorld(): Promise<World> {
     new CreateStackCommand({ StackName: 'orders-prod-recovery', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }) }),
   );
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: StackId }));
+  // moto stamps the stack with real time, a moment after the clock started: the world begins there.
+  await clock.advanceTo(Stacks![0].CreationTime!.getTime());
   return {
     watchdog: { region: TARGET, sourceStackId: SOURCE_STACK_ID, cluster: CLUSTER, recoveryStackId: StackId! },
     cloudWatch: new CloudWatchClient(config(TARGET)),

@@ -5,9 +5,11 @@ clock and a few test-only controls for what moto cannot do by itself.
 
 What it changes, and why:
 - Clock. moto stamps SnapshotCreateTime with moto.rds.models.utcnow; the
-  scripts compare time.time() with it. Both read real time plus one offset,
-  which only grows (POST /rehearsal-api/clock {"advanceTo": epochSeconds}),
-  so a rehearsal can pass days in milliseconds and still agree on ages.
+  scripts compare time.time() with it. Both read one virtual now that stands
+  still until it is moved: POST /rehearsal-api/clock {"advanceTo": epochSeconds}
+  moves it forward only, {"startAt": epochSeconds} sets it (a new test's
+  start). No real second is ever added, so ages are exact and a snapshot
+  made N days ago is N days old however busy the machine is.
 - Snapshot status. moto's snapshots are "available" at once. A rule can hold
   a snapshot in another status ("copying", "creating") until a virtual time
   and then give it a final status ("available", "failed"), for one snapshot
@@ -26,7 +28,7 @@ What it changes, and why:
 - Latency. POST /rehearsal-api/delay {"operation": "DescribeDBClusterSnapshots",
   "seconds": s} makes that call answer s real seconds after it read the
   snapshots, so two overlapping runs can be made to act on the same stale list.
-POST /moto-api/reset also clears all of the above.
+POST /moto-api/reset also clears all of the above (the clock restarts at real now).
 test/support/moto_strict.py is applied first, as for every moto the tests use.
 """
 
@@ -51,7 +53,8 @@ import moto_recovery
 
 _lock = threading.RLock()
 _state = {
-    "offset": 0.0,
+    # virtual now, epoch seconds; stands still until moved
+    "now": time.time(),
     # (region, snapshot id) -> {"status", "until" (virtual epoch s or None), "then", "since"}
     "status_rules": {},
     # (region, "create" | "copy") -> {"status", "forSeconds", "then"}
@@ -64,7 +67,7 @@ _state = {
 
 
 def virtual_now():
-    return time.time() + _state["offset"]
+    return _state["now"]
 
 
 def _virtual_utcnow():
@@ -73,7 +76,7 @@ def _virtual_utcnow():
 
 def _reset():
     with _lock:
-        _state["offset"] = 0.0
+        _state["now"] = time.time()
         _state["status_rules"].clear()
         _state["new_snapshot_rules"].clear()
         _state["delays"].clear()
@@ -234,9 +237,11 @@ def _control(environ, start_response):
         body = _read_json(environ) if method == "POST" else {}
         with _lock:
             if path == "/rehearsal-api/clock":
+                if "startAt" in body:
+                    _state["now"] = float(body["startAt"])
                 if "advanceTo" in body:
-                    _state["offset"] = max(_state["offset"], float(body["advanceTo"]) - time.time())
-                return _json_response(start_response, "200 OK", {"offsetSeconds": _state["offset"], "now": virtual_now()})
+                    _state["now"] = max(_state["now"], float(body["advanceTo"]))
+                return _json_response(start_response, "200 OK", {"now": virtual_now()})
             if path == "/rehearsal-api/snapshot-status" and method == "POST":
                 now = virtual_now()
                 for_seconds = body.get("forSeconds")

@@ -118,10 +118,11 @@ export class RehearsalWorld {
     });
   }
 
-  /** An empty account at real time: between tests. */
+  /** An empty account, the clock (ours and moto's) at real now: between tests. */
   async reset(): Promise<void> {
     await this.moto.reset();
-    this.clock.resetToRealTime();
+    this.clock.restart();
+    await this.moto.startClockAt(this.clock.now());
   }
 
   async createKey(region: string, alias?: string): Promise<string> {

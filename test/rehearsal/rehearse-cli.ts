@@ -55,6 +55,7 @@ function describeSnapshots(region: string, snapshots: SnapshotView[]): string[] 
 
 async function rehearse(moto: MotoClockServer, logs: boolean): Promise<boolean> {
   const world = new RehearsalWorld(moto);
+  await world.reset(); // one virtual clock for us and moto from the first call on
   await world.createEncryptedCluster(CLUSTER);
   const targetKeyArn = await world.createKey(TARGET_REGION, TARGET_KEY_ALIAS);
   const stack = await world.createStack({ clusterId: CLUSTER, kmsTargetKey: TARGET_KEY_ALIAS });

@@ -109,6 +109,7 @@ describe('runbook runner', () => {
   beforeEach(async () => {
     await moto.reset();
     clock = new VirtualClock();
+    await moto.startClockAt(clock.now());
     clock.onAdvance(async () => {
       await moto.advanceClockTo(clock.now());
     });
@@ -176,13 +177,14 @@ describe('runbook runner', () => {
     });
   });
 
-  it('sleeps in virtual time: PT10M passes in far less than a real second', async () => {
-    const realStart = Date.now();
+  // A real wait of ten minutes would outlast the test's timeout: no stopwatch needed to see it does not wait.
+  it('sleeps in virtual time: PT10M moves the clock exactly ten minutes', async () => {
+    const before = clock.now();
     const result = await run(runbook([{ name: 'Nap', action: 'aws:sleep', inputs: { Duration: 'PT10M' } }]));
     expect(result.status).toBe('Success');
-    expect(result.timeline[0].durationVirtual).toBeCloseTo(600, 0);
-    expect(Date.now() - realStart).toBeLessThan(1000);
-    expect(Date.parse(result.endedAt) - Date.parse(result.startedAt)).toBeGreaterThanOrEqual(600_000);
+    expect(result.timeline[0].durationVirtual).toBe(600);
+    expect(clock.now() - before).toBe(600_000);
+    expect(Date.parse(result.endedAt) - Date.parse(result.startedAt)).toBe(600_000);
   });
 
   it('sleeps until a Timestamp in virtual time', async () => {
@@ -340,7 +342,7 @@ describe('runbook runner', () => {
       '    time.sleep(5 * 60)',
       '    return {"slept": round(time.time() - before), "datetimeAgrees": abs(datetime.now(timezone.utc).timestamp() - time.time()) < 1}',
     ].join('\n');
-    const realStart = Date.now();
+    const before = clock.now();
     const result = await run(
       runbook([
         script('Wait', body, [
@@ -351,9 +353,40 @@ describe('runbook runner', () => {
     );
     expect(result.timeline[0].outputs.Slept).toBe(300);
     expect(result.timeline[0].outputs.DatetimeAgrees).toBe(true);
-    expect(Date.now() - realStart).toBeLessThan(5000);
-    expect(result.timeline[0].durationVirtual).toBeGreaterThanOrEqual(300);
-    expect(clock.now() - Date.now()).toBeGreaterThanOrEqual(300 * 1000 - 1000);
+    expect(result.timeline[0].durationVirtual).toBe(300);
+    expect(clock.now() - before).toBe(300 * 1000);
+    expect(await moto.advanceClockTo(0)).toBeCloseTo(before + 300 * 1000, 0);
+  });
+
+  // The cause of a flaky retention test once: real seconds added to virtual time put a snapshot made
+  // "exactly N days ago" on either side of the retention boundary, depending on how busy the machine was.
+  it('adds no real time to virtual time: a script and moto both see the clock stand still while real seconds pass', async () => {
+    const body = [
+      'import threading, time',
+      'import boto3',
+      'def handler(events, context):',
+      '    before = time.time()',
+      '    threading.Event().wait(0.3)  # a real wait, which the virtual clock must not see',
+      '    rds = boto3.client("rds")',
+      '    rds.create_db_cluster_snapshot(DBClusterIdentifier="api-db", DBClusterSnapshotIdentifier="still")',
+      '    stamped = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier="still")["DBClusterSnapshots"][0]["SnapshotCreateTime"]',
+      '    return {"scriptMovedMs": round((time.time() - before) * 1000), "motoStampedMs": round(stamped.timestamp() * 1000)}',
+    ].join('\n');
+    const world = new RehearsalWorld(moto);
+    await world.createEncryptedCluster('api-db');
+    const before = clock.now();
+    const result = await run(
+      runbook([
+        script('Idle', body, [
+          { Name: 'ScriptMovedMs', Selector: '$.Payload.scriptMovedMs', Type: 'Integer' },
+          { Name: 'MotoStampedMs', Selector: '$.Payload.motoStampedMs', Type: 'Integer' },
+        ]),
+      ]),
+    );
+    expect(result.status).toBe('Success');
+    expect(result.timeline[0].outputs.ScriptMovedMs).toBe(0);
+    expect(result.timeline[0].outputs.MotoStampedMs).toBe(before);
+    expect(clock.now()).toBe(before);
   });
 
   it('stops a script at its timeoutSeconds (600 at most) as TimedOut', async () => {

@@ -698,7 +698,7 @@ export class RunbookExecution {
         script: String(inputs.Script),
         handler: String(inputs.Handler),
         payload: inputs.InputPayload ?? {},
-        clockOffsetSeconds: clock.offsetSeconds,
+        clockNowSeconds: clock.nowSeconds,
         timeoutSeconds,
         clockControlUrl: this.options.clockControlUrl,
       },
@@ -710,7 +710,7 @@ export class RunbookExecution {
       },
       timeoutSeconds * 1000,
     );
-    await clock.adoptOffsetSeconds(outcome.offsetSeconds);
+    await clock.advanceTo(outcome.nowSeconds * 1000);
     if (outcome.kind === 'timedOut') {
       throw new StepFailure(`the script ran past timeoutSeconds ${timeoutSeconds}`, true, outcome.log || undefined);
     }

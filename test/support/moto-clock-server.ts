@@ -44,10 +44,12 @@ export interface RestoreTimingRule {
 export interface MotoClockServer {
   endpoint: string;
   port: number;
-  /** Forget every resource, rule and clock offset. */
+  /** Forget every resource and rule; the clock restarts at real now. */
   reset(): Promise<void>;
-  /** Move moto's clock to at least `epochMs` of virtual time; returns the offset it now has, in seconds. */
+  /** Move moto's clock to at least `epochMs` of virtual time; returns its virtual now, epoch ms. */
   advanceClockTo(epochMs: number): Promise<number>;
+  /** Set moto's clock to `epochMs`, backwards too: a new test's start, right after reset(). */
+  startClockAt(epochMs: number): Promise<void>;
   /** Hold one existing snapshot in a status. */
   setSnapshotStatus(identifier: string, rule: SnapshotStatusRule): Promise<void>;
   /** Every snapshot a later CreateDBClusterSnapshot or CopyDBClusterSnapshot makes in `region` follows the rule; null clears it. */
@@ -98,7 +100,10 @@ export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise
     reset: () => resetMoto(endpoint),
     async advanceClockTo(epochMs) {
       const answer = await post('/rehearsal-api/clock', { advanceTo: epochMs / 1000 });
-      return Number(answer.offsetSeconds);
+      return Number(answer.now) * 1000;
+    },
+    async startClockAt(epochMs) {
+      await post('/rehearsal-api/clock', { startAt: epochMs / 1000 });
     },
     async setSnapshotStatus(identifier, rule) {
       await post('/rehearsal-api/snapshot-status', { identifier, ...rule });
