@@ -7,9 +7,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { parameters, PARAM } from '../generator/parameters';
 import { TEMPLATE_BASENAME, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { loadCfnYaml } from '../generator/serialize';
 import { REGION_PATTERN } from '../custom-resource/contract';
 import { regionPairProblem } from '../custom-resource/partitions';
 
@@ -130,18 +130,6 @@ export function templateSizeProblem(file: string, body: string): string | undefi
   );
 }
 
-/** CloudFormation's short-form intrinsics (!Ref, !Sub, ...) in every YAML node kind, so a hand-written template parses. */
-const INTRINSIC_TAGS = [
-  'Ref', 'Sub', 'GetAtt', 'Join', 'Select', 'Split', 'If', 'Equals', 'Not', 'And', 'Or', 'FindInMap', 'Base64',
-  'Cidr', 'GetAZs', 'ImportValue', 'Condition', 'Transform', 'ToJsonString', 'Length', 'ForEach',
-];
-const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(
-  INTRINSIC_TAGS.flatMap((tag) =>
-    (['scalar', 'sequence', 'mapping'] as const).map(
-      (kind) => new yaml.Type(`!${tag}`, { kind, construct: (data: unknown) => ({ [tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`]: data }) }),
-    ),
-  ),
-);
 
 /**
  * Whether the text is a CloudFormation template at all: JSON or YAML whose
@@ -151,7 +139,7 @@ const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(
 export function templateFormatProblem(file: string, body: string): string | undefined {
   let parsed: unknown;
   try {
-    parsed = body.trimStart().startsWith('{') ? JSON.parse(body) : yaml.load(body, { schema: CFN_SCHEMA });
+    parsed = body.trimStart().startsWith('{') ? JSON.parse(body) : loadCfnYaml(body);
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];
     return `--template ${file} is not a CloudFormation template: it is neither JSON nor YAML (${reason}).`;

@@ -15,11 +15,81 @@ export const REGENERATE_NOTE =
 /** Shared by the template and the runbook inside it: no line folding, no anchors, lists flush with their key. */
 export const YAML_OPTIONS: yaml.DumpOptions = { lineWidth: -1, noRefs: true, sortKeys: false, noArrayIndent: true, quotingType: "'" };
 
+/**
+ * CloudFormation's short-form intrinsic tags (`!Ref Name`, `!GetAtt Res.Attr`,
+ * `!Sub`, `!If [...]`...), one js-yaml type per tag and node kind. Dumping
+ * with them writes each intrinsic on its key's line instead of a nested
+ * mapping: the YAML reads as CloudFormation YAML usually does, and saves the
+ * bytes of a key and an indentation level per intrinsic, which the
+ * 51,200-byte TemplateBody limit needs. Loading with them gives back the
+ * long form, the object the JSON file holds.
+ */
+/** Every short-form tag CloudFormation reads; each loads from any node kind, as hand-written templates use them. */
+const ALL_TAGS = [
+  'Ref', 'Condition', 'GetAtt', 'And', 'Base64', 'Cidr', 'Equals', 'FindInMap', 'ForEach', 'GetAZs', 'If',
+  'ImportValue', 'Join', 'Length', 'Not', 'Or', 'Select', 'Split', 'Sub', 'ToJsonString', 'Transform',
+];
+const KINDS = ['scalar', 'sequence', 'mapping'] as const;
+type Kind = (typeof KINDS)[number];
+
+const longKey = (tag: string): string => (tag === 'Ref' || tag === 'Condition' ? tag : `Fn::${tag}`);
+const kindOf = (value: unknown): Kind | undefined =>
+  Array.isArray(value) ? 'sequence' : typeof value === 'string' ? 'scalar' : typeof value === 'object' && value !== null ? 'mapping' : undefined;
+
+/** `{ key: inner }` and nothing else. */
+const onlyKey = (value: unknown, key: string): value is { [key: string]: unknown } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && key in value;
+
+/** How a long-form intrinsic of the generator is written short: the tag, then its argument as it is (GetAtt joined by a dot). */
+function dumpRule(tag: string, kind: Kind): Pick<yaml.TypeConstructorOptions, 'predicate' | 'represent'> {
+  const key = longKey(tag);
+  if (tag === 'GetAtt') {
+    // `!GetAtt Resource.Attribute`: the attribute may hold dots (Endpoint.Address), the logical id may not.
+    if (kind !== 'scalar') return {};
+    const parts = (value: { [key: string]: unknown }) => value[key] as unknown[];
+    return {
+      predicate: (value: unknown) =>
+        onlyKey(value, key) && Array.isArray(value[key]) && parts(value).length === 2 && parts(value).every((part) => typeof part === 'string'),
+      represent: (value: object) => parts(value as { [key: string]: unknown }).join('.'),
+    };
+  }
+  return {
+    predicate: (value: unknown) => onlyKey(value, key) && kindOf(value[key]) === kind,
+    represent: (value: object) => (value as { [key: string]: object })[key],
+  };
+}
+
+function construct(tag: string, kind: Kind): (data: unknown) => unknown {
+  const key = longKey(tag);
+  if (tag === 'GetAtt' && kind === 'scalar') {
+    return (data) => {
+      const text = data as string;
+      const dot = text.indexOf('.');
+      return { [key]: [text.slice(0, dot), text.slice(dot + 1)] };
+    };
+  }
+  return (data) => ({ [key]: data });
+}
+
+const intrinsicTypes = (): yaml.Type[] =>
+  ALL_TAGS.flatMap((tag) => KINDS.map((kind) => new yaml.Type(`!${tag}`, { kind, construct: construct(tag, kind), ...dumpRule(tag, kind) })));
+
+/** Dumps and loads CloudFormation YAML with the short-form intrinsic tags. */
+export const CFN_YAML_SCHEMA = yaml.DEFAULT_SCHEMA.extend(intrinsicTypes());
+
+/** A CloudFormation YAML template (short-form tags) as the object its JSON form holds. */
+export const loadCfnYaml = (text: string): unknown => yaml.load(text, { schema: CFN_YAML_SCHEMA });
+
 export function toJson(template: CfnTemplate): string {
   return JSON.stringify(template) + '\n';
 }
 
+/** Any CloudFormation value as YAML, intrinsics in short form, in the template's style. */
+export function dumpCfnYaml(value: unknown): string {
+  // js-yaml leaves a space after a tag whose value starts on the next line (`!Not \n- ...`).
+  return yaml.dump(value, { ...YAML_OPTIONS, schema: CFN_YAML_SCHEMA }).replace(/(![A-Za-z]+) \n/g, '$1\n');
+}
+
 export function toYaml(template: CfnTemplate): string {
-  const body = yaml.dump(template, YAML_OPTIONS);
-  return `# ${REGENERATE_NOTE}\n${body}`;
+  return `# ${REGENERATE_NOTE}\n${dumpCfnYaml(template)}`;
 }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { buildTemplate } from '../../generator/template';
 import { renderTemplates } from '../../generator/main';
+import { loadCfnYaml } from '../../generator/serialize';
 import { buildRunbook, inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
 import { VENV_PYTHON } from '../rehearsal/script-runner';
 import { LOGICAL_ID } from '../../generator/logical-ids';
@@ -499,7 +500,14 @@ describe('serialisation', () => {
   const { yaml: yamlText, json: jsonText } = renderTemplates();
 
   it('writes the same template as YAML and as JSON', () => {
-    expect(yaml.load(yamlText)).toEqual(JSON.parse(jsonText));
+    expect(loadCfnYaml(yamlText)).toEqual(JSON.parse(jsonText));
+  });
+
+  it('writes intrinsics in short form in the YAML file, never the long form', () => {
+    expect(yamlText).toMatch(/: !Sub \|\n/);
+    expect(yamlText).toMatch(/: !GetAtt PreflightFunctionRole\.Arn\n/);
+    expect(yamlText).toMatch(/: !Ref DBClusterIdentifier\n/);
+    expect(yamlText).not.toMatch(/^\s*(- )?(Ref|Fn::[A-Za-z]+):/m);
   });
 
   it('says in the YAML file how to regenerate it, and in both files in Metadata', () => {

@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
+import { loadCfnYaml } from '../../generator/serialize';
 
 export interface TemplateParameter {
   Type: string;
@@ -47,8 +48,8 @@ export class IntrinsicError extends Error {
 
 export function loadTemplate(file: string): LoadedTemplate {
   const text = fs.readFileSync(file, 'utf8');
-  // The generator writes long-form intrinsics ({ "Fn::Sub": ... }); a short-form tag (!Sub) makes js-yaml throw, loudly.
-  const template = (file.endsWith('.json') ? JSON.parse(text) : yaml.load(text)) as LoadedTemplate;
+  // The YAML file writes intrinsics short (!Sub); loaded, they are the long form the JSON file holds.
+  const template = (file.endsWith('.json') ? JSON.parse(text) : loadCfnYaml(text)) as LoadedTemplate;
   if (!template || typeof template !== 'object' || !template.Resources) {
     throw new IntrinsicError(`${file} is not a CloudFormation template (no Resources)`);
   }
