@@ -73,6 +73,19 @@ describe('stackset deploy --recovery', () => {
     [{ defaults: { SourceRegion: 'us-east-1' }, accounts: FLEET.accounts }, 'SourceRegion in defaults: unknown parameter'],
     [{ defaults: FLEET.defaults, accounts: { '111111111111': { DBClusterIdentifier: 'orders-prod' } } }, 'account 111111111111 has no SourceStackId'],
     [{ defaults: { ...FLEET.defaults, VpcSecurityGroupIds: 'default' }, accounts: FLEET.accounts }, "VpcSecurityGroupIds in defaults 'default' must be security group ids"],
+    // The recovery stack restores in its own Region: a key ARN of another Region cannot encrypt there.
+    [
+      { defaults: { ...FLEET.defaults, KMSTargetKey: 'arn:aws:kms:eu-west-1:111111111111:alias/dr' }, accounts: FLEET.accounts },
+      "account 111111111111: KMSTargetKey 'arn:aws:kms:eu-west-1:111111111111:alias/dr' is an alias in eu-west-1, but the copies are encrypted in --regions us-west-2",
+    ],
+    // Copies come from the source stack's Region: the pair must be one Aurora can copy between.
+    [
+      {
+        defaults: FLEET.defaults,
+        accounts: { '111111111111': { ...FLEET.accounts['111111111111'], SourceStackId: stackOf('111111111111', 'orders-dr').replace('us-east-1', 'cn-north-1').replace(':aws:', ':aws-cn:') } },
+      },
+      'Aurora cannot copy snapshots to or from the China Regions',
+    ],
   ])('refuses a recovery parameters file that the recovery stack would refuse: %p', async (fleet, problem) => {
     const file = writeTemp(dir, `bad-${Math.random().toString(36).slice(2)}.json`, JSON.stringify(fleet));
     const { code, output } = await runCli([...ARGS.slice(0, 8), file, '--region', 'us-east-1']);

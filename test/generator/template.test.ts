@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { buildTemplate } from '../../generator/template';
+import { buildRecoveryTemplate } from '../../generator/recovery/template';
 import { renderTemplates } from '../../generator/main';
 import { loadCfnYaml } from '../../generator/serialize';
 import { buildRunbook, inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME, STEP } from '../../generator/document';
@@ -478,6 +479,11 @@ function mappingGaps(checked: { Mappings?: CfnTemplate['Mappings'] }, value: unk
 describe('mappings', () => {
   it('resolve every Fn::FindInMap in every partition the Region parameters accept', () => {
     expect(mappingGaps(template, template, PARTITIONS)).toEqual([]);
+  });
+
+  it('resolve in every partition in the recovery template too, which deploys wherever the DR stack does', () => {
+    const recovery = buildRecoveryTemplate('exports.handler=async()=>{};');
+    expect(mappingGaps(recovery, recovery, PARTITIONS)).toEqual([]);
   });
 
   it('would catch a mapping that misses a partition, as the console-domain map once did', () => {
