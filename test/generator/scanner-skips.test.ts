@@ -50,6 +50,13 @@ describe('scannerSkips', () => {
 describe.each(TEMPLATES)('the scanner skips of %s', (_name, template) => {
   const resources = Object.entries(template.Resources);
 
+  it('give checkov a reason for every check they skip', () => {
+    const skips = resources.flatMap(([, resource]) => metadataOf(resource).checkov?.skip ?? []);
+    expect(skips.length).toBeGreaterThan(0);
+    for (const skip of skips) expect(skip.id).toMatch(/^CKV_AWS_\d+$/);
+    expect(skips.filter((skip) => skip.comment.length < 30).map((skip) => skip.id)).toEqual([]);
+  });
+
   it('give every suppressed cfn-guard rule a written reason', () => {
     const suppressed = resources.flatMap(([, resource]) => guardReasons(resource));
     expect(suppressed.length).toBeGreaterThan(0);
