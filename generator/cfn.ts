@@ -65,12 +65,38 @@ export const findInMap = (map: string, key: CfnValue, attribute: string): CfnVal
 export const NO_VALUE: CfnValue = { Ref: 'AWS::NoValue' };
 
 /**
- * Resource Metadata that tells checkov (the scanner the tests run) which of its
- * checks do not apply and why; the reason is the point, so each id needs one.
+ * The cfn-guard rule (AWS Control Tower's proactive controls, which the tests run) that
+ * checks the same thing as a checkov check, so that one written reason skips both.
  */
-export const checkovSkips = (reasons: { [checkId: string]: string }): { [key: string]: CfnValue } => ({
-  checkov: { skip: Object.entries(reasons).map(([id, comment]) => ({ id, comment })) },
-});
+export const GUARD_RULE_OF_CHECK: { readonly [checkId: string]: string } = {
+  CKV_AWS_117: 'lambda_inside_vpc_check',
+  CKV_AWS_158: 'cloudwatch_log_group_encrypted_check',
+};
+
+/**
+ * Resource Metadata that tells the security scanners the tests run (checkov and cfn-guard)
+ * which of their checks do not apply and why; the reason is the point, so each id needs one.
+ * cfn-guard's SuppressedRules holds rule names only: a rule of the same concern as a skipped
+ * checkov check is suppressed beside it, that check's comment its reason; a rule with no such
+ * check (`guardReasons`) gets its reason under `guard.Reasons`.
+ */
+export const scannerSkips = (
+  reasons: { [checkId: string]: string },
+  guardReasons: { [rule: string]: string } = {},
+): { [key: string]: CfnValue } => {
+  const guardRules = [...Object.keys(reasons).flatMap((id) => GUARD_RULE_OF_CHECK[id] ?? []), ...Object.keys(guardReasons)];
+  return {
+    ...(Object.keys(reasons).length > 0 && {
+      checkov: { skip: Object.entries(reasons).map(([id, comment]) => ({ id, comment })) },
+    }),
+    ...(guardRules.length > 0 && {
+      guard: {
+        SuppressedRules: guardRules,
+        ...(Object.keys(guardReasons).length > 0 && { Reasons: guardReasons }),
+      },
+    }),
+  };
+};
 
 /** Pseudo parameters, spelled once. */
 export const AWS = {

@@ -6,7 +6,7 @@
  * never start (EventBridge then emits no Automation event at all). Both
  * notify one SNS topic of this stack.
  */
-import { CfnResource, CfnValue, checkovSkips, getAtt, ref, sub, not, equals } from './cfn';
+import { CfnResource, CfnValue, scannerSkips, getAtt, ref, sub, not, equals } from './cfn';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { DOC_PARAM } from './document';
@@ -81,7 +81,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
     [LOGICAL_ID.alertTopic]: {
       Type: 'AWS::SNS::Topic',
       DependsOn: LOGICAL_ID.preflight,
-      Metadata: checkovSkips({
+      Metadata: scannerSkips({
         CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
       }),
       Properties: {

@@ -8,7 +8,7 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
-import { AWS, CfnResource, CfnValue, checkovSkips, getAtt, ref } from './cfn';
+import { AWS, CfnResource, CfnValue, scannerSkips, getAtt, ref } from './cfn';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { PREFLIGHT_RESOURCE_TYPE, PreflightProperties } from '../custom-resource/contract';
@@ -60,9 +60,9 @@ export interface PreflightSpec {
   resourceType: string;
   properties: { [name: string]: CfnValue };
   bundle: string;
-  /** What the function calls, for the checkov note on why it runs outside a VPC. */
+  /** What the function calls, for the scanners' note on why it runs outside a VPC. */
   calls: string;
-  /** checkov notes that differ from a function run only by stack operations. */
+  /** Scanner notes that differ from a function run only by stack operations. */
   functionSkipReasons?: { [checkId: string]: string };
 }
 
@@ -73,14 +73,14 @@ export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: s
       Type: 'AWS::Logs::LogGroup',
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
-      Metadata: checkovSkips({
+      Metadata: scannerSkips({
         CKV_AWS_158: 'Holds check results only, never the pre-signed ResponseURL; a customer managed key would add cost and a key policy per Region.',
       }),
-      Properties: { RetentionInDays: 90 },
+      Properties: { RetentionInDays: 365 },
     },
     [ids.function]: {
       Type: 'AWS::Lambda::Function',
-      Metadata: checkovSkips({
+      Metadata: scannerSkips({
         CKV_AWS_115: 'Runs once per stack operation; reserving concurrency would take it from the account.',
         CKV_AWS_116: 'Every invocation replies to CloudFormation itself, failures included; a DLQ would add nothing.',
         CKV_AWS_117: `Calls only public ${spec.calls} APIs; a VPC would need NAT or endpoints in every Region.`,

@@ -4,7 +4,7 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { CfnOutput, CfnResource, CfnTemplate, checkovSkips, getAtt, ref, sub } from '../cfn';
+import { CfnOutput, CfnResource, CfnTemplate, scannerSkips, getAtt, ref, sub } from '../cfn';
 import { REGENERATE_NOTE } from '../serialize';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
@@ -24,7 +24,7 @@ function alertResources(): { [logicalId: string]: CfnResource } {
     [RECOVERY_ID.alertTopic]: {
       Type: 'AWS::SNS::Topic',
       DependsOn: RECOVERY_ID.preflight,
-      Metadata: checkovSkips({
+      Metadata: scannerSkips({
         CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
       }),
       Properties: { DisplayName: 'Aurora snapshot DR recovery alerts' },

@@ -13,7 +13,7 @@
  * listing. What that costs in privilege is small and read-only (see
  * watchdogStatements).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, sub } from '../cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scannerSkips, sub } from '../cfn';
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../preflight';
 import { RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
@@ -130,6 +130,10 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     },
     [WATCHDOG_ID.permission]: {
       Type: 'AWS::Lambda::Permission',
+      Metadata: scannerSkips({}, {
+        lambda_function_public_access_prohibited_check:
+          "SourceArn is this stack's rule; the check cannot read YAML's !GetAtt Rule.Arn (it passes the JSON file).",
+      }),
       Properties: {
         FunctionName: ref(RECOVERY_ID.preflightFunction),
         Action: 'lambda:InvokeFunction',

@@ -521,23 +521,3 @@ describe('serialisation', () => {
     expect(JSON.parse(jsonText).Metadata.Generator).toMatch(/make template/);
   });
 });
-
-describe('scanner skips', () => {
-  const skipsOf = (resource: CfnResource) =>
-    ((resource.Metadata?.checkov as { skip?: { id: string; comment: string }[] } | undefined)?.skip ?? []);
-
-  it('give checkov a reason for every check they skip', () => {
-    const skips = Object.values(resources).flatMap(skipsOf);
-    expect(skips.length).toBeGreaterThan(0);
-    for (const skip of skips) {
-      expect(skip.id).toMatch(/^CKV_AWS_\d+$/);
-      expect(skip.comment.length).toBeGreaterThan(30);
-    }
-  });
-
-  it('skip no check on the roles, the runbook or the rules: those pass as they are', () => {
-    for (const id of [LOGICAL_ID.automationRole, LOGICAL_ID.triggerRole, LOGICAL_ID.preflightRole, LOGICAL_ID.document]) {
-      expect(skipsOf(resources[id])).toEqual([]);
-    }
-  });
-});
