@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { displayPath } from '../../cli/validate';
 import { MotoServer, startMotoServer } from '../support/moto-server';
 import { BIN, DEPLOY_ARGS, isolatedAwsEnv, REFUSED_TEMPLATE, REPO_ROOT, runCli, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, withFlags, writeTemp } from './support';
 
@@ -43,7 +44,8 @@ describe('deploy against moto', () => {
     expect(output.stderr).toEqual([]);
     expect(code).toBe(0);
     const text = output.stdout.join('\n');
-    expect(text).toContain(`Creating stack orders-prod-dr in us-east-1 from ${template}`);
+    // Shown as the user would type it from where they stand, wherever the clone and the temp dir are.
+    expect(text).toContain(`Creating stack orders-prod-dr in us-east-1 from ${displayPath(template)} (`);
     expect(text).toMatch(/^\d\d:\d\d:\d\d {2}CREATE_IN_PROGRESS +orders-prod-dr \(AWS::CloudFormation::Stack\) {2}User Initiated$/m);
     expect(text).toMatch(/CREATE_COMPLETE +orders-prod-dr/);
     expect(text).toContain('Stack orders-prod-dr is CREATE_COMPLETE.');

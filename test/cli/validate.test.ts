@@ -3,7 +3,7 @@ import { parseDeployInput } from '../../cli/deploy';
 import { parseParametersFile, readParametersFile } from '../../cli/parameters-file';
 import { parseStackSetInput } from '../../cli/stackset';
 import { parseStatusInput } from '../../cli/status';
-import { parameterProblem, regionProblem, templateSizeProblem, DEFAULT_TEMPLATE } from '../../cli/validate';
+import { displayPath, parameterProblem, regionProblem, templateSizeProblem, DEFAULT_TEMPLATE } from '../../cli/validate';
 import { tempDir, writeTemp } from './support';
 
 /** The problems a parse function reports, or [] when it accepts the input. */
@@ -84,7 +84,7 @@ describe('template size', () => {
       expect.stringContaining('is 60,003 bytes; CloudFormation takes at most 51,200 bytes as TemplateBody'),
     ]);
     expect(problemsOf(() => parseDeployInput({ ...REQUIRED_DEPLOY, template: `${dir}/missing.yaml` }))).toEqual([
-      `cannot read --template ${dir}/missing.yaml: no such file.`,
+      `cannot read --template ${displayPath(`${dir}/missing.yaml`)}: no such file.`,
     ]);
   });
 });
