@@ -21,11 +21,14 @@ export const conditions = (): { [name: string]: CfnValue } => ({
 export const ALERT_STATUSES = ['Failed', 'TimedOut', 'Cancelled'];
 
 /**
- * CloudFormation names the document `<stack name>-<logical id>-<random>`. The
+ * CloudFormation names a document `<stack name>-<logical id>-<random>`. The
  * name is stable across updates (UpdateMethod NewVersion), but a document
  * made before, and replaced since, may still have a run in flight: match them all.
  */
-export const runbookNamePrefix = (): CfnValue => sub(`\${AWS::StackName}-${LOGICAL_ID.document}-`);
+export const runbookNamePrefix = (documentId: string): CfnValue => sub(`\${AWS::StackName}-${documentId}-`);
+
+/** A failure rule's `detail.Definition`: the runbook of `documentId` under its current name and any earlier one. */
+export const everyRunbookOf = (documentId: string): CfnValue[] => [ref(documentId), { prefix: runbookNamePrefix(documentId) }];
 
 /**
  * A start that fails with a retryable error (throttling, a full automation
@@ -33,6 +36,45 @@ export const runbookNamePrefix = (): CfnValue => sub(`\${AWS::StackName}-${LOGIC
  * scheduled one on short schedules. What still fails counts in FailedInvocations.
  */
 export const SCHEDULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 };
+
+/**
+ * The alarm for starts that fail even after SCHEDULE_RETRY_POLICY: EventBridge
+ * then emits no Automation event, so no failure rule hears it. `condition` is
+ * the schedule rule's, when the rule has one.
+ */
+export function scheduleFailedAlarm(rule: string, topic: string, description: CfnValue, condition?: string): CfnResource {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    ...(condition ? { Condition: condition } : {}),
+    Properties: {
+      AlarmDescription: description,
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: [{ Name: 'RuleName', Value: ref(rule) }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(topic)],
+    },
+  };
+}
+
+/**
+ * The topic policy statement that lets the stack's alarms (`alarmArns`: one
+ * ARN or a list) publish to `topic`. A stack's topic policy replaces the
+ * topic's default one, which let the account's CloudWatch alarms publish.
+ */
+export const alarmsPublish = (sid: string, topic: string, alarmArns: CfnValue): CfnValue => ({
+  Sid: sid,
+  Effect: 'Allow',
+  Principal: { Service: 'cloudwatch.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ref(topic),
+  Condition: { ArnEquals: { 'aws:SourceArn': alarmArns } },
+});
 
 /** `$DEFAULT` makes the schedule follow the runbook's default version. */
 export const automationDefinitionArn = (): CfnValue =>
@@ -60,24 +102,11 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
         ],
       },
     },
-    [LOGICAL_ID.scheduleFailedAlarm]: {
-      Type: 'AWS::CloudWatch::Alarm',
-      Properties: {
-        AlarmDescription: sub(
-          `EventBridge could not start the snapshot DR runbook of \${${PARAM.cluster}}: check ScheduleTriggerRole and Automation quotas.`,
-        ),
-        Namespace: 'AWS/Events',
-        MetricName: 'FailedInvocations',
-        Dimensions: [{ Name: 'RuleName', Value: ref(LOGICAL_ID.scheduleRule) }],
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
-        AlarmActions: [ref(LOGICAL_ID.alertTopic)],
-      },
-    },
+    [LOGICAL_ID.scheduleFailedAlarm]: scheduleFailedAlarm(
+      LOGICAL_ID.scheduleRule,
+      LOGICAL_ID.alertTopic,
+      sub(`EventBridge could not start the snapshot DR runbook of \${${PARAM.cluster}}: check ScheduleTriggerRole and Automation quotas.`),
+    ),
     [LOGICAL_ID.alertTopic]: {
       Type: 'AWS::SNS::Topic',
       DependsOn: LOGICAL_ID.preflight,
@@ -103,15 +132,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
               Resource: ref(LOGICAL_ID.alertTopic),
               Condition: { ArnEquals: { 'aws:SourceArn': getAtt(LOGICAL_ID.failureRule, 'Arn') } },
             },
-            {
-              // This policy replaces the topic's default one, which let the account's CloudWatch alarms publish.
-              Sid: 'ScheduleAlarmPublishes',
-              Effect: 'Allow',
-              Principal: { Service: 'cloudwatch.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: ref(LOGICAL_ID.alertTopic),
-              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn') } },
-            },
+            alarmsPublish('ScheduleAlarmPublishes', LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
           ],
         },
       },
@@ -135,7 +156,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
           source: ['aws.ssm'],
           'detail-type': ['EC2 Automation Execution Status-change Notification'],
           detail: {
-            Definition: [ref(LOGICAL_ID.document), { prefix: runbookNamePrefix() }],
+            Definition: everyRunbookOf(LOGICAL_ID.document),
             Status: ALERT_STATUSES,
           },
         },

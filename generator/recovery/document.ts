@@ -241,12 +241,18 @@ export function buildRecoveryRunbook(): Runbook {
   };
 }
 
+/**
+ * UpdateMethod NewVersion, as the source stack's runbook (../document.ts): a
+ * changed runbook becomes a new default version under the same name, which the
+ * drill schedule, the RestoreCommand output and the CLI use.
+ */
 export function recoveryDocumentResource(): CfnResource {
   return {
     Type: 'AWS::SSM::Document',
     Properties: {
       DocumentType: 'Automation',
       DocumentFormat: 'YAML',
+      UpdateMethod: 'NewVersion',
       Content: runbookContent(buildRecoveryRunbook()),
     },
   };

@@ -1,11 +1,13 @@
 /**
- * The drill schedule (off when DrillScheduleExpression is empty) and the alert
- * for recovery runs that fail, time out or are cancelled: a failed drill means
- * the copies may not restore, and a failed restore is worse. Both go to the
- * alert topic with what happened and the command that shows the failed step.
+ * The drill schedule (off when DrillScheduleExpression is empty) and the alerts
+ * of the recovery runbook, built as the source stack's are (../events.ts): a
+ * rule on recovery runs that fail, time out or are cancelled (a failed drill
+ * means the copies may not restore, and a failed restore is worse), and an
+ * alarm on drills the schedule could not start at all. Both go to the alert
+ * topic with what happened and what to check first.
  */
-import { CfnResource, CfnValue, equals, getAtt, not, ref, sub } from '../cfn';
-import { ALERT_STATUSES } from '../events';
+import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../cfn';
+import { ALERT_STATUSES, SCHEDULE_RETRY_POLICY, everyRunbookOf, scheduleFailedAlarm } from '../events';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DOC_PARAM } from './document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
@@ -39,10 +41,18 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
             Input: sub(
               `{"${RECOVERY_DOC_PARAM.role}":["\${${RECOVERY_ID.automationRole}.Arn}"],"${RECOVERY_DOC_PARAM.kind}":["${RESTORE_KIND.drill}"]}`,
             ),
+            RetryPolicy: SCHEDULE_RETRY_POLICY,
           },
         ],
       },
     },
+    // A drill that never starts leaves no execution, so the failure rule cannot hear it.
+    [RECOVERY_ID.drillScheduleFailedAlarm]: scheduleFailedAlarm(
+      RECOVERY_ID.drillScheduleRule,
+      RECOVERY_ID.alertTopic,
+      sub(`EventBridge could not start the drill of \${${RECOVERY_PARAM.cluster}}: check DrillTriggerRole and Automation quotas.`),
+      RECOVERY_CONDITION.drillsEnabled,
+    ),
     [RECOVERY_ID.runFailedRule]: {
       Type: 'AWS::Events::Rule',
       DependsOn: RECOVERY_ID.preflight,
@@ -53,7 +63,7 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
           source: ['aws.ssm'],
           'detail-type': ['EC2 Automation Execution Status-change Notification'],
           detail: {
-            Definition: [ref(RECOVERY_ID.document)],
+            Definition: everyRunbookOf(RECOVERY_ID.document),
             Status: ALERT_STATUSES,
           },
         },
@@ -67,8 +77,9 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
                 execution: '$.detail.ExecutionId',
                 region: '$.region',
               },
+              // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
               InputTemplate: sub(
-                `"Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>"`,
+                `Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
               ),
             },
           },
@@ -77,3 +88,7 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
     },
   };
 }
+
+/** The drill schedule alarm's ARN, for the topic policy; none when drills are off, as there is no alarm. */
+export const drillAlarmArn = (): CfnValue =>
+  ifCondition(RECOVERY_CONDITION.drillsEnabled, getAtt(RECOVERY_ID.drillScheduleFailedAlarm, 'Arn'), NO_VALUE);

@@ -8,6 +8,7 @@ export const RECOVERY_ID = {
   automationRole: 'RecoveryAutomationRole',
   drillTriggerRole: 'DrillTriggerRole',
   drillScheduleRule: 'DrillScheduleRule',
+  drillScheduleFailedAlarm: 'DrillScheduleFailedAlarm',
   alertTopic: 'AlertTopic',
   alertTopicPolicy: 'AlertTopicPolicy',
   alertSubscription: 'AlertEmailSubscription',

@@ -11,14 +11,14 @@ import { recoveryParameterInterface, recoveryParameters } from './parameters';
 import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
-import { recoveryConditions, recoveryEventResources } from './events';
+import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
 import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
   'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';
 
-/** The alert topic: failed drills and restores publish here, and so do the copy-age alarms. */
+/** The alert topic: failed drills and restores publish here, and so do the drill schedule's and copy-age alarms. */
 function alertResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.alertTopic]: {
@@ -44,7 +44,7 @@ function alertResources(): { [logicalId: string]: CfnResource } {
               Resource: ref(RECOVERY_ID.alertTopic),
               Condition: { ArnEquals: { 'aws:SourceArn': getAtt(RECOVERY_ID.runFailedRule, 'Arn') } },
             },
-            alarmPublishesToTopic(),
+            alarmPublishesToTopic(drillAlarmArn()),
           ],
         },
       },

@@ -15,6 +15,7 @@
  */
 import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scannerSkips, sub } from '../cfn';
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../preflight';
+import { alarmsPublish } from '../events';
 import { RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/watchdog/contract';
@@ -176,12 +177,9 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
   };
 }
 
-/** The statement the alert topic's policy needs so that the alarm can publish to it. */
-export const alarmPublishesToTopic = (): CfnValue => ({
-  Sid: 'CopyAgeAlarmPublishes',
-  Effect: 'Allow',
-  Principal: { Service: 'cloudwatch.amazonaws.com' },
-  Action: 'sns:Publish',
-  Resource: ref(RECOVERY_ID.alertTopic),
-  Condition: { ArnEquals: { 'aws:SourceArn': getAtt(WATCHDOG_ID.alarm, 'Arn') } },
-});
+/**
+ * The statement the alert topic's policy needs so that the copy-age alarm, and
+ * the stack's other alarms (`otherAlarmArns`), can publish to it.
+ */
+export const alarmPublishesToTopic = (...otherAlarmArns: CfnValue[]): CfnValue =>
+  alarmsPublish('AlarmsPublish', RECOVERY_ID.alertTopic, [getAtt(WATCHDOG_ID.alarm, 'Arn'), ...otherAlarmArns]);

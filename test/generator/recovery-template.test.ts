@@ -19,7 +19,7 @@ import {
   RECOVERY_STEP,
 } from '../../generator/recovery/document';
 import { RECOVERY_CONDITION, RECOVERY_ID } from '../../generator/recovery/logical-ids';
-import { CfnValue } from '../../generator/cfn';
+import { CfnResource, CfnValue } from '../../generator/cfn';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
   RECOVERY_DATA,
@@ -32,6 +32,7 @@ import {
 } from '../../custom-resource/recovery-contract';
 
 const template = buildRecoveryTemplate('exports.handler=async()=>{};');
+const source = buildTemplate('exports.handler=async()=>{};');
 const resources = template.Resources;
 type Statement = { Sid: string; Action: string[]; Resource: CfnValue[]; Condition?: Record<string, Record<string, CfnValue>> };
 
@@ -204,14 +205,96 @@ describe('drill schedule and alerts', () => {
     expect(input).toEqual({ [RECOVERY_DOC_PARAM.role]: ['X'], [RECOVERY_DOC_PARAM.kind]: [RESTORE_KIND.drill] });
   });
 
-  it('alerts the topic when a run of the recovery runbook fails, times out or is cancelled', () => {
-    const rule = resources[RECOVERY_ID.runFailedRule].Properties as {
-      EventPattern: { detail: { Definition: CfnValue[]; Status: string[] } };
-      Targets: { Arn: CfnValue; InputTransformer: { InputTemplate: { 'Fn::Sub': string } } }[];
-    };
-    expect(rule.EventPattern.detail).toEqual({ Definition: [{ Ref: RECOVERY_ID.document }], Status: ['Failed', 'TimedOut', 'Cancelled'] });
-    expect(rule.Targets[0].Arn).toEqual({ Ref: RECOVERY_ID.alertTopic });
-    expect(rule.Targets[0].InputTransformer.InputTemplate['Fn::Sub']).toContain('aws ssm get-automation-execution');
+  type FailureRule = {
+    EventPattern: { detail: { Definition: CfnValue[]; Status: string[] } };
+    Targets: { Arn: CfnValue; InputTransformer: { InputTemplate: { 'Fn::Sub': string } } }[];
+  };
+  const failureRule = resources[RECOVERY_ID.runFailedRule].Properties as FailureRule;
+
+  it('alerts the topic when a run of any runbook of this stack fails, times out or is cancelled', () => {
+    expect(failureRule.EventPattern.detail).toEqual({
+      Definition: [{ Ref: RECOVERY_ID.document }, { prefix: { 'Fn::Sub': `\${AWS::StackName}-${RECOVERY_ID.document}-` } }],
+      Status: ['Failed', 'TimedOut', 'Cancelled'],
+    });
+    expect(failureRule.Targets[0].Arn).toEqual({ Ref: RECOVERY_ID.alertTopic });
+    expect(failureRule.Targets[0].InputTransformer.InputTemplate['Fn::Sub']).toContain('aws ssm get-automation-execution');
+  });
+
+  it('hears runs of a runbook this stack replaced: CloudFormation names each <stack>-<logical id>-<suffix>', () => {
+    const prefixes = failureRule.EventPattern.detail.Definition.flatMap((match) =>
+      typeof match === 'object' && !Array.isArray(match) && 'prefix' in match ? [(match.prefix as { 'Fn::Sub': string })['Fn::Sub']] : [],
+    );
+    const heard = (name: string): boolean => prefixes.some((p) => name.startsWith(p.replace('${AWS::StackName}', 'orders-prod-recovery')));
+    expect(heard('orders-prod-recovery-RecoveryRunbook-Xk3fP0aLq2Zt')).toBe(true);
+    expect(heard('orders-prod-recovery-RecoveryRunbook-9QwErTy12345')).toBe(true);
+    expect(heard('orders-test-recovery-RecoveryRunbook-Xk3fP0aLq2Zt')).toBe(false);
+    expect(heard('orders-prod-dr-SnapshotCopyRunbook-Xk3fP0aLq2Zt')).toBe(false);
+  });
+
+  it('keeps the runbook name across updates: a changed runbook becomes a new version of the same document', () => {
+    expect(resources[RECOVERY_ID.document].Properties?.UpdateMethod).toBe('NewVersion');
+  });
+
+  it('sends the alert as plain text, which e-mail shows without quotes', () => {
+    const text = failureRule.Targets[0].InputTransformer.InputTemplate['Fn::Sub'];
+    expect(text).toMatch(/^Aurora snapshot DR: a drill or restore of the \$\{DBClusterIdentifier\} copies ended <status>/);
+    expect(text).not.toMatch(/^"|"$/);
+  });
+
+  it('retries a failed start of a drill for up to an hour, as the copy schedule does', () => {
+    const target = (props: CfnResource['Properties']) => (props as { Targets: Record<string, CfnValue>[] }).Targets[0];
+    expect(target(resources[RECOVERY_ID.drillScheduleRule].Properties).RetryPolicy).toEqual({
+      MaximumEventAgeInSeconds: 3600,
+      MaximumRetryAttempts: 20,
+    });
+    expect(target(resources[RECOVERY_ID.drillScheduleRule].Properties).RetryPolicy).toEqual(
+      target(source.Resources[LOGICAL_ID.scheduleRule].Properties).RetryPolicy,
+    );
+  });
+
+  describe('a drill the schedule cannot start', () => {
+    const alarm = resources[RECOVERY_ID.drillScheduleFailedAlarm];
+
+    it("alarms the alert topic on the drill rule's FailedInvocations, only when drills are on", () => {
+      expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+      expect(alarm.Condition).toBe(RECOVERY_CONDITION.drillsEnabled);
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/Events',
+        MetricName: 'FailedInvocations',
+        Dimensions: [{ Name: 'RuleName', Value: { Ref: RECOVERY_ID.drillScheduleRule } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: RECOVERY_ID.alertTopic }],
+      });
+    });
+
+    it("is the source stack's schedule alarm but for its rule, topic, description and condition", () => {
+      const sourceAlarm = source.Resources[LOGICAL_ID.scheduleFailedAlarm];
+      const common = (props: CfnResource['Properties']) => {
+        const { AlarmDescription, Dimensions, AlarmActions, ...rest } = props as Record<string, CfnValue>;
+        return rest;
+      };
+      expect(common(alarm.Properties)).toEqual(common(sourceAlarm.Properties));
+    });
+
+    it('names the drill role and the Automation quotas in its description', () => {
+      const text = (alarm.Properties?.AlarmDescription as { 'Fn::Sub': string })['Fn::Sub'];
+      expect(text).toContain(RECOVERY_ID.drillTriggerRole);
+      expect(text).toContain('Automation quotas');
+    });
+
+    it("may publish to the topic, whose policy replaces the default one; with drills off the policy names no missing alarm", () => {
+      const statements = (resources[RECOVERY_ID.alertTopicPolicy].Properties as { PolicyDocument: { Statement: Record<string, CfnValue>[] } })
+        .PolicyDocument.Statement;
+      const fromCloudWatch = statements.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
+      expect(fromCloudWatch).toHaveLength(1);
+      expect(fromCloudWatch[0]).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: RECOVERY_ID.alertTopic } });
+      expect((fromCloudWatch[0].Condition as { ArnEquals: { 'aws:SourceArn': CfnValue[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
+        'Fn::If': [RECOVERY_CONDITION.drillsEnabled, { 'Fn::GetAtt': [RECOVERY_ID.drillScheduleFailedAlarm, 'Arn'] }, { Ref: 'AWS::NoValue' }],
+      });
+    });
   });
 
   it('subscribes the alert e-mail only when one is given', () => {

@@ -55,17 +55,24 @@ describe('the copy-age alarm', () => {
     expect(alarm.TreatMissingData).toBe('breaching');
   });
 
-  it('tells the alert topic when it fires and when it clears, and the topic lets only this alarm publish', () => {
+  it("tells the alert topic when it fires and when it clears, and the topic lets only this stack's alarms publish", () => {
     expect(alarm.AlarmActions).toEqual([{ Ref: RECOVERY_ID.alertTopic }]);
     expect(alarm.OKActions).toEqual([{ Ref: RECOVERY_ID.alertTopic }]);
     const statements = props(RECOVERY_ID.alertTopicPolicy).PolicyDocument.Statement;
     expect(statements).toContainEqual({
-      Sid: 'CopyAgeAlarmPublishes',
+      Sid: 'AlarmsPublish',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
       Resource: { Ref: RECOVERY_ID.alertTopic },
-      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [WATCHDOG_ID.alarm, 'Arn'] } } },
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn': [
+            { 'Fn::GetAtt': [WATCHDOG_ID.alarm, 'Arn'] },
+            { 'Fn::If': ['DrillsEnabled', { 'Fn::GetAtt': ['DrillScheduleFailedAlarm', 'Arn'] }, { Ref: 'AWS::NoValue' }] },
+          ],
+        },
+      },
     });
   });
 
