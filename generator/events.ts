@@ -76,11 +76,19 @@ export const alarmsPublish = (sid: string, topic: string, alarmArns: CfnValue): 
   Condition: { ArnEquals: { 'aws:SourceArn': alarmArns } },
 });
 
-/** `$DEFAULT` makes the schedule follow the runbook's default version. */
-export const automationDefinitionArn = (): CfnValue =>
-  sub(
-    `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${LOGICAL_ID.document}}:$DEFAULT`,
-  );
+/** `$DEFAULT` makes a schedule follow the runbook's default version. */
+export const automationDefinitionArn = (documentId: string = LOGICAL_ID.document): CfnValue =>
+  sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${documentId}}:$DEFAULT`);
+
+/** What lets EventBridge publish a failure rule's message to `topic`, and nothing else. */
+export const failureRulePublishes = (topic: string, ruleId: string): CfnValue => ({
+  Sid: 'FailureRulePublishes',
+  Effect: 'Allow',
+  Principal: { Service: 'events.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ref(topic),
+  Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId, 'Arn') } },
+});
 
 export function eventResources(): { [logicalId: string]: CfnResource } {
   return {
@@ -124,14 +132,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [
-            {
-              Sid: 'FailureRulePublishes',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: ref(LOGICAL_ID.alertTopic),
-              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(LOGICAL_ID.failureRule, 'Arn') } },
-            },
+            failureRulePublishes(LOGICAL_ID.alertTopic, LOGICAL_ID.failureRule),
             alarmsPublish('ScheduleAlarmPublishes', LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
           ],
         },

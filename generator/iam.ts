@@ -112,21 +112,23 @@ export function automationRolePolicy(): PolicyStatement[] {
   ];
 }
 
-export function triggerRolePolicy(): PolicyStatement[] {
+/** What a schedule's role needs: start one runbook (any version) and pass it one role, to SSM only. */
+export function triggerRolePolicy(
+  documentId: string = LOGICAL_ID.document,
+  automationRoleId: string = LOGICAL_ID.automationRole,
+): PolicyStatement[] {
   return [
     {
       Sid: 'StartThisRunbookOnly',
       Effect: 'Allow',
       Action: ['ssm:StartAutomationExecution'],
-      Resource: [
-        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${LOGICAL_ID.document}}:*`),
-      ],
+      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${documentId}}:*`)],
     },
     {
       Sid: 'PassOnlyTheAutomationRole',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: [getAtt(LOGICAL_ID.automationRole, 'Arn')],
+      Resource: [getAtt(automationRoleId, 'Arn')],
       Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
     },
   ];

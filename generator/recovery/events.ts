@@ -7,7 +7,7 @@
  * topic with what happened and what to check first.
  */
 import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../cfn';
-import { ALERT_STATUSES, SCHEDULE_RETRY_POLICY, everyRunbookOf, scheduleFailedAlarm } from '../events';
+import { ALERT_STATUSES, SCHEDULE_RETRY_POLICY, automationDefinitionArn, everyRunbookOf, scheduleFailedAlarm } from '../events';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DOC_PARAM } from './document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
@@ -16,12 +16,6 @@ export const recoveryConditions = (): { [name: string]: CfnValue } => ({
   [RECOVERY_CONDITION.hasAlertEmail]: not(equals(ref(RECOVERY_PARAM.alertEmail), '')),
   [RECOVERY_CONDITION.drillsEnabled]: not(equals(ref(RECOVERY_PARAM.drillSchedule), '')),
 });
-
-/** `$DEFAULT` makes the schedule follow the runbook's default version. */
-export const recoveryDefinitionArn = (): CfnValue =>
-  sub(
-    `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${RECOVERY_ID.document}}:$DEFAULT`,
-  );
 
 export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
   return {
@@ -35,7 +29,7 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
         Targets: [
           {
             Id: 'RecoveryRunbookDrill',
-            Arn: recoveryDefinitionArn(),
+            Arn: automationDefinitionArn(RECOVERY_ID.document),
             RoleArn: getAtt(RECOVERY_ID.drillTriggerRole, 'Arn'),
             // Automation parameters are lists of strings.
             Input: sub(

@@ -15,6 +15,7 @@
  */
 import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from '../cfn';
 import { RECOVERY_ID } from './logical-ids';
+import { triggerRolePolicy } from '../iam';
 import { watchdogStatements } from './watchdog';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
@@ -95,26 +96,6 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
   ];
 }
 
-export function drillTriggerPolicy(): PolicyStatement[] {
-  return [
-    {
-      Sid: 'StartThisRunbookOnly',
-      Effect: 'Allow',
-      Action: ['ssm:StartAutomationExecution'],
-      Resource: [
-        sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${RECOVERY_ID.document}}:*`),
-      ],
-    },
-    {
-      Sid: 'PassOnlyTheAutomationRole',
-      Effect: 'Allow',
-      Action: ['iam:PassRole'],
-      Resource: [getAtt(RECOVERY_ID.automationRole, 'Arn')],
-      Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-    },
-  ];
-}
-
 export function recoveryPreflightPolicy(): PolicyStatement[] {
   return [
     {
@@ -177,7 +158,7 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
     [RECOVERY_ID.drillTriggerRole]: role(
       sub('Starts the drills on schedule (stack ${AWS::StackName})'),
       'events.amazonaws.com',
-      drillTriggerPolicy(),
+      triggerRolePolicy(RECOVERY_ID.document, RECOVERY_ID.automationRole),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
       RECOVERY_ID.preflight,
     ),

@@ -12,6 +12,7 @@ import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
 import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
+import { failureRulePublishes } from '../events';
 import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
 
@@ -36,14 +37,7 @@ function alertResources(): { [logicalId: string]: CfnResource } {
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [
-            {
-              Sid: 'FailureRulePublishes',
-              Effect: 'Allow',
-              Principal: { Service: 'events.amazonaws.com' },
-              Action: 'sns:Publish',
-              Resource: ref(RECOVERY_ID.alertTopic),
-              Condition: { ArnEquals: { 'aws:SourceArn': getAtt(RECOVERY_ID.runFailedRule, 'Arn') } },
-            },
+            failureRulePublishes(RECOVERY_ID.alertTopic, RECOVERY_ID.runFailedRule),
             alarmPublishesToTopic(drillAlarmArn()),
           ],
         },
