@@ -37,7 +37,7 @@ $(GUARD_STAMP): tools/cfn-guard/package.json tools/cfn-guard/package-lock.json t
 	cd tools/cfn-guard && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Write templates/aurora-snapshot-dr.yaml and .json.
+## Write both templates, YAML and JSON: templates/aurora-snapshot-dr.* and templates/aurora-snapshot-dr-recovery.*.
 template: $(NODE_STAMP)
 	npx tsx generator/main.ts
 
@@ -52,11 +52,11 @@ lint: $(VENV_STAMP) $(CHECKOV_STAMP) $(GUARD_STAMP)
 typecheck: $(NODE_STAMP)
 	npx tsc --noEmit -p .
 
-## Sizes, limits and timings.
-bench: $(NODE_STAMP) $(VENV_STAMP)
+## Sizes, limits and timings, a warm `make test` among them (BENCH_SKIP_TEST=1 leaves it out).
+bench: $(NODE_STAMP) $(VENV_STAMP) $(CHECKOV_STAMP) $(GUARD_STAMP)
 	npx tsx bench/bench.ts
 
-## Run the runbook once against moto and print its timeline.
+## Run the copy runbook once against moto, then a drill of the recovery runbook, and print their timelines.
 rehearse: $(NODE_STAMP) $(VENV_STAMP)
 	npx tsx test/rehearsal/rehearse-cli.ts
 
