@@ -31,6 +31,13 @@ const CLUSTERS = rdsArn('cluster:*');
 const INSTANCES = rdsArn('db:*');
 const SNAPSHOTS = rdsArn('cluster-snapshot:*');
 const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
+/**
+ * A restore and a writer use the default option and parameter groups of their
+ * engine version (default:aurora-mysql-8-0, default.aurora-postgresql16), and
+ * IAM authorises those too, named or not (Aurora User Guide, permission policies
+ * for creating resources).
+ */
+const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:default*`));
 const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
 
 const taggedOnCreateByThisStack = { StringEquals: { [`aws:RequestTag/${RESTORE_TAG.stackId}`]: AWS.stackId } };
@@ -61,7 +68,7 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Sid: 'RestoreIntoClustersTaggedByThisStack',
       Effect: 'Allow',
       Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
-      Resource: [CLUSTERS, INSTANCES, SUBNET_GROUP],
+      Resource: [CLUSTERS, INSTANCES, SUBNET_GROUP, ...DEFAULT_GROUPS],
       Condition: taggedOnCreateByThisStack,
     },
     {

@@ -169,6 +169,16 @@ describe('recovery IAM', () => {
     expect(JSON.stringify(snapshotStatement.Condition)).toContain(SNAPSHOT_TAG.stackId);
   });
 
+  it.each(['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance'])(
+    '%s may use the default option and parameter groups, which IAM authorises though the call names none',
+    (action) => {
+      const resources = JSON.stringify(withAction(action).flatMap((s) => s.Resource));
+      for (const group of ['og:default*', 'pg:default*', 'cluster-pg:default*']) {
+        expect(resources).toContain(`:\${AWS::AccountId}:${group}`);
+      }
+    },
+  );
+
   it('uses only the resolved target key, through RDS grants', () => {
     const kms = statements.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
     for (const statement of kms) {
