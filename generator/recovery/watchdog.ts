@@ -30,9 +30,14 @@ export const WATCHDOG_ID = {
 
 export const WATCHDOG_CONDITION = { dashboard: 'DashboardEnabled' } as const;
 
-/** How often the check runs; the alarm's period is the same, so each period holds one measurement. */
+/**
+ * How often the check runs; the alarm's period is the same, so each period holds
+ * one measurement. At half past each hour, not rate(1 hour): a rate runs at an
+ * offset from the rule's creation, and one near the hour could, with a little
+ * jitter, leave a clock-hour period empty, which the alarm counts as breaching.
+ */
 export const WATCHDOG_INTERVAL_SECONDS = 3600;
-export const WATCHDOG_SCHEDULE = 'rate(1 hour)';
+export const WATCHDOG_SCHEDULE = 'cron(30 * * * ? *)';
 
 const allowedHours = getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.allowedCopyAgeHours);
 const functionArn = getAtt(RECOVERY_ID.preflightFunction, 'Arn');

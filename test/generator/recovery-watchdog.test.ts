@@ -44,7 +44,8 @@ describe('the copy-age alarm', () => {
   });
 
   it('judges every check on its own: one period per check interval, one period to alarm', () => {
-    expect(WATCHDOG_SCHEDULE).toBe('rate(1 hour)');
+    // Half past each hour: the furthest a run can be from the boundaries of the alarm's clock-hour periods.
+    expect(WATCHDOG_SCHEDULE).toBe('cron(30 * * * ? *)');
     expect(longestGapHours(WATCHDOG_SCHEDULE)! * 3600).toBe(WATCHDOG_INTERVAL_SECONDS);
     expect(alarm.Period).toBe(WATCHDOG_INTERVAL_SECONDS);
     expect(alarm.EvaluationPeriods).toBe(1);
