@@ -5,11 +5,14 @@ before it) and gives the verdict: cluster and writer available, engine and
 version those of the snapshot, up within the time the waits allow. It reports
 the endpoint, the measured restore time (RTO: from the cluster's creation to
 now) and the recovery point's age (RPO: from the snapshot's creation to the
-restore). A drill publishes them as CloudWatch metrics (DrillSucceeded 0 when
-it failed), then deletes its cluster and any left-over drill cluster of this
-stack (another run's, older than a drill can last), without a final snapshot.
-A restore's cluster is the user's: never deleted, even after a failure. A run
-that did not verify fails here, so the alert rule hears it.
+restore). A drill deletes its own cluster first, then, while the step has
+time left, any left-over drill cluster of this stack (another run's, older
+than a drill can last), without a final snapshot; an error deleting one does
+not stop the others. Then it publishes the figures as CloudWatch metrics
+(DrillSucceeded 0 when it did not verify). A restore's cluster is the user's:
+never deleted, even after a failure. A run fails here, so the alert rule hears
+it, when it did not verify, when a drill cluster is left (the next drill
+deletes it) or when the metrics were not published.
 """
 import time
 
@@ -18,23 +21,25 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 
-def delete(rds, cid, instances):
-    for i in instances:
-        try:
-            rds.delete_db_instance(DBInstanceIdentifier=i["DBInstanceIdentifier"])
-        except ClientError as e:
-            if e.response["Error"]["Code"] not in ("DBInstanceNotFound", "InvalidDBInstanceState"):
-                raise
-    for _ in range(20):
-        try:
-            rds.delete_db_cluster(DBClusterIdentifier=cid, SkipFinalSnapshot=True)
-            return cid
-        except ClientError as e:
-            if e.response["Error"]["Code"] != "InvalidDBClusterStateFault":
-                raise
-            # Its writer is not deleting yet.
-            time.sleep(20)
-    raise RuntimeError(f"{cid} not deleted in 7 min: the next drill deletes it")
+def delete(rds, cid, instances, end, left):
+    try:
+        for i in instances:
+            try:
+                rds.delete_db_instance(DBInstanceIdentifier=i["DBInstanceIdentifier"])
+            except (rds.exceptions.DBInstanceNotFoundFault, rds.exceptions.InvalidDBInstanceStateFault):
+                pass
+        while True:
+            try:
+                rds.delete_db_cluster(DBClusterIdentifier=cid, SkipFinalSnapshot=True)
+                return cid
+            except rds.exceptions.InvalidDBClusterStateFault:
+                if time.time() > end:
+                    raise
+                # Its writer is not deleting yet.
+                time.sleep(20)
+    # Whatever stops one deletion, the others go on.
+    except Exception as e:
+        left.append(f"{cid} left for the next drill ({e})")
 
 
 def verify(rds, c, instances, snapshot_id, budget):
@@ -76,21 +81,25 @@ def handler(events, context):
         out.update(RestoreMinutes=str(figures[0]), RecoveryPointHours=str(figures[1]))
     verdict = f"{out['ClusterId'] or 'Nothing'} from {out['SnapshotId'] or 'no copy'}: " + (
         "; ".join(problems) or f"verified in {figures[0]} min, recovery point {figures[1]} h old")
-    where = f"See why: aws ssm get-automation-execution --region {region} --automation-execution-id {run}"
     if kind == "drill":
-        m = events["Metric"]
-        dims = [{"Name": m["dimension"], "Value": events["RecoveryStackName"]}]
+        # Well inside the step's 600 s, with time left to publish the metrics.
+        now, m, left = time.time(), events["Metric"], []
+        end, cutoff = now + 420, now - float(events["LeftOverAfterHours"]) * 3600
+        # This run's cluster first: a left-over must not use up the time or stop it.
+        gone = [delete(rds, c2["DBClusterIdentifier"], i2, end, left) for c2, t2, i2 in sorted(ours, key=lambda o: o not in mine)
+                if t2.get(keys["kind"]) == "drill" and not c2.get("DeletionProtection")
+                and (c2 is c or c2["ClusterCreateTime"].timestamp() < cutoff)]
         data = [(m["drillSucceeded"], 0 if problems else 1)] + ([] if problems else [
             (m["drillRestoreMinutes"], figures[0]), (m["drillRecoveryPointHours"], figures[1])])
-        boto3.client("cloudwatch", region_name=region, config=config).put_metric_data(Namespace=m["namespace"], MetricData=[
-            {"MetricName": n, "Dimensions": dims, "Value": v} for n, v in data])
-        cutoff = time.time() - float(events["LeftOverAfterHours"]) * 3600
-        gone = [delete(rds, c2["DBClusterIdentifier"], i2) for c2, t2, i2 in ours
-                if t2.get(keys["kind"]) == "drill" and not c2.get("DeletionProtection")
-                and (t2.get(keys["execution"]) == run or c2["ClusterCreateTime"].timestamp() < cutoff)]
-        verdict = f"Drill {verdict}. Deleted: {', '.join(gone) or 'nothing'}"
+        try:
+            boto3.client("cloudwatch", region_name=region, config=config).put_metric_data(Namespace=m["namespace"], MetricData=[
+                {"MetricName": n, "Dimensions": [{"Name": m["dimension"], "Value": events["RecoveryStackName"]}], "Value": v} for n, v in data])
+        except Exception as e:
+            left += [f"metrics not published ({e})"]
+        verdict = ". ".join([f"Drill {verdict}. Deleted: {', '.join(filter(None, gone)) or 'nothing'}"] + left)
+        problems += left
     elif problems:
         verdict += ". The cluster, if any, is left for you"
     if problems:
-        raise RuntimeError(f"{verdict}. {where}")
+        raise RuntimeError(f"{verdict}. See why: aws ssm get-automation-execution --region {region} --automation-execution-id {run}")
     return {**out, "Message": verdict}

@@ -37,6 +37,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     ...sourceParameters[PARAM.kmsKey],
     Description:
       'KMS key of this Region that encrypts the copies and the restored clusters.',
+    ConstraintDescription: 'must be a key id, mrk- id, key ARN, alias/name or alias ARN.',
   },
   [RECOVERY_PARAM.subnetGroup]: {
     Type: 'String',

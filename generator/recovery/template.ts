@@ -63,7 +63,7 @@ function recoveryOutputs(): { [name: string]: CfnOutput } {
     `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
   return {
     [RECOVERY_STACK_OUTPUT.runbook]: {
-      Description: 'SSM Automation runbook: Kind=restore keeps the cluster, Kind=drill verifies and deletes it.',
+      Description: 'Runbook: Kind=restore keeps the cluster; Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
     },
     RestoreCommand: {

@@ -138,7 +138,7 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
       Type: 'AWS::Lambda::Permission',
       Metadata: scannerSkips({}, {
         lambda_function_public_access_prohibited_check:
-          "SourceArn is this stack's rule; the check cannot read YAML's !GetAtt Rule.Arn (it passes the JSON file).",
+          "SourceArn is this stack's rule; the check cannot read it as YAML's !GetAtt (the JSON passes).",
       }),
       Properties: {
         FunctionName: ref(RECOVERY_ID.preflightFunction),

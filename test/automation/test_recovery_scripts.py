@@ -315,3 +315,67 @@ def test_a_sweep_that_cannot_finish_leaves_the_left_over_to_finish_and_the_drill
                                     Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
     load("recovery/finish_run").handler(recovery.finish_event(kind="drill"), None)
     assert set(recovery.clusters()) == set()
+
+
+def refusing(monkeypatch, finish, service, method, refuse):
+    """The script's `service` clients fail `method` with the error code `refuse(params)` gives, as AWS would (else moto answers)."""
+    real_client = boto3.client
+
+    def client(name, **kwargs):
+        c = real_client(name, **kwargs)
+        if name == service:
+            real_method = getattr(c, method)
+
+            def call(**params):
+                error = refuse(params)
+                if error:
+                    raise c.exceptions.from_code(error)({"Error": {"Code": error, "Message": f"{error} for the test"}}, method)
+                return real_method(**params)
+            setattr(c, method, call)
+        return c
+    monkeypatch.setattr(finish.boto3, "client", client)
+
+
+def test_a_drill_whose_metrics_are_refused_still_deletes_its_cluster_and_fails_naming_the_metrics(recovery, load, clock, monkeypatch):
+    out = restored(recovery, load, clock, "drill")
+    finish = load("recovery/finish_run")
+    refusing(monkeypatch, finish, "cloudwatch", "put_metric_data", lambda params: "Throttling")
+    with pytest.raises(RuntimeError, match=f"verified in 25.0 min.*Deleted: {out['ClusterId']}. metrics not published "
+                                           r"\(.*Throttling.*\). See why: aws ssm"):
+        finish.handler(recovery.finish_event(kind="drill"), None)
+    assert out["ClusterId"] not in recovery.clusters() and out["InstanceId"] not in recovery.instances()
+
+
+def test_a_left_over_that_cannot_be_deleted_does_not_stop_the_drills_own_teardown(recovery, load, clock, monkeypatch):
+    recovery.cluster("left-over-drill", "drill")
+    out = restored(recovery, load, clock, "drill")
+    clock.advance(3 * HOUR)
+    finish = load("recovery/finish_run")
+    refusing(monkeypatch, finish, "rds", "delete_db_cluster",
+             lambda params: params["DBClusterIdentifier"] == "left-over-drill" and "AccessDenied")
+    with pytest.raises(RuntimeError, match=f"Deleted: {out['ClusterId']}. left-over-drill left for the next drill "
+                                           r"\(.*AccessDenied.*\). See why"):
+        finish.handler(recovery.finish_event(kind="drill"), None)
+    assert set(recovery.clusters()) == {"left-over-drill"}
+    assert (METRIC["drillSucceeded"], 1) in [(name, value) for _, name, value, _ in recovery.metrics()]
+
+
+def test_a_drill_deletes_its_own_cluster_before_slow_left_overs_and_stops_waiting_inside_the_step(recovery, load, clock, monkeypatch):
+    recovery.cluster("left-over-1", "drill")
+    recovery.cluster("left-over-2", "drill")
+    out = restored(recovery, load, clock, "drill")
+    clock.advance(3 * HOUR)
+    finish = load("recovery/finish_run")
+    start, own_attempts = clock.now, []
+
+    def writer_not_deleting_yet(params):
+        # Always for the left-overs; once for the drill's own cluster, as when its writer has just been told to go.
+        own_attempts.append(params["DBClusterIdentifier"] == out["ClusterId"])
+        slow = params["DBClusterIdentifier"].startswith("left-over") or own_attempts.count(True) == 1
+        return slow and "InvalidDBClusterStateFault"
+    refusing(monkeypatch, finish, "rds", "delete_db_cluster", writer_not_deleting_yet)
+    with pytest.raises(RuntimeError, match=f"Deleted: {out['ClusterId']}. left-over-1 left for the next drill .*"
+                                           "left-over-2 left for the next drill "):
+        finish.handler(recovery.finish_event(kind="drill"), None)
+    assert clock.slept and clock.now - start < 600
+    assert set(recovery.clusters()) == {"left-over-1", "left-over-2"}
