@@ -52,6 +52,14 @@ export interface RunbookParameter {
   allowedValues?: string[];
 }
 
+/** A runbook parameter: a String whose default is a stack value (Fn::Sub turns `${Name}` into it) or a literal. */
+export const runbookParameter = (description: string, defaultValue: string, allowedValues?: string[]): RunbookParameter => ({
+  type: 'String',
+  description,
+  default: defaultValue,
+  ...(allowedValues ? { allowedValues } : {}),
+});
+
 export interface RunbookOutput {
   Name: string;
   Selector: string;
@@ -145,46 +153,14 @@ export function buildRunbook(): Runbook {
     description: `Aurora cross-Region snapshot DR, managed by the CloudFormation stack ${STACK_ID}: change it there.`,
     assumeRole: v(DOC_PARAM.role),
     parameters: {
-      [DOC_PARAM.role]: {
-        type: 'String',
-        description: 'Role the run assumes.',
-        default: `\${${LOGICAL_ID.automationRole}.Arn}`,
-      },
-      [DOC_PARAM.cluster]: {
-        type: 'String',
-        description: 'Aurora cluster.',
-        default: `\${${PARAM.cluster}}`,
-      },
-      [DOC_PARAM.sourceRegion]: {
-        type: 'String',
-        description: 'Region of the cluster.',
-        default: `\${${PARAM.sourceRegion}}`,
-      },
-      [DOC_PARAM.targetRegion]: {
-        type: 'String',
-        description: 'Region of the copy.',
-        default: `\${${PARAM.targetRegion}}`,
-      },
-      [DOC_PARAM.targetKey]: {
-        type: 'String',
-        description: 'KMS key ARN for the copy.',
-        default: `\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`,
-      },
-      [DOC_PARAM.sourceRetention]: {
-        type: 'String',
-        description: 'Retention in days, source Region.',
-        default: `\${${PARAM.sourceRetention}}`,
-      },
-      [DOC_PARAM.targetRetention]: {
-        type: 'String',
-        description: 'Retention in days, target Region.',
-        default: `\${${PARAM.targetRetention}}`,
-      },
-      [DOC_PARAM.copyTimeout]: {
-        type: 'String',
-        description: 'Hours to wait for the copy.',
-        default: `\${${PARAM.copyTimeout}}`,
-      },
+      [DOC_PARAM.role]: runbookParameter('Role the run assumes.', `\${${LOGICAL_ID.automationRole}.Arn}`),
+      [DOC_PARAM.cluster]: runbookParameter('Aurora cluster.', `\${${PARAM.cluster}}`),
+      [DOC_PARAM.sourceRegion]: runbookParameter('Region of the cluster.', `\${${PARAM.sourceRegion}}`),
+      [DOC_PARAM.targetRegion]: runbookParameter('Region of the copy.', `\${${PARAM.targetRegion}}`),
+      [DOC_PARAM.targetKey]: runbookParameter('KMS key ARN for the copy.', `\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`),
+      [DOC_PARAM.sourceRetention]: runbookParameter('Retention in days, source Region.', `\${${PARAM.sourceRetention}}`),
+      [DOC_PARAM.targetRetention]: runbookParameter('Retention in days, target Region.', `\${${PARAM.targetRetention}}`),
+      [DOC_PARAM.copyTimeout]: runbookParameter('Hours to wait for the copy.', `\${${PARAM.copyTimeout}}`),
     },
     outputs: [
       `${STEP.createSnapshot}.SnapshotArn`,
@@ -341,14 +317,14 @@ export function runbookContent(runbook: Runbook = buildRunbook()): CfnValue {
  * `status` use) survives stack updates; the default, Replace, makes a new
  * document under a new name.
  */
-export function documentResource(): CfnResource {
+export function documentResource(runbook: Runbook = buildRunbook()): CfnResource {
   return {
     Type: 'AWS::SSM::Document',
     Properties: {
       DocumentType: 'Automation',
       DocumentFormat: 'YAML',
       UpdateMethod: 'NewVersion',
-      Content: runbookContent(),
+      Content: runbookContent(runbook),
     },
   };
 }

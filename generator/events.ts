@@ -90,6 +90,77 @@ export const failureRulePublishes = (topic: string, ruleId: string): CfnValue =>
   Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId, 'Arn') } },
 });
 
+/** A stack's alert topic, created once its preflight check passed. */
+export const alertTopic = (displayName: string, preflightId: string): CfnResource => ({
+  Type: 'AWS::SNS::Topic',
+  DependsOn: preflightId,
+  Metadata: scannerSkips({
+    CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
+  }),
+  Properties: { DisplayName: displayName },
+});
+
+/** The policy of a stack's alert topic; it replaces the topic's default one, so it names every publisher. */
+export const alertTopicPolicy = (topicId: string, statements: CfnValue[]): CfnResource => ({
+  Type: 'AWS::SNS::TopicPolicy',
+  Properties: {
+    Topics: [ref(topicId)],
+    PolicyDocument: { Version: '2012-10-17', Statement: statements },
+  },
+});
+
+/** The alert e-mail subscription, when an address is given. */
+export const alertSubscription = (topicId: string, condition: string, emailParameter: string): CfnResource => ({
+  Type: 'AWS::SNS::Subscription',
+  Condition: condition,
+  Properties: {
+    TopicArn: ref(topicId),
+    Protocol: 'email',
+    Endpoint: ref(emailParameter),
+  },
+});
+
+/**
+ * The rule that sends every failed, timed-out or cancelled run of any runbook
+ * the stack made to its alert topic, as `message` (Fn::Sub text in which
+ * <status>, <execution> and <region> come from the event).
+ */
+export const runFailedRule = (
+  ids: { document: string; topic: string; preflight: string },
+  description: CfnValue,
+  message: string,
+): CfnResource => ({
+  Type: 'AWS::Events::Rule',
+  DependsOn: ids.preflight,
+  Properties: {
+    Description: description,
+    State: 'ENABLED',
+    EventPattern: {
+      source: ['aws.ssm'],
+      'detail-type': ['EC2 Automation Execution Status-change Notification'],
+      detail: {
+        Definition: everyRunbookOf(ids.document),
+        Status: ALERT_STATUSES,
+      },
+    },
+    Targets: [
+      {
+        Id: 'AlertTopic',
+        Arn: ref(ids.topic),
+        InputTransformer: {
+          InputPathsMap: {
+            status: '$.detail.Status',
+            execution: '$.detail.ExecutionId',
+            region: '$.region',
+          },
+          // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
+          InputTemplate: sub(message),
+        },
+      },
+    ],
+  },
+});
+
 export function eventResources(): { [logicalId: string]: CfnResource } {
   return {
     [LOGICAL_ID.scheduleRule]: {
@@ -115,71 +186,17 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
       LOGICAL_ID.alertTopic,
       sub(`EventBridge could not start the snapshot DR runbook of \${${PARAM.cluster}}: check ScheduleTriggerRole and Automation quotas.`),
     ),
-    [LOGICAL_ID.alertTopic]: {
-      Type: 'AWS::SNS::Topic',
-      DependsOn: LOGICAL_ID.preflight,
-      Metadata: scannerSkips({
-        CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
-      }),
-      Properties: {
-        DisplayName: 'Aurora snapshot DR alerts',
-      },
-    },
-    [LOGICAL_ID.alertTopicPolicy]: {
-      Type: 'AWS::SNS::TopicPolicy',
-      Properties: {
-        Topics: [ref(LOGICAL_ID.alertTopic)],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            failureRulePublishes(LOGICAL_ID.alertTopic, LOGICAL_ID.failureRule),
-            alarmsPublish('ScheduleAlarmPublishes', LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
-          ],
-        },
-      },
-    },
-    [LOGICAL_ID.alertSubscription]: {
-      Type: 'AWS::SNS::Subscription',
-      Condition: CONDITION.hasAlertEmail,
-      Properties: {
-        TopicArn: ref(LOGICAL_ID.alertTopic),
-        Protocol: 'email',
-        Endpoint: ref(PARAM.alertEmail),
-      },
-    },
-    [LOGICAL_ID.failureRule]: {
-      Type: 'AWS::Events::Rule',
-      DependsOn: LOGICAL_ID.preflight,
-      Properties: {
-        Description: sub(`Alerts when an Aurora snapshot DR run of \${${PARAM.cluster}} fails`),
-        State: 'ENABLED',
-        EventPattern: {
-          source: ['aws.ssm'],
-          'detail-type': ['EC2 Automation Execution Status-change Notification'],
-          detail: {
-            Definition: everyRunbookOf(LOGICAL_ID.document),
-            Status: ALERT_STATUSES,
-          },
-        },
-        Targets: [
-          {
-            Id: 'AlertTopic',
-            Arn: ref(LOGICAL_ID.alertTopic),
-            InputTransformer: {
-              InputPathsMap: {
-                status: '$.detail.Status',
-                execution: '$.detail.ExecutionId',
-                region: '$.region',
-              },
-              // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
-              InputTemplate: sub(
-                `Aurora snapshot DR run <execution> of cluster \${${PARAM.cluster}} (copy to \${${PARAM.targetRegion}}) ended <status>. The newest copy in \${${PARAM.targetRegion}} may be older than your schedule promises. Open the execution to see the failed step and its message: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
-              ),
-            },
-          },
-        ],
-      },
-    },
+    [LOGICAL_ID.alertTopic]: alertTopic('Aurora snapshot DR alerts', LOGICAL_ID.preflight),
+    [LOGICAL_ID.alertTopicPolicy]: alertTopicPolicy(LOGICAL_ID.alertTopic, [
+      failureRulePublishes(LOGICAL_ID.alertTopic, LOGICAL_ID.failureRule),
+      alarmsPublish('ScheduleAlarmPublishes', LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
+    ]),
+    [LOGICAL_ID.alertSubscription]: alertSubscription(LOGICAL_ID.alertTopic, CONDITION.hasAlertEmail, PARAM.alertEmail),
+    [LOGICAL_ID.failureRule]: runFailedRule(
+      { document: LOGICAL_ID.document, topic: LOGICAL_ID.alertTopic, preflight: LOGICAL_ID.preflight },
+      sub(`Alerts when an Aurora snapshot DR run of \${${PARAM.cluster}} fails`),
+      `Aurora snapshot DR run <execution> of cluster \${${PARAM.cluster}} (copy to \${${PARAM.targetRegion}}) ended <status>. The newest copy in \${${PARAM.targetRegion}} may be older than your schedule promises. Open the execution to see the failed step and its message: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
+    ),
   };
 }
 

@@ -158,12 +158,14 @@ export function preflightRolePolicy(): PolicyStatement[] {
   ];
 }
 
-const sameAccount = (sourceArnPattern: string): PolicyStatement['Condition'] => ({
+/** Trust only calls made on behalf of this account, from sources whose ARN matches the pattern (Fn::Sub text). */
+export const sameAccount = (sourceArnPattern: string): PolicyStatement['Condition'] => ({
   StringEquals: { 'aws:SourceAccount': AWS.accountId },
   ArnLike: { 'aws:SourceArn': sub(sourceArnPattern) },
 });
 
-const role = (
+/** A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy. */
+export const role = (
   description: CfnValue,
   principal: string,
   statements: PolicyStatement[],

@@ -12,7 +12,7 @@
  * fails the run unless the cluster verified, so the alert rule hears it.
  */
 import { CfnResource } from '../cfn';
-import { Runbook, RunbookStep, out, runbookContent, scriptStep, v } from '../document';
+import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../document';
 import { RECOVERY_ID } from './logical-ids';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
@@ -199,42 +199,13 @@ export function buildRecoveryRunbook(): Runbook {
     description: `Aurora snapshot DR restore and drill. Managed by stack ${STACK.id}.`,
     assumeRole: v(RECOVERY_DOC_PARAM.role),
     parameters: {
-      [RECOVERY_DOC_PARAM.role]: {
-        type: 'String',
-        description: 'Role the run assumes.',
-        default: `\${${RECOVERY_ID.automationRole}.Arn}`,
-      },
-      [RECOVERY_DOC_PARAM.kind]: {
-        type: 'String',
-        description: 'restore: kept. drill: verified, measured, deleted.',
-        default: RESTORE_KIND.restore,
-        allowedValues: [RESTORE_KIND.restore, RESTORE_KIND.drill],
-      },
-      [RECOVERY_DOC_PARAM.snapshot]: {
-        type: 'String',
-        description: 'Copy to restore; empty: the newest.',
-        default: '',
-      },
-      [RECOVERY_DOC_PARAM.cluster]: {
-        type: 'String',
-        description: 'New cluster; empty: derived from the source.',
-        default: '',
-      },
-      [RECOVERY_DOC_PARAM.instanceClass]: {
-        type: 'String',
-        description: "Writer's instance class.",
-        default: `\${${RECOVERY_PARAM.drillInstanceClass}}`,
-      },
-      [RECOVERY_DOC_PARAM.subnetGroup]: {
-        type: 'String',
-        description: 'DB subnet group.',
-        default: `\${${RECOVERY_PARAM.subnetGroup}}`,
-      },
-      [RECOVERY_DOC_PARAM.securityGroups]: {
-        type: 'String',
-        description: 'Security group ids.',
-        default: `\${${RECOVERY_PARAM.securityGroups}}`,
-      },
+      [RECOVERY_DOC_PARAM.role]: runbookParameter('Role the run assumes.', `\${${RECOVERY_ID.automationRole}.Arn}`),
+      [RECOVERY_DOC_PARAM.kind]: runbookParameter('restore: kept. drill: verified, measured, deleted.', RESTORE_KIND.restore, [RESTORE_KIND.restore, RESTORE_KIND.drill]),
+      [RECOVERY_DOC_PARAM.snapshot]: runbookParameter('Copy to restore; empty: the newest.', ''),
+      [RECOVERY_DOC_PARAM.cluster]: runbookParameter('New cluster; empty: derived from the source.', ''),
+      [RECOVERY_DOC_PARAM.instanceClass]: runbookParameter("Writer's instance class.", `\${${RECOVERY_PARAM.drillInstanceClass}}`),
+      [RECOVERY_DOC_PARAM.subnetGroup]: runbookParameter('DB subnet group.', `\${${RECOVERY_PARAM.subnetGroup}}`),
+      [RECOVERY_DOC_PARAM.securityGroups]: runbookParameter('Security group ids.', `\${${RECOVERY_PARAM.securityGroups}}`),
     },
     outputs: Object.values(RECOVERY_OUTPUT),
     mainSteps: steps,
@@ -242,18 +213,8 @@ export function buildRecoveryRunbook(): Runbook {
 }
 
 /**
- * UpdateMethod NewVersion, as the source stack's runbook (../document.ts): a
+ * The runbook resource, as the source stack's (UpdateMethod NewVersion: a
  * changed runbook becomes a new default version under the same name, which the
- * drill schedule, the RestoreCommand output and the CLI use.
+ * drill schedule, the RestoreCommand output and the CLI use).
  */
-export function recoveryDocumentResource(): CfnResource {
-  return {
-    Type: 'AWS::SSM::Document',
-    Properties: {
-      DocumentType: 'Automation',
-      DocumentFormat: 'YAML',
-      UpdateMethod: 'NewVersion',
-      Content: runbookContent(buildRecoveryRunbook()),
-    },
-  };
-}
+export const recoveryDocumentResource = (): CfnResource => documentResource(buildRecoveryRunbook());

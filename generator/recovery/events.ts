@@ -7,7 +7,7 @@
  * topic with what happened and what to check first.
  */
 import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../cfn';
-import { ALERT_STATUSES, SCHEDULE_RETRY_POLICY, automationDefinitionArn, everyRunbookOf, scheduleFailedAlarm } from '../events';
+import { SCHEDULE_RETRY_POLICY, automationDefinitionArn, runFailedRule, scheduleFailedAlarm } from '../events';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DOC_PARAM } from './document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
@@ -47,39 +47,11 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
       sub(`EventBridge could not start the drill of \${${RECOVERY_PARAM.cluster}}: check DrillTriggerRole and Automation quotas.`),
       RECOVERY_CONDITION.drillsEnabled,
     ),
-    [RECOVERY_ID.runFailedRule]: {
-      Type: 'AWS::Events::Rule',
-      DependsOn: RECOVERY_ID.preflight,
-      Properties: {
-        Description: sub(`Alerts when a restore or drill of \${${RECOVERY_PARAM.cluster}} fails`),
-        State: 'ENABLED',
-        EventPattern: {
-          source: ['aws.ssm'],
-          'detail-type': ['EC2 Automation Execution Status-change Notification'],
-          detail: {
-            Definition: everyRunbookOf(RECOVERY_ID.document),
-            Status: ALERT_STATUSES,
-          },
-        },
-        Targets: [
-          {
-            Id: 'AlertTopic',
-            Arn: ref(RECOVERY_ID.alertTopic),
-            InputTransformer: {
-              InputPathsMap: {
-                status: '$.detail.Status',
-                execution: '$.detail.ExecutionId',
-                region: '$.region',
-              },
-              // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
-              InputTemplate: sub(
-                `Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
-              ),
-            },
-          },
-        ],
-      },
-    },
+    [RECOVERY_ID.runFailedRule]: runFailedRule(
+      { document: RECOVERY_ID.document, topic: RECOVERY_ID.alertTopic, preflight: RECOVERY_ID.preflight },
+      sub(`Alerts when a restore or drill of \${${RECOVERY_PARAM.cluster}} fails`),
+      `Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
+    ),
   };
 }
 

@@ -13,9 +13,9 @@
  *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from '../cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, sub } from '../cfn';
 import { RECOVERY_ID } from './logical-ids';
-import { triggerRolePolicy } from '../iam';
+import { role, sameAccount, triggerRolePolicy } from '../iam';
 import { watchdogStatements } from './watchdog';
 import { SNAPSHOT_TAG } from '../../custom-resource/contract';
 import {
@@ -135,32 +135,13 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
   ];
 }
 
-const role = (
-  description: CfnValue,
-  principal: string,
-  statements: PolicyStatement[],
-  trustConditions?: PolicyStatement['Condition'],
-  dependsOn?: string,
-): CfnResource => ({
-  Type: 'AWS::IAM::Role',
-  ...(dependsOn ? { DependsOn: dependsOn } : {}),
-  Properties: {
-    Description: description,
-    AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
-    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements) }],
-  },
-});
-
 export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.automationRole]: role(
       sub('Aurora snapshot DR restores and drills (stack ${AWS::StackName})'),
       'ssm.amazonaws.com',
       recoveryAutomationPolicy(),
-      {
-        StringEquals: { 'aws:SourceAccount': AWS.accountId },
-        ArnLike: { 'aws:SourceArn': sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*') },
-      },
+      sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
       sub('Starts the drills on schedule (stack ${AWS::StackName})'),

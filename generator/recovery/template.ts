@@ -4,7 +4,7 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { CfnOutput, CfnResource, CfnTemplate, scannerSkips, getAtt, ref, sub } from '../cfn';
+import { CfnOutput, CfnResource, CfnTemplate, getAtt, ref, sub } from '../cfn';
 import { REGENERATE_NOTE } from '../serialize';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
@@ -12,7 +12,7 @@ import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
 import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
-import { failureRulePublishes } from '../events';
+import { alertSubscription, alertTopic, alertTopicPolicy, failureRulePublishes } from '../events';
 import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
 
@@ -22,36 +22,12 @@ export const RECOVERY_TEMPLATE_DESCRIPTION =
 /** The alert topic: failed drills and restores publish here, and so do the drill schedule's and copy-age alarms. */
 function alertResources(): { [logicalId: string]: CfnResource } {
   return {
-    [RECOVERY_ID.alertTopic]: {
-      Type: 'AWS::SNS::Topic',
-      DependsOn: RECOVERY_ID.preflight,
-      Metadata: scannerSkips({
-        CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
-      }),
-      Properties: { DisplayName: 'Aurora snapshot DR recovery alerts' },
-    },
-    [RECOVERY_ID.alertTopicPolicy]: {
-      Type: 'AWS::SNS::TopicPolicy',
-      Properties: {
-        Topics: [ref(RECOVERY_ID.alertTopic)],
-        PolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [
-            failureRulePublishes(RECOVERY_ID.alertTopic, RECOVERY_ID.runFailedRule),
-            alarmPublishesToTopic(drillAlarmArn()),
-          ],
-        },
-      },
-    },
-    [RECOVERY_ID.alertSubscription]: {
-      Type: 'AWS::SNS::Subscription',
-      Condition: RECOVERY_CONDITION.hasAlertEmail,
-      Properties: {
-        TopicArn: ref(RECOVERY_ID.alertTopic),
-        Protocol: 'email',
-        Endpoint: ref(RECOVERY_PARAM.alertEmail),
-      },
-    },
+    [RECOVERY_ID.alertTopic]: alertTopic('Aurora snapshot DR recovery alerts', RECOVERY_ID.preflight),
+    [RECOVERY_ID.alertTopicPolicy]: alertTopicPolicy(RECOVERY_ID.alertTopic, [
+      failureRulePublishes(RECOVERY_ID.alertTopic, RECOVERY_ID.runFailedRule),
+      alarmPublishesToTopic(drillAlarmArn()),
+    ]),
+    [RECOVERY_ID.alertSubscription]: alertSubscription(RECOVERY_ID.alertTopic, RECOVERY_CONDITION.hasAlertEmail, RECOVERY_PARAM.alertEmail),
   };
 }
 
