@@ -14,7 +14,7 @@ import {
 import { MotoServer, startMotoServer } from '../support/moto-server';
 import { makeEvent } from './support/events';
 import { ChildEnvironment, Invocation, MotoSeed, invokeInChild, seedMoto, writeLambdaDir } from './support/lambda-harness';
-import { RECOVERY_SEED, RecoverySeed, seedRecovery } from './support/recovery-seed';
+import { RECOVERY_SEED, RecoverySeed, recoveryProperties, seedRecovery } from './support/recovery-seed';
 import { CapturedReply, ResponseServer, startResponseServer } from './support/response-server';
 
 jest.setTimeout(60_000);
@@ -44,20 +44,7 @@ describe('recovery preflight code from the recovery template, against moto', () 
     lambda?.remove();
   });
 
-  const goodProperties = (): RecoveryPreflightProperties => ({
-    DBClusterIdentifier: RECOVERY_SEED.cluster,
-    SourceStackId: RECOVERY_SEED.sourceStackId,
-    KMSTargetKey: seed.targetKeyArn,
-    DBSubnetGroupName: RECOVERY_SEED.subnetGroup,
-    VpcSecurityGroupIds: seed.securityGroupId,
-    DrillInstanceClass: 'db.t4g.medium',
-    DrillScheduleExpression: 'cron(0 5 ? * SUN *)',
-    SourceScheduleExpression: 'cron(0 3 * * ? *)',
-    CopyTimeoutHours: '12',
-    MaxCopyAgeHours: '0',
-    CreateDashboard: 'true',
-    StackRegion: RECOVERY_SEED.target,
-  });
+  const goodProperties = (): RecoveryPreflightProperties => recoveryProperties(seed);
 
   async function run(
     properties: Partial<RecoveryPreflightProperties> = {},

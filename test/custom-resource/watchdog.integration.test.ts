@@ -8,13 +8,10 @@
  */
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CopyDBClusterSnapshotCommand,
   CreateDBClusterCommand,
   CreateDBClusterSnapshotCommand,
-  CreateDBSubnetGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { renderRecoveryTemplates } from '../../generator/main';
@@ -26,11 +23,12 @@ import { WATCHDOG_FIRST_CHECK_TYPE } from '../../custom-resource/watchdog/contra
 import { MotoServer, MOTO_CREDENTIALS, startMotoServer } from '../support/moto-server';
 import { ChildEnvironment, invokeInChild, writeLambdaDir } from './support/lambda-harness';
 import { CapturedReply, ResponseServer, startResponseServer } from './support/response-server';
+import { RECOVERY_SEED, RecoverySeed, recoveryProperties, seedRecoveryNetwork } from './support/recovery-seed';
 
 jest.setTimeout(60_000);
 
-const SOURCE = 'us-east-1';
-const TARGET = 'us-west-2';
+// The seeded network lives in RECOVERY_SEED.target.
+const { source: SOURCE, target: TARGET } = RECOVERY_SEED;
 const CLUSTER = 'orders-prod';
 const SOURCE_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/orders-prod-dr/0a1b2c3d-0000-4000-8000-000000000001';
 const HOUR = 3_600_000;
@@ -41,7 +39,7 @@ let lambda: ReturnType<typeof writeLambdaDir>;
 let environment: ChildEnvironment;
 let template: any;
 let recoveryStackId: string;
-let network: { subnetGroup: string; securityGroup: string; keyArn: string };
+let network: RecoverySeed;
 
 const config = (region: string) => ({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
 
@@ -60,19 +58,7 @@ beforeEach(async () => {
   const cfn = new CloudFormationClient(config(TARGET));
   const body = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
   recoveryStackId = (await cfn.send(new CreateStackCommand({ StackName: 'orders-prod-recovery', TemplateBody: body }))).StackId!;
-  const ec2 = new EC2Client(config(TARGET));
-  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
-  const subnets = await Promise.all(
-    ['a', 'b'].map(async (zone, i) =>
-      (await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: `${TARGET}${zone}` }))).Subnet!.SubnetId!,
-    ),
-  );
-  await new RDSClient(config(TARGET)).send(
-    new CreateDBSubnetGroupCommand({ DBSubnetGroupName: 'restores', DBSubnetGroupDescription: 'restores', SubnetIds: subnets }),
-  );
-  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'restores', Description: 'restores', VpcId: Vpc!.VpcId }));
-  const { KeyMetadata } = await new KMSClient(config(TARGET)).send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT' }));
-  network = { subnetGroup: 'restores', securityGroup: GroupId!, keyArn: KeyMetadata!.Arn! };
+  network = await seedRecoveryNetwork(moto.endpoint);
 });
 
 /** A copy of the cluster in the target Region, tagged as the source stack's; returns its creation time. */
@@ -95,7 +81,7 @@ async function makeCopy(id: string): Promise<Date> {
     new CopyDBClusterSnapshotCommand({
       SourceDBClusterSnapshotIdentifier: DBClusterSnapshot!.DBClusterSnapshotArn,
       TargetDBClusterSnapshotIdentifier: id,
-      KmsKeyId: network.keyArn,
+      KmsKeyId: network.targetKeyArn,
       Tags: tags,
     }),
   );
@@ -188,21 +174,8 @@ describe('the first check, as a custom resource', () => {
 });
 
 describe("the recovery preflight's allowed copy age", () => {
-  const preflight = (changes: Partial<RecoveryPreflightProperties>): RecoveryPreflightProperties => ({
-    DBClusterIdentifier: CLUSTER,
-    SourceStackId: SOURCE_STACK_ID,
-    KMSTargetKey: network.keyArn,
-    DBSubnetGroupName: network.subnetGroup,
-    VpcSecurityGroupIds: network.securityGroup,
-    DrillInstanceClass: 'db.t4g.medium',
-    DrillScheduleExpression: 'cron(0 5 ? * SUN *)',
-    SourceScheduleExpression: 'cron(0 3 * * ? *)',
-    CopyTimeoutHours: '12',
-    MaxCopyAgeHours: '0',
-    CreateDashboard: 'true',
-    StackRegion: TARGET,
-    ...changes,
-  });
+  const preflight = (changes: Partial<RecoveryPreflightProperties>): RecoveryPreflightProperties =>
+    recoveryProperties(network, { DBClusterIdentifier: CLUSTER, SourceStackId: SOURCE_STACK_ID, ...changes });
 
   it.each([
     ['computes it from the source schedule and copy timeout, as status does', {}, '38'],

@@ -39,6 +39,16 @@ export interface StackValues {
   resourceRefs?: { [logicalId: string]: string };
 }
 
+/** The pseudo parameters of a stack in the commercial partition. */
+export const pseudoParameters = (region: string, accountId: string, stackId: string, stackName: string): StackValues['pseudo'] => ({
+  'AWS::Region': region,
+  'AWS::AccountId': accountId,
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackId': stackId,
+  'AWS::StackName': stackName,
+});
+
 export class IntrinsicError extends Error {
   constructor(message: string) {
     super(message);

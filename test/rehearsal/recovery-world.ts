@@ -23,7 +23,7 @@ import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { checkRecoveryParameters } from '../../custom-resource/recovery/rules';
 import { RESTORE_TAG } from '../../custom-resource/recovery-contract';
 import { MOTO_CREDENTIALS } from '../support/moto-server';
-import { loadTemplate, LoadedTemplate, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
+import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
 import { ACCOUNT_ID, RehearsalWorld, Stack, TARGET_REGION } from './rehearsal-world';
 import { ExecutionResult, RunnerOptions, runRunbook } from './runbook-runner';
 
@@ -122,14 +122,7 @@ export class RecoveryWorld {
     if (problems.length > 0) throw new Error(`the recovery preflight would roll the stack back: ${problems.join(' | ')}`);
     const values: StackValues = {
       parameters,
-      pseudo: {
-        'AWS::Region': TARGET_REGION,
-        'AWS::AccountId': ACCOUNT_ID,
-        'AWS::Partition': 'aws',
-        'AWS::URLSuffix': 'amazonaws.com',
-        'AWS::StackId': stackId,
-        'AWS::StackName': stackName,
-      },
+      pseudo: pseudoParameters(TARGET_REGION, ACCOUNT_ID, stackId, stackName),
       attributes: {
         [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName}-RecoveryAutomationRole-REHEARSAL`,
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,

@@ -29,7 +29,7 @@ import { checkCluster, checkKey, checkParameters } from '../../custom-resource/r
 import { renderTemplates, TEMPLATE_BASENAME } from '../../generator/main';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto-server';
 import { MotoClockServer } from '../support/moto-clock-server';
-import { loadTemplate, LoadedTemplate, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
+import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
 import { ExecutionResult, RunnerOptions, runRunbook } from './runbook-runner';
 import { VirtualClock } from './virtual-clock';
 
@@ -200,14 +200,7 @@ export class RehearsalWorld {
     const targetKeyArn = KeyMetadata!.Arn!;
     const values: StackValues = {
       parameters,
-      pseudo: {
-        'AWS::Region': SOURCE_REGION,
-        'AWS::AccountId': ACCOUNT_ID,
-        'AWS::Partition': 'aws',
-        'AWS::URLSuffix': 'amazonaws.com',
-        'AWS::StackId': stackId,
-        'AWS::StackName': stackName,
-      },
+      pseudo: pseudoParameters(SOURCE_REGION, ACCOUNT_ID, stackId, stackName),
       attributes: {
         'AutomationRole.Arn': `arn:aws:iam::${ACCOUNT_ID}:role/${stackName.slice(0, 40)}-AutomationRole-REHEARSAL`,
         'Preflight.TargetKeyArn': targetKeyArn,

@@ -15,6 +15,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { SNAPSHOT_TAG } from '../../../custom-resource/contract';
+import { RecoveryPreflightProperties } from '../../../custom-resource/recovery-contract';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 
 export const RECOVERY_SEED = {
@@ -39,8 +40,9 @@ export interface RecoverySeed {
   otherVpcSecurityGroupId: string;
 }
 
-export async function seedRecovery(endpoint: string): Promise<RecoverySeed> {
-  const { source, target } = RECOVERY_SEED;
+/** The target Region's side alone: the key, the VPC with its subnet group and security group, another VPC and group. */
+export async function seedRecoveryNetwork(endpoint: string): Promise<RecoverySeed> {
+  const { target } = RECOVERY_SEED;
   const config = { endpoint, credentials: MOTO_CREDENTIALS };
   const ec2 = new EC2Client({ region: target, ...config });
   const vpc = async (cidr: string) => (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;
@@ -51,13 +53,26 @@ export async function seedRecovery(endpoint: string): Promise<RecoverySeed> {
   for (const [cidr, zone] of [['10.10.1.0/24', 'us-west-2a'], ['10.10.2.0/24', 'us-west-2b']]) {
     subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet!.SubnetId!);
   }
-  const targetRds = new RDSClient({ region: target, ...config });
-  await targetRds.send(
+  await new RDSClient({ region: target, ...config }).send(
     new CreateDBSubnetGroupCommand({ DBSubnetGroupName: RECOVERY_SEED.subnetGroup, DBSubnetGroupDescription: 'DR', SubnetIds: subnets }),
   );
-
   const targetKey = (await new KMSClient({ region: target, ...config }).send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT' })))
     .KeyMetadata!;
+  return {
+    targetKeyArn: targetKey.Arn!,
+    vpcId,
+    securityGroupId: await group(vpcId, 'orders-db-dr'),
+    otherVpcId,
+    otherVpcSecurityGroupId: await group(otherVpcId, 'elsewhere'),
+  };
+}
+
+/** The network, plus the source clusters and the copies of the seeded cluster, one by the source stack and one by another. */
+export async function seedRecovery(endpoint: string): Promise<RecoverySeed> {
+  const network = await seedRecoveryNetwork(endpoint);
+  const { source, target } = RECOVERY_SEED;
+  const config = { endpoint, credentials: MOTO_CREDENTIALS };
+  const targetRds = new RDSClient({ region: target, ...config });
   const sourceKey = (await new KMSClient({ region: source, ...config }).send(new CreateKeyCommand({ KeyUsage: 'ENCRYPT_DECRYPT' })))
     .KeyMetadata!;
   const sourceRds = new RDSClient({ region: source, ...config });
@@ -87,7 +102,7 @@ export async function seedRecovery(endpoint: string): Promise<RecoverySeed> {
       new CopyDBClusterSnapshotCommand({
         SourceDBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotArn,
         TargetDBClusterSnapshotIdentifier: copy,
-        KmsKeyId: targetKey.Arn,
+        KmsKeyId: network.targetKeyArn,
         Tags: [
           { Key: SNAPSHOT_TAG.stackId, Value: stack },
           { Key: SNAPSHOT_TAG.cluster, Value: RECOVERY_SEED.cluster },
@@ -95,11 +110,25 @@ export async function seedRecovery(endpoint: string): Promise<RecoverySeed> {
       }),
     );
   }
-  return {
-    targetKeyArn: targetKey.Arn!,
-    vpcId,
-    securityGroupId: await group(vpcId, 'orders-db-dr'),
-    otherVpcId,
-    otherVpcSecurityGroupId: await group(otherVpcId, 'elsewhere'),
-  };
+  return network;
 }
+
+/** Recovery preflight properties that pass against the seeded network, with `changes` on top. */
+export const recoveryProperties = (
+  network: RecoverySeed,
+  changes: Partial<RecoveryPreflightProperties> = {},
+): RecoveryPreflightProperties => ({
+  DBClusterIdentifier: RECOVERY_SEED.cluster,
+  SourceStackId: RECOVERY_SEED.sourceStackId,
+  KMSTargetKey: network.targetKeyArn,
+  DBSubnetGroupName: RECOVERY_SEED.subnetGroup,
+  VpcSecurityGroupIds: network.securityGroupId,
+  DrillInstanceClass: 'db.t4g.medium',
+  DrillScheduleExpression: 'cron(0 5 ? * SUN *)',
+  SourceScheduleExpression: 'cron(0 3 * * ? *)',
+  CopyTimeoutHours: '12',
+  MaxCopyAgeHours: '0',
+  CreateDashboard: 'true',
+  StackRegion: RECOVERY_SEED.target,
+  ...changes,
+});
