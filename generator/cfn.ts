@@ -59,9 +59,6 @@ export const not = (condition: CfnValue): CfnValue => ({ 'Fn::Not': [condition] 
 export const ifCondition = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): CfnValue => ({
   'Fn::If': [condition, whenTrue, whenFalse],
 });
-export const findInMap = (map: string, key: CfnValue, attribute: string): CfnValue => ({
-  'Fn::FindInMap': [map, key, attribute],
-});
 export const NO_VALUE: CfnValue = { Ref: 'AWS::NoValue' };
 
 /**
