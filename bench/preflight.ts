@@ -7,7 +7,7 @@
  * tests do; time is measured from the handler call to the PUT's arrival.
  */
 import { renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
-import { PREFLIGHT_TIMEOUT_SECONDS } from '../generator/preflight';
+import { PREFLIGHT_TIMEOUT_SECONDS } from '../generator/shared/preflight';
 import { startMotoServer } from '../test/support/moto-server';
 import { EventChanges, makeEvent } from '../test/custom-resource/support/events';
 import { inlinedPreflightCode, invokeInChild, seedMoto, writeLambdaDir } from '../test/custom-resource/support/lambda-harness';

@@ -2,18 +2,18 @@
  * `aurora-snapshot-dr`: command dispatch, help, and the one place that turns
  * errors into messages and exit codes. cli/bin.js runs this file.
  */
-import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './args';
-import { noRegionProblem, profileProblem, sdkDefaultRegion } from './aws-config';
-import { AwsClients, sdkClients } from './clients';
-import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './commands';
-import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './context';
-import { deploy, parseDeployInput } from './deploy';
-import { Output, processOutput } from './progress';
-import { parseStackSetInput, stackSetDeploy } from './stackset';
-import { parseStatusInput, status } from './status';
-import { deployRecovery, parseDeployRecoveryInput } from './deploy-recovery';
-import { drill, parseDrillInput } from './drill';
-import { parseRestoreInput, restore } from './restore';
+import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './shared/args';
+import { noRegionProblem, profileProblem, sdkDefaultRegion } from './shared/aws-config';
+import { AwsClients, sdkClients } from './shared/clients';
+import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './shared/commands';
+import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './shared/context';
+import { deploy, parseDeployInput } from './shared/deploy';
+import { Output, processOutput } from './shared/progress';
+import { parseStackSetInput, stackSetDeploy } from './shared/stackset';
+import { parseStatusInput, status } from './dr/status';
+import { deployRecovery, parseDeployRecoveryInput } from './recovery/deploy-recovery';
+import { drill, parseDrillInput } from './recovery/drill';
+import { parseRestoreInput, restore } from './recovery/restore';
 
 /** What run() needs from outside; every field has the real default. Tests pass their own. */
 export interface RunOptions {

@@ -1,9 +1,9 @@
 /** `make template`: writes templates/aurora-snapshot-dr.{yaml,json} and the recovery stack's aurora-snapshot-dr-recovery.{yaml,json}. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildTemplate } from './template';
+import { buildTemplate } from './dr/template';
 import { buildRecoveryTemplate } from './recovery/template';
-import { toJson, toYaml } from './serialize';
+import { toJson, toYaml } from './shared/serialize';
 
 export const TEMPLATE_DIR = path.join(__dirname, '..', 'templates');
 export const TEMPLATE_BASENAME = 'aurora-snapshot-dr';

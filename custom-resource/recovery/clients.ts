@@ -12,10 +12,10 @@ import {
   DescribeOrderableDBInstanceOptionsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { CLIENT_OPTIONS } from '../clients';
-import { SNAPSHOT_TAG } from '../contract';
+import { CLIENT_OPTIONS } from '../shared/clients';
+import { SNAPSHOT_TAG } from '../dr/contract';
 
-export { describeKey } from '../clients';
+export { describeKey } from '../shared/clients';
 
 export async function describeSubnetGroup(region: string, name: string, abortSignal?: AbortSignal): Promise<DBSubnetGroup> {
   const rds = new RDSClient({ region, ...CLIENT_OPTIONS });

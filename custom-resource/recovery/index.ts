@@ -5,18 +5,18 @@
  * always-replying wrapper and the reply are the source stack's
  * (../safe-handler.ts, ../cfn-response.ts).
  */
-import { CheckFailed } from '../errors';
-import { readProperties, settle } from '../properties';
-import { checkKey, keyLookupProblem, say } from '../rules';
-import { CfnRequest } from '../cfn-response';
-import { Check, LambdaContext, safeHandler } from '../safe-handler';
-import { isWatchdogEvent, watchdogHandler } from '../watchdog/handler';
-import { copyAgeRule } from '../staleness';
+import { CheckFailed } from '../shared/errors';
+import { readProperties, settle } from '../shared/properties';
+import { checkKey, keyLookupProblem, say } from '../dr/rules';
+import { CfnRequest } from '../shared/cfn-response';
+import { Check, LambdaContext, safeHandler } from '../shared/safe-handler';
+import { isWatchdogEvent, watchdogHandler } from './watchdog/handler';
+import { copyAgeRule } from '../shared/staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
   RecoveryPreflightData,
   RecoveryPreflightProperties,
-} from '../recovery-contract';
+} from './contract';
 import { describeKey, describeSecurityGroups, describeSubnetGroup, isOrderable, listCopies } from './clients';
 import {
   checkNetwork,

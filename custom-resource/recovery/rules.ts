@@ -6,8 +6,8 @@
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBClusterSnapshot, DBSubnetGroup } from '@aws-sdk/client-rds';
-import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../rules';
-import { RecoveryPreflightProperties } from '../recovery-contract';
+import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../dr/rules';
+import { RecoveryPreflightProperties } from './contract';
 
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[0-9a-f-]+$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;

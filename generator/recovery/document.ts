@@ -11,17 +11,17 @@
  * reports, deletes this run's drill cluster (a restore's is the user's) and
  * fails the run unless the cluster verified, so the alert rule hears it.
  */
-import { CfnResource } from '../cfn';
-import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../document';
+import { CfnResource } from '../shared/cfn';
+import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
 import { RECOVERY_ID } from './logical-ids';
-import { SNAPSHOT_TAG } from '../../custom-resource/contract';
+import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import {
   RECOVERY_DATA,
   RECOVERY_METRIC,
   RECOVERY_PARAM,
   RESTORE_KIND,
   RESTORE_TAG,
-} from '../../custom-resource/recovery-contract';
+} from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_STEP = {
   restore: 'RestoreCopy',

@@ -6,11 +6,11 @@
  * alarm on drills the schedule could not start at all. Both go to the alert
  * topic with what happened and what to check first.
  */
-import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../cfn';
-import { SCHEDULE_RETRY_POLICY, automationDefinitionArn, runFailedRule, scheduleFailedAlarm } from '../events';
+import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../shared/cfn';
+import { SCHEDULE_RETRY_POLICY, automationDefinitionArn, runFailedRule, scheduleFailedAlarm } from '../shared/events';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DOC_PARAM } from './document';
-import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
+import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 
 export const recoveryConditions = (): { [name: string]: CfnValue } => ({
   [RECOVERY_CONDITION.hasAlertEmail]: not(equals(ref(RECOVERY_PARAM.alertEmail), '')),

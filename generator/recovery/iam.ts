@@ -13,18 +13,18 @@
  *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, sub } from '../cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, sub } from '../shared/cfn';
 import { RECOVERY_ID } from './logical-ids';
-import { role, sameAccount, triggerRolePolicy } from '../iam';
+import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
 import { watchdogStatements } from './watchdog';
-import { SNAPSHOT_TAG } from '../../custom-resource/contract';
+import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import {
   RECOVERY_DATA,
   RECOVERY_METRIC,
   RECOVERY_PARAM,
   RESTORE_KIND,
   RESTORE_TAG,
-} from '../../custom-resource/recovery-contract';
+} from '../../custom-resource/recovery/contract';
 
 const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const CLUSTERS = rdsArn('cluster:*');

@@ -3,9 +3,9 @@
  * first group identifies the copies and is a copy-paste from the source
  * stack's RecoveryStackParameters output; everything else has a default.
  */
-import { CfnParameter, CfnValue } from '../cfn';
-import { DEFAULTS as SOURCE_DEFAULTS, parameters as sourceParameters, PARAM } from '../parameters';
-import { RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
+import { CfnParameter, CfnValue } from '../shared/cfn';
+import { DEFAULTS as SOURCE_DEFAULTS, parameters as sourceParameters, PARAM } from '../dr/parameters';
+import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_DEFAULTS = {
   sourceSchedule: SOURCE_DEFAULTS.schedule,

@@ -1,17 +1,17 @@
 /**
  * The recovery stack's preflight check: the same function, log group and
- * always-replying custom resource as the source stack's (generator/preflight.ts),
+ * always-replying custom resource as the source stack's (generator/dr/preflight.ts),
  * with its own handler (custom-resource/recovery/index.ts) and properties.
  */
 import * as path from 'path';
-import { AWS, CfnResource, ref } from '../cfn';
-import { bundlePreflight, preflightFunctionResources } from '../preflight';
+import { AWS, CfnResource, ref } from '../shared/cfn';
+import { bundlePreflight, preflightFunctionResources } from '../shared/preflight';
 import { RECOVERY_ID } from './logical-ids';
 import {
   RECOVERY_PARAM,
   RECOVERY_PREFLIGHT_RESOURCE_TYPE,
   RecoveryPreflightProperties,
-} from '../../custom-resource/recovery-contract';
+} from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_PREFLIGHT_ENTRY = path.join(__dirname, '..', '..', 'custom-resource', 'recovery', 'index.ts');
 

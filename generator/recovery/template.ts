@@ -4,17 +4,17 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { CfnOutput, CfnResource, CfnTemplate, getAtt, ref, sub } from '../cfn';
-import { REGENERATE_NOTE } from '../serialize';
+import { CfnOutput, CfnResource, CfnTemplate, getAtt, ref, sub } from '../shared/cfn';
+import { REGENERATE_NOTE } from '../shared/serialize';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
 import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
 import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
-import { alertSubscription, alertTopic, alertTopicPolicy, failureRulePublishes } from '../events';
+import { alertSubscription, alertTopic, alertTopicPolicy, failureRulePublishes } from '../shared/events';
 import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
-import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery-contract';
+import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
   'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';

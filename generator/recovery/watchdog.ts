@@ -2,7 +2,7 @@
  * The copy-age watchdog of the recovery stack, in the target Region so that it
  * still works when the source Region does not: every hour the recovery
  * preflight's function publishes the age of the newest copy
- * (custom-resource/watchdog/), an alarm fires when that age passes the allowed
+ * (custom-resource/recovery/watchdog/), an alarm fires when that age passes the allowed
  * staleness — or when the metric stops arriving, because then the check
  * itself is broken — and an optional dashboard shows the recovery objectives
  * (the watchdog's age, the drills' RTO and RPO).
@@ -13,12 +13,12 @@
  * listing. What that costs in privilege is small and read-only (see
  * watchdogStatements).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scannerSkips, sub } from '../cfn';
-import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../preflight';
-import { alarmsPublish } from '../events';
+import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scannerSkips, sub } from '../shared/cfn';
+import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
+import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
-import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery-contract';
-import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/watchdog/contract';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
+import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/recovery/watchdog/contract';
 
 export const WATCHDOG_ID = {
   schedule: 'WatchdogScheduleRule',

@@ -35,8 +35,8 @@ DAY = 86400
 
 
 def snapshot_tag_keys():
-    """SNAPSHOT_TAG of custom-resource/contract.ts: the runbook passes exactly this map as TagKeys."""
-    contract = (ROOT / "custom-resource" / "contract.ts").read_text()
+    """SNAPSHOT_TAG of custom-resource/dr/contract.ts: the runbook passes exactly this map as TagKeys."""
+    contract = (ROOT / "custom-resource" / "dr" / "contract.ts").read_text()
     block = re.search(r"export const SNAPSHOT_TAG = \{(.*?)\}", contract, re.S).group(1)
     return dict(re.findall(r"(\w+): '([^']+)'", block))
 
@@ -163,7 +163,7 @@ def world(aws):
 @pytest.fixture
 def backup(world, load):
     """Runs the runbook's create and copy steps once, as one execution; returns the snapshot id."""
-    create, copy = load("create_snapshot"), load("copy_snapshot")
+    create, copy = load("dr/create_snapshot"), load("dr/copy_snapshot")
     runs = iter(range(1, 1000))
 
     def run(execution=None):

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run, RunOptions } from '../../cli/main';
-import { Output } from '../../cli/progress';
+import { Output } from '../../cli/shared/progress';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 export const BIN = path.join(REPO_ROOT, 'cli', 'bin.js');

@@ -12,9 +12,9 @@
  */
 import * as path from 'path';
 import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-server';
-import { formatTimeline } from './format-timeline';
-import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, Stack, TARGET_REGION } from './rehearsal-world';
-import { RecoveryWorld } from './recovery-world';
+import { formatTimeline } from './shared/format-timeline';
+import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, Stack, TARGET_REGION } from './shared/rehearsal-world';
+import { RecoveryWorld } from './recovery/recovery-world';
 import { RECOVERY_OUTPUT } from '../../generator/recovery/document';
 
 const CLUSTER = 'sample-aurora-cluster';

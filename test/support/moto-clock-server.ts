@@ -1,5 +1,5 @@
 /**
- * Starts the rehearsal's clock-aware moto (test/rehearsal/moto_clock_server.py)
+ * Starts the rehearsal's clock-aware moto (test/support/moto_clock_server.py)
  * on a free loopback port and stops it, like moto-server.ts does for plain
  * moto, and wraps its test-only control endpoint: the virtual clock, snapshot
  * statuses moto never produces ("copying", "failed") and response delays.
@@ -10,7 +10,7 @@ import { freeLoopbackPort, resetMoto, stopChild, waitUntilReady } from './moto-s
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
-const WRAPPER = path.join(REPO_ROOT, 'test', 'rehearsal', 'moto_clock_server.py');
+const WRAPPER = path.join(__dirname, 'moto_clock_server.py');
 
 export interface SnapshotStatusRule {
   region: string;
@@ -29,7 +29,7 @@ export interface SnapshotCall {
   outcome: string;
 }
 
-/** How long restored clusters and their writers take in a Region (test/rehearsal/moto_recovery.py). */
+/** How long restored clusters and their writers take in a Region (test/support/moto_recovery.py). */
 export interface RestoreTimingRule {
   region: string;
   /** Virtual seconds a restored cluster reads "creating"; null clears the rule. */

@@ -3,7 +3,7 @@
 Every moto the tests use loads this module: the server the jest tests start
 (test/support/strict_moto_server.py), the in-process moto of the pytest
 suites (test/automation/conftest.py) and the rehearsal's clock-aware server
-(test/rehearsal/moto_clock_server.py). Importing it applies the patches once.
+(test/support/moto_clock_server.py). Importing it applies the patches once.
 
 - DescribeDBClusterSnapshots with DBClusterIdentifier: the RDS API reference
   says the identifier, if given, "must match the identifier of an existing

@@ -4,8 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CfnRequest } from '../../../custom-resource/cfn-response';
-import type { PreflightProperties } from '../../../custom-resource/contract';
+import type { CfnRequest } from '../../../custom-resource/shared/cfn-response';
+import type { PreflightProperties } from '../../../custom-resource/dr/contract';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'preflight-create-event.json');
 

@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { CreateDBClusterCommand, CreateDBClusterCommandInput, RDSClient } from '@aws-sdk/client-rds';
 import { renderTemplates } from '../../../generator/main';
-import { LOGICAL_ID } from '../../../generator/logical-ids';
+import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { BUILD_DIR } from './response-server';
 

@@ -14,8 +14,8 @@ import {
   CreateDBSubnetGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { SNAPSHOT_TAG } from '../../../custom-resource/contract';
-import { RecoveryPreflightProperties } from '../../../custom-resource/recovery-contract';
+import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { RecoveryPreflightProperties } from '../../../custom-resource/recovery/contract';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 
 export const RECOVERY_SEED = {

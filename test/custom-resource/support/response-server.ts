@@ -6,7 +6,7 @@
  * URL can be told to answer the first PUTs with an error status.
  */
 import { execFileSync } from 'child_process';
-import type { CfnResponse } from '../../../custom-resource/cfn-response';
+import type { CfnResponse } from '../../../custom-resource/shared/cfn-response';
 import * as fs from 'fs';
 import * as https from 'https';
 import { IncomingHttpHeaders } from 'http';

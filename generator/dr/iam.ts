@@ -1,0 +1,151 @@
+/**
+ * The stack's three roles, each least privilege:
+ * - the automation role (assumed by SSM) acts on this cluster, on snapshots
+ *   carrying this stack's ownership tag (and, for the source of a copy, named
+ *   as this stack names them), and on the two KMS keys the preflight check
+ *   resolved;
+ * - the trigger role (assumed by EventBridge) starts only this runbook and
+ *   passes only the automation role;
+ * - the preflight function's role reads this cluster, the keys of the two
+ *   Regions and their key policies, and writes its own log group.
+ * (Roles are built with generator/shared/iam.ts.)
+ */
+import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, sub } from '../shared/cfn';
+import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
+import { LOGICAL_ID } from './logical-ids';
+import { PARAM } from './parameters';
+import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
+
+const snapshotsIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
+/** Snapshots named as this stack's runs name them (automation/dr/create_snapshot.py), by the preflight's prefix. */
+const snapshotsNamedIn = (regionParam: string): CfnValue =>
+  sub(
+    `arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
+  );
+const clusterIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
+const keysIn = (regionParam: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:kms:\${${regionParam}}:\${AWS::AccountId}:key/*`);
+const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
+
+const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+const taggedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+
+export function automationRolePolicy(): PolicyStatement[] {
+  const bothRegionsSnapshots = [snapshotsIn(PARAM.sourceRegion), snapshotsIn(PARAM.targetRegion)];
+  const keys = [preflightData(PREFLIGHT_DATA.sourceKeyArn), preflightData(PREFLIGHT_DATA.targetKeyArn)];
+  return [
+    {
+      Sid: 'SnapshotThisClusterWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:CreateDBClusterSnapshot'],
+      Resource: [preflightData(PREFLIGHT_DATA.clusterArn), snapshotsIn(PARAM.sourceRegion)],
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      Sid: 'CopyIntoTargetRegionWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsIn(PARAM.targetRegion)],
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      // The copy reads the source snapshot (also through the pre-signed source-Region request, which has no tags).
+      Sid: 'CopyFromThisStacksSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsIn(PARAM.sourceRegion)],
+      Condition: taggedByThisStack,
+    },
+    {
+      // The same source by name: no AWS document says IAM evaluates aws:ResourceTag on a source in another Region.
+      Sid: 'CopyFromThisStacksSnapshotNames',
+      Effect: 'Allow',
+      Action: ['rds:CopyDBClusterSnapshot'],
+      Resource: [snapshotsNamedIn(PARAM.sourceRegion)],
+    },
+    {
+      Sid: 'TagOnCreateWithOwnershipTag',
+      Effect: 'Allow',
+      Action: ['rds:AddTagsToResource'],
+      Resource: bothRegionsSnapshots,
+      Condition: requestTaggedByThisStack,
+    },
+    {
+      Sid: 'ReadThisClustersSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusterSnapshots'],
+      // No cluster of the target Region: the scripts never list by cluster there, where the cluster does not exist.
+      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion)],
+    },
+    {
+      Sid: 'DeleteOnlyThisStacksSnapshots',
+      Effect: 'Allow',
+      Action: ['rds:DeleteDBClusterSnapshot'],
+      Resource: bothRegionsSnapshots,
+      Condition: taggedByThisStack,
+    },
+    {
+      Sid: 'DescribeResolvedKeys',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey'],
+      Resource: keys,
+    },
+    {
+      // RDS creates grants on both keys to decrypt the source and encrypt the copy.
+      Sid: 'GrantResolvedKeysToRds',
+      Effect: 'Allow',
+      Action: ['kms:CreateGrant'],
+      Resource: keys,
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    },
+  ];
+}
+
+export function preflightRolePolicy(): PolicyStatement[] {
+  return [
+    {
+      // Keys, not the resolved ones: resolving them is this function's job. Only this account's, only these Regions.
+      Sid: 'ReadKeysAndPoliciesOfBothRegions',
+      Effect: 'Allow',
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy'],
+      Resource: [keysIn(PARAM.sourceRegion), keysIn(PARAM.targetRegion)],
+    },
+    {
+      Sid: 'DescribeThisCluster',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusters'],
+      Resource: [clusterIn(PARAM.sourceRegion)],
+    },
+    {
+      Sid: 'WriteOwnLogGroup',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [getAtt(LOGICAL_ID.preflightLogGroup, 'Arn')],
+    },
+  ];
+}
+
+export function roleResources(): { [logicalId: string]: CfnResource } {
+  return {
+    [LOGICAL_ID.automationRole]: role(
+      sub('Aurora snapshot DR automation for ${DBClusterIdentifier} (stack ${AWS::StackName})'),
+      'ssm.amazonaws.com',
+      automationRolePolicy(),
+      sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
+    ),
+    [LOGICAL_ID.triggerRole]: role(
+      sub('Starts the Aurora snapshot DR runbook on schedule (stack ${AWS::StackName})'),
+      'events.amazonaws.com',
+      triggerRolePolicy(LOGICAL_ID.document, LOGICAL_ID.automationRole),
+      { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
+      LOGICAL_ID.preflight,
+    ),
+    [LOGICAL_ID.preflightRole]: role(
+      sub('Preflight check of the Aurora snapshot DR stack ${AWS::StackName}'),
+      'lambda.amazonaws.com',
+      preflightRolePolicy(),
+    ),
+  };
+}

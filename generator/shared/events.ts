@@ -1,0 +1,151 @@
+/**
+ * What every stack's schedule and alerts are made of: the failure rule on the
+ * execution status events of every runbook a stack made, the alarm on a
+ * schedule rule's FailedInvocations for runs that never start (EventBridge
+ * then emits no Automation event at all), and the SNS topic both notify.
+ */
+import { CfnResource, CfnValue, scannerSkips, getAtt, ref, sub } from './cfn';
+
+/** Execution statuses that mean "last night's copy did not land". */
+export const ALERT_STATUSES = ['Failed', 'TimedOut', 'Cancelled'];
+
+/**
+ * CloudFormation names a document `<stack name>-<logical id>-<random>`. The
+ * name is stable across updates (UpdateMethod NewVersion), but a document
+ * made before, and replaced since, may still have a run in flight: match them all.
+ */
+export const runbookNamePrefix = (documentId: string): CfnValue => sub(`\${AWS::StackName}-${documentId}-`);
+
+/** A failure rule's `detail.Definition`: the runbook of `documentId` under its current name and any earlier one. */
+export const everyRunbookOf = (documentId: string): CfnValue[] => [ref(documentId), { prefix: runbookNamePrefix(documentId) }];
+
+/**
+ * A start that fails with a retryable error (throttling, a full automation
+ * queue) is retried for up to an hour: a later start would run into the next
+ * scheduled one on short schedules. What still fails counts in FailedInvocations.
+ */
+export const SCHEDULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 };
+
+/**
+ * The alarm for starts that fail even after SCHEDULE_RETRY_POLICY: EventBridge
+ * then emits no Automation event, so no failure rule hears it. `condition` is
+ * the schedule rule's, when the rule has one.
+ */
+export function scheduleFailedAlarm(rule: string, topic: string, description: CfnValue, condition?: string): CfnResource {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    ...(condition ? { Condition: condition } : {}),
+    Properties: {
+      AlarmDescription: description,
+      Namespace: 'AWS/Events',
+      MetricName: 'FailedInvocations',
+      Dimensions: [{ Name: 'RuleName', Value: ref(rule) }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [ref(topic)],
+    },
+  };
+}
+
+/**
+ * The topic policy statement that lets the stack's alarms (`alarmArns`: one
+ * ARN or a list) publish to `topic`. A stack's topic policy replaces the
+ * topic's default one, which let the account's CloudWatch alarms publish.
+ */
+export const alarmsPublish = (sid: string, topic: string, alarmArns: CfnValue): CfnValue => ({
+  Sid: sid,
+  Effect: 'Allow',
+  Principal: { Service: 'cloudwatch.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ref(topic),
+  Condition: { ArnEquals: { 'aws:SourceArn': alarmArns } },
+});
+
+/** `$DEFAULT` makes a schedule follow the runbook's default version. */
+export const automationDefinitionArn = (documentId: string): CfnValue =>
+  sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${documentId}}:$DEFAULT`);
+
+/** What lets EventBridge publish a failure rule's message to `topic`, and nothing else. */
+export const failureRulePublishes = (topic: string, ruleId: string): CfnValue => ({
+  Sid: 'FailureRulePublishes',
+  Effect: 'Allow',
+  Principal: { Service: 'events.amazonaws.com' },
+  Action: 'sns:Publish',
+  Resource: ref(topic),
+  Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId, 'Arn') } },
+});
+
+/** A stack's alert topic, created once its preflight check passed. */
+export const alertTopic = (displayName: string, preflightId: string): CfnResource => ({
+  Type: 'AWS::SNS::Topic',
+  DependsOn: preflightId,
+  Metadata: scannerSkips({
+    CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
+  }),
+  Properties: { DisplayName: displayName },
+});
+
+/** The policy of a stack's alert topic; it replaces the topic's default one, so it names every publisher. */
+export const alertTopicPolicy = (topicId: string, statements: CfnValue[]): CfnResource => ({
+  Type: 'AWS::SNS::TopicPolicy',
+  Properties: {
+    Topics: [ref(topicId)],
+    PolicyDocument: { Version: '2012-10-17', Statement: statements },
+  },
+});
+
+/** The alert e-mail subscription, when an address is given. */
+export const alertSubscription = (topicId: string, condition: string, emailParameter: string): CfnResource => ({
+  Type: 'AWS::SNS::Subscription',
+  Condition: condition,
+  Properties: {
+    TopicArn: ref(topicId),
+    Protocol: 'email',
+    Endpoint: ref(emailParameter),
+  },
+});
+
+/**
+ * The rule that sends every failed, timed-out or cancelled run of any runbook
+ * the stack made to its alert topic, as `message` (Fn::Sub text in which
+ * <status>, <execution> and <region> come from the event).
+ */
+export const runFailedRule = (
+  ids: { document: string; topic: string; preflight: string },
+  description: CfnValue,
+  message: string,
+): CfnResource => ({
+  Type: 'AWS::Events::Rule',
+  DependsOn: ids.preflight,
+  Properties: {
+    Description: description,
+    State: 'ENABLED',
+    EventPattern: {
+      source: ['aws.ssm'],
+      'detail-type': ['EC2 Automation Execution Status-change Notification'],
+      detail: {
+        Definition: everyRunbookOf(ids.document),
+        Status: ALERT_STATUSES,
+      },
+    },
+    Targets: [
+      {
+        Id: 'AlertTopic',
+        Arn: ref(ids.topic),
+        InputTransformer: {
+          InputPathsMap: {
+            status: '$.detail.Status',
+            execution: '$.detail.ExecutionId',
+            region: '$.region',
+          },
+          // Plain text, not a quoted JSON string: EventBridge sends a quoted one with its quotes.
+          InputTemplate: sub(message),
+        },
+      },
+    ],
+  },
+});

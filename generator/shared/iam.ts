@@ -1,0 +1,53 @@
+/**
+ * IAM pieces both stacks build their roles from: a role CloudFormation names,
+ * the trust condition that admits only this account's calls, and the policy of
+ * a schedule's role. Role names are left to CloudFormation: IAM names are
+ * global to an account, and a StackSet deploys the same template to many
+ * Regions of one account.
+ */
+import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from './cfn';
+
+/** What a schedule's role needs: start one runbook (any version) and pass it one role, to SSM only. */
+export function triggerRolePolicy(
+  documentId: string,
+  automationRoleId: string,
+): PolicyStatement[] {
+  return [
+    {
+      Sid: 'StartThisRunbookOnly',
+      Effect: 'Allow',
+      Action: ['ssm:StartAutomationExecution'],
+      Resource: [sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${documentId}}:*`)],
+    },
+    {
+      Sid: 'PassOnlyTheAutomationRole',
+      Effect: 'Allow',
+      Action: ['iam:PassRole'],
+      Resource: [getAtt(automationRoleId, 'Arn')],
+      Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    },
+  ];
+}
+
+/** Trust only calls made on behalf of this account, from sources whose ARN matches the pattern (Fn::Sub text). */
+export const sameAccount = (sourceArnPattern: string): PolicyStatement['Condition'] => ({
+  StringEquals: { 'aws:SourceAccount': AWS.accountId },
+  ArnLike: { 'aws:SourceArn': sub(sourceArnPattern) },
+});
+
+/** A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy. */
+export const role = (
+  description: CfnValue,
+  principal: string,
+  statements: PolicyStatement[],
+  trustConditions?: PolicyStatement['Condition'],
+  dependsOn?: string,
+): CfnResource => ({
+  Type: 'AWS::IAM::Role',
+  ...(dependsOn ? { DependsOn: dependsOn } : {}),
+  Properties: {
+    Description: description,
+    AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
+    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements) }],
+  },
+});

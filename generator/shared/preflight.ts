@@ -1,0 +1,103 @@
+/**
+ * The preflight function both stacks run: a Lambda function whose TypeScript
+ * source lives in custom-resource/<stack>/, bundled with esbuild and inlined
+ * as ZipFile so no stack needs an S3 bucket in any Region or account, and the
+ * custom resource that calls it before anything else is created.
+ */
+import { createHash } from 'crypto';
+import { buildSync } from 'esbuild';
+import { CfnResource, CfnValue, scannerSkips, getAtt, ref } from './cfn';
+
+/** nodejs24.x is supported to 2028; it has no callback handlers, which the handler does not use. */
+export const PREFLIGHT_RUNTIME = 'nodejs24.x';
+/** The handler replies well before this, however long an SDK call hangs. */
+export const PREFLIGHT_TIMEOUT_SECONDS = 60;
+/** How long CloudFormation waits for a reply that never comes (default 3600). */
+export const PREFLIGHT_SERVICE_TIMEOUT_SECONDS = 120;
+
+/**
+ * Bundle the handler to one CommonJS file. The AWS SDK v3 ships with Node.js
+ * Lambda runtimes, so it stays external.
+ */
+export function bundlePreflight(entry: string): string {
+  const result = buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    // Identifiers too: the bundle has to fit its share of the 51,200-byte template.
+    minifyWhitespace: true,
+    minifyIdentifiers: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    write: false,
+  });
+  return result.outputFiles[0].text.trimEnd();
+}
+
+/**
+ * CloudFormation calls a custom resource on a stack update only when its
+ * properties change. New code must run on the update that brings it: its
+ * checks, and the Data keys the new template reads with Fn::GetAtt (a key the
+ * old code never returned fails the update). So the code's hash is a property.
+ */
+export const codeVersion = (bundle: string): string => createHash('sha256').update(bundle).digest('hex').slice(0, 16);
+
+/** What differs between the two templates' preflight checks; the function and its log group are the same. */
+export interface PreflightSpec {
+  ids: { logGroup: string; function: string; role: string; resource: string };
+  description: string;
+  resourceType: string;
+  properties: { [name: string]: CfnValue };
+  bundle: string;
+  /** What the function calls, for the scanners' note on why it runs outside a VPC. */
+  calls: string;
+  /** Scanner notes that differ from a function run only by stack operations. */
+  functionSkipReasons?: { [checkId: string]: string };
+}
+
+export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: string]: CfnResource } {
+  const { ids } = spec;
+  return {
+    [ids.logGroup]: {
+      Type: 'AWS::Logs::LogGroup',
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Metadata: scannerSkips({
+        CKV_AWS_158: 'Holds check results only, never the pre-signed ResponseURL; a customer managed key would add cost and a key policy per Region.',
+      }),
+      Properties: { RetentionInDays: 365 },
+    },
+    [ids.function]: {
+      Type: 'AWS::Lambda::Function',
+      Metadata: scannerSkips({
+        CKV_AWS_115: 'Runs once per stack operation; reserving concurrency would take it from the account.',
+        CKV_AWS_116: 'Every invocation replies to CloudFormation itself, failures included; a DLQ would add nothing.',
+        CKV_AWS_117: `Calls only public ${spec.calls} APIs; a VPC would need NAT or endpoints in every Region.`,
+        ...spec.functionSkipReasons,
+      }),
+      Properties: {
+        Description: spec.description,
+        Runtime: PREFLIGHT_RUNTIME,
+        Handler: 'index.handler',
+        Timeout: PREFLIGHT_TIMEOUT_SECONDS,
+        MemorySize: 256,
+        Role: getAtt(ids.role, 'Arn'),
+        LoggingConfig: { LogGroup: ref(ids.logGroup), LogFormat: 'Text' },
+        Code: { ZipFile: spec.bundle },
+      },
+    },
+    [ids.resource]: {
+      Type: spec.resourceType,
+      Properties: {
+        ServiceToken: getAtt(ids.function, 'Arn'),
+        ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
+        CodeVersion: codeVersion(spec.bundle),
+        ...spec.properties,
+      },
+    },
+  };
+}

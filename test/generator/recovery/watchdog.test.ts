@@ -1,0 +1,175 @@
+/**
+ * The copy-age watchdog as the recovery template declares it: the alarm's
+ * definition (what it watches, its threshold, how missing data counts, whom it
+ * tells), the hourly rule and its input, the first check, the permissions and
+ * the dashboard.
+ */
+import { buildRecoveryTemplate } from '../../../generator/recovery/template';
+import { RECOVERY_CONDITION, RECOVERY_ID } from '../../../generator/recovery/logical-ids';
+import { WATCHDOG_CONDITION, WATCHDOG_ID, WATCHDOG_INTERVAL_SECONDS, WATCHDOG_SCHEDULE } from '../../../generator/recovery/watchdog';
+import { longestGapHours } from '../../../custom-resource/shared/schedule-interval';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../../custom-resource/recovery/contract';
+import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../../custom-resource/recovery/watchdog/contract';
+
+const template = buildRecoveryTemplate('exports.handler=async()=>{};');
+const resources = template.Resources;
+const props = (logicalId: string) => resources[logicalId].Properties as { [key: string]: any };
+const threshold = { 'Fn::GetAtt': [RECOVERY_ID.preflight, RECOVERY_DATA.allowedCopyAgeHours] };
+
+/** Fn::Sub's text with the given names replaced, the way CloudFormation would. */
+function substitute(sub: any, values: { [name: string]: string }): string {
+  const [text, variables] = Array.isArray(sub['Fn::Sub']) ? sub['Fn::Sub'] : [sub['Fn::Sub'], {}];
+  return text.replace(/\$\{([A-Za-z0-9:]+)\}/g, (_: string, name: string) => {
+    if (name in values) return values[name];
+    if (name in variables) return values[`var:${name}`];
+    throw new Error(`unresolved \${${name}} in ${text}`);
+  });
+}
+
+describe('the copy-age alarm', () => {
+  const alarm = props(WATCHDOG_ID.alarm);
+
+  it("watches the newest copy's age that the check publishes, for this stack only", () => {
+    expect(alarm).toMatchObject({
+      Namespace: RECOVERY_METRIC.namespace,
+      MetricName: RECOVERY_METRIC.newestCopyAgeHours,
+      Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: { Ref: 'AWS::StackName' } }],
+    });
+  });
+
+  it('fires when the age passes the allowed staleness the preflight computed', () => {
+    expect(alarm.Threshold).toEqual(threshold);
+    expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+    expect(alarm.Statistic).toBe('Maximum');
+  });
+
+  it('judges every check on its own: one period per check interval, one period to alarm', () => {
+    // Half past each hour: the furthest a run can be from the boundaries of the alarm's clock-hour periods.
+    expect(WATCHDOG_SCHEDULE).toBe('cron(30 * * * ? *)');
+    expect(longestGapHours(WATCHDOG_SCHEDULE)! * 3600).toBe(WATCHDOG_INTERVAL_SECONDS);
+    expect(alarm.Period).toBe(WATCHDOG_INTERVAL_SECONDS);
+    expect(alarm.EvaluationPeriods).toBe(1);
+    expect(props(WATCHDOG_ID.schedule).ScheduleExpression).toBe(WATCHDOG_SCHEDULE);
+  });
+
+  it('treats a missing datapoint as breaching, so a broken check alarms too', () => {
+    expect(alarm.TreatMissingData).toBe('breaching');
+  });
+
+  it("tells the alert topic when it fires and when it clears, and the topic lets only this stack's alarms publish", () => {
+    expect(alarm.AlarmActions).toEqual([{ Ref: RECOVERY_ID.alertTopic }]);
+    expect(alarm.OKActions).toEqual([{ Ref: RECOVERY_ID.alertTopic }]);
+    const statements = props(RECOVERY_ID.alertTopicPolicy).PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Sid: 'AlarmsPublish',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: RECOVERY_ID.alertTopic },
+      Condition: {
+        ArnEquals: {
+          'aws:SourceArn': [
+            { 'Fn::GetAtt': [WATCHDOG_ID.alarm, 'Arn'] },
+            { 'Fn::If': ['DrillsEnabled', { 'Fn::GetAtt': ['DrillScheduleFailedAlarm', 'Arn'] }, { Ref: 'AWS::NoValue' }] },
+          ],
+        },
+      },
+    });
+  });
+
+  it('says what it means and what to check first (the reason CloudWatch adds gives the age and the allowed age)', () => {
+    const text = substitute(alarm.AlarmDescription, {
+      [RECOVERY_PARAM.cluster]: 'orders-prod',
+      [RECOVERY_ID.preflightLogGroup]: '/aws/lambda/orders-prod-recovery-preflight',
+    });
+    expect(text).toBe(
+      'Newest copy of orders-prod too old (datapoint: its age, h), or no datapoint: the check failed (log group /aws/lambda/orders-prod-recovery-preflight). ' +
+        'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
+    );
+    expect(text.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('is created after the first check has published a datapoint, so a new stack does not page', () => {
+    expect(resources[WATCHDOG_ID.alarm].DependsOn).toBe(WATCHDOG_ID.firstCheck);
+    expect(resources[WATCHDOG_ID.firstCheck].Type).toBe(WATCHDOG_FIRST_CHECK_TYPE);
+    expect(props(WATCHDOG_ID.firstCheck)).toMatchObject({
+      ServiceToken: { 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] },
+      SourceStackId: { Ref: RECOVERY_PARAM.sourceStackId },
+      DBClusterIdentifier: { Ref: RECOVERY_PARAM.cluster },
+    });
+    expect(props(WATCHDOG_ID.firstCheck).ServiceTimeout).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('the hourly check', () => {
+  it("invokes the preflight's function with the copies to look for and this stack's id", () => {
+    const [target] = props(WATCHDOG_ID.schedule).Targets;
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] });
+    const input: WatchdogInput = JSON.parse(
+      substitute(target.Input, {
+        [RECOVERY_PARAM.sourceStackId]: 'arn:aws:cloudformation:us-east-1:111122223333:stack/orders-dr/1',
+        [RECOVERY_PARAM.cluster]: 'orders-prod',
+        'AWS::StackId': 'arn:aws:cloudformation:us-west-2:111122223333:stack/orders-recovery/2',
+      }),
+    );
+    expect(input).toEqual({
+      SourceStackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/orders-dr/1',
+      DBClusterIdentifier: 'orders-prod',
+      RecoveryStackId: 'arn:aws:cloudformation:us-west-2:111122223333:stack/orders-recovery/2',
+    });
+    expect(props(WATCHDOG_ID.permission)).toEqual({
+      FunctionName: { Ref: RECOVERY_ID.preflightFunction },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [WATCHDOG_ID.schedule, 'Arn'] },
+    });
+  });
+
+  it('may read only this stack and publish only to the recovery namespace, beside the preflight', () => {
+    const statements: any[] = props(RECOVERY_ID.preflightRole).Policies[0].PolicyDocument.Statement;
+    expect(statements).toContainEqual({
+      Sid: 'ReadThisStacksCreationTime',
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks'],
+      Resource: [{ Ref: 'AWS::StackId' }],
+    });
+    const publish = statements.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
+    expect(publish).toHaveLength(1);
+    expect(publish[0].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } });
+    const listing = statements.find((s) => s.Action.includes('rds:DescribeDBClusterSnapshots'));
+    expect(listing.Resource).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-snapshot:*' });
+  });
+});
+
+describe('the recovery objectives dashboard', () => {
+  const dashboard = resources[WATCHDOG_ID.dashboard];
+
+  it('exists only when CreateDashboard is true', () => {
+    expect(dashboard.Condition).toBe(WATCHDOG_CONDITION.dashboard);
+    expect(template.Conditions![WATCHDOG_CONDITION.dashboard]).toEqual({ 'Fn::Equals': [{ Ref: RECOVERY_PARAM.dashboard }, 'true'] });
+    expect(template.Parameters[RECOVERY_PARAM.dashboard].AllowedValues).toEqual(['true', 'false']);
+    expect(Object.keys(template.Conditions!)).toEqual(expect.arrayContaining(Object.values(RECOVERY_CONDITION)));
+  });
+
+  it("shows this stack's copy age against the allowed age, and the drills' RTO, RPO and verdicts", () => {
+    const body = JSON.parse(
+      substitute((dashboard.Properties as any).DashboardBody, {
+        'AWS::Region': 'us-west-2',
+        'AWS::StackName': 'orders-recovery',
+        'var:Allowed': '38',
+      }),
+    );
+    const [age, drills] = body.widgets;
+    expect(age.properties.metrics).toEqual([
+      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.dimension, 'orders-recovery'],
+    ]);
+    // "." repeats the namespace and the dimension of the line above.
+    expect(drills.properties.metrics).toEqual([
+      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.drillRestoreMinutes, RECOVERY_METRIC.dimension, 'orders-recovery'],
+      ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
+      ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
+    ]);
+    expect(body.widgets.every((widget: any) => widget.type === 'metric' && widget.properties.region === 'us-west-2')).toBe(true);
+    expect(body.widgets[0].properties.annotations).toEqual({ horizontal: [{ label: 'Allowed', value: 38 }] });
+  });
+});

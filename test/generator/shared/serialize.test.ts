@@ -1,0 +1,32 @@
+import { dumpCfnYaml, loadCfnYaml } from '../../../generator/shared/serialize';
+
+describe('CloudFormation YAML with short-form intrinsics', () => {
+  it.each([
+    [{ Ref: 'Cluster' }, 'v: !Ref Cluster\n'],
+    [{ Condition: 'HasEmail' }, 'v: !Condition HasEmail\n'],
+    [{ 'Fn::GetAtt': ['Function', 'Arn'] }, 'v: !GetAtt Function.Arn\n'],
+    [{ 'Fn::GetAtt': ['Cluster', 'Endpoint.Address'] }, 'v: !GetAtt Cluster.Endpoint.Address\n'],
+    [{ 'Fn::Sub': 'arn:${AWS::Partition}:x' }, 'v: !Sub arn:${AWS::Partition}:x\n'],
+    [{ 'Fn::Sub': ['${A}', { A: { Ref: 'B' } }] }, 'v: !Sub\n- ${A}\n- A: !Ref B\n'],
+    [{ 'Fn::If': ['C', 'a', { Ref: 'AWS::NoValue' }] }, 'v: !If\n- C\n- a\n- !Ref AWS::NoValue\n'],
+    [{ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'E' }, ''] }] }, "v: !Not\n- !Equals\n  - !Ref E\n  - ''\n"],
+  ])('writes %j short, with no trailing space, and reads it back', (value, text) => {
+    expect(dumpCfnYaml({ v: value })).toBe(text);
+    expect(loadCfnYaml(text)).toEqual({ v: value });
+  });
+
+  it('leaves mappings that merely contain such a key as they are', () => {
+    const statement = { Effect: 'Allow', Condition: { StringEquals: { 'aws:x': 'y' } } };
+    const resource = { Type: 'AWS::SNS::Subscription', Condition: 'HasEmail' };
+    expect(dumpCfnYaml({ statement, resource })).not.toContain('!');
+    expect(loadCfnYaml(dumpCfnYaml({ statement, resource }))).toEqual({ statement, resource });
+  });
+
+  it('reads the forms people write by hand: !GetAtt as a list, tags on any node kind', () => {
+    expect(loadCfnYaml('a: !GetAtt [Function, Arn]\nb: !Join [",", [x, y]]\nc: !Transform {Name: X}\n')).toEqual({
+      a: { 'Fn::GetAtt': ['Function', 'Arn'] },
+      b: { 'Fn::Join': [',', ['x', 'y']] },
+      c: { 'Fn::Transform': { Name: 'X' } },
+    });
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The recovery runbook from the generated recovery template, end to end in
+ * the target Region of moto, after a real copy run of the source stack:
+ * a restore, a drill, a drill failing at each step (always torn down), a
+ * left-over drill cluster swept, and what must never be touched.
+ */
+import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
+import { RehearsalWorld, TARGET_REGION } from '../shared/rehearsal-world';
+import { RecoveryStack, RecoveryWorld } from './recovery-world';
+import { expectStatus, stepsOf, useRehearsalWorld } from '../shared/scenario-support';
+
+jest.setTimeout(60_000);
+
+const world = useRehearsalWorld();
+const CLUSTER = 'orders-db';
+const HOUR_MS = 3600 * 1000;
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.addWriter, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish];
+/** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
+const TIMING = { region: TARGET_REGION, clusterSeconds: 18 * 60, instanceSeconds: 9 * 60 };
+
+/** The source stack, one copy run of it six hours ago, and the recovery stack in the target Region. */
+async function deployed(w: RehearsalWorld): Promise<{ recovery: RecoveryWorld; stack: RecoveryStack; copy: string }> {
+  await w.createEncryptedCluster(CLUSTER);
+  await w.createKey(TARGET_REGION, 'alias/aurora-dr');
+  const source = await w.createStack({ clusterId: CLUSTER, kmsTargetKey: 'alias/aurora-dr' });
+  const copyRun = await w.run(source);
+  expectStatus(copyRun, 'Success');
+  await w.clock.advanceBy(6 * HOUR_MS);
+  const recovery = new RecoveryWorld(w);
+  const stack = await recovery.createRecoveryStack(source);
+  await w.moto.setRestoreTiming(TIMING);
+  return { recovery, stack, copy: (await w.stackSnapshots(TARGET_REGION, source))[0].id };
+}
+
+describe('recovery runbook rehearsal', () => {
+  it('restores the newest copy into a protected cluster the user keeps, with its figures', async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    const result = await recovery.run(stack);
+    expectStatus(result, 'Success');
+    expect(stepsOf(result)).toEqual(ALL_STEPS);
+    const [restored] = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
+    expect(restored).toMatchObject({ status: 'available', deletionProtection: true, writers: [`${restored.id}-writer`] });
+    expect(restored.id).toMatch(/^orders-db-restored-\d{12}$/);
+    expect(restored.tags).toMatchObject({ [RESTORE_TAG.stackId]: stack.stackId, [RESTORE_TAG.snapshot]: copy });
+    expect(result.outputs).toMatchObject({
+      [RECOVERY_OUTPUT.cluster]: restored.id,
+      [RECOVERY_OUTPUT.snapshot]: copy,
+      [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+    });
+    expect(result.outputs[RECOVERY_OUTPUT.endpoint]).toMatch(new RegExp(`^${restored.id}\\.cluster-`));
+  });
+
+  it('runs a drill: restores, verifies, measures, and leaves nothing behind', async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    const result = await recovery.run(stack, { kind: 'drill' });
+    expectStatus(result, 'Success');
+    expect(result.outputs).toMatchObject({
+      [RECOVERY_OUTPUT.snapshot]: copy,
+      [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+    });
+    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.0 h old\. Deleted: orders-db-drill-/);
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  const failures: Array<[string, (r: RecoveryWorld, w: RehearsalWorld, s: RecoveryStack) => Promise<void>, string, string]> = [
+    [
+      'adding the writer (its name is taken)',
+      async (r) => {
+        // Another cluster's instance already holds the writer name this execution derives.
+        await r.createCluster('holder');
+        await r.world.rds[TARGET_REGION].send(
+          new CreateDBInstanceCommand({
+            DBInstanceIdentifier: 'orders-db-drill-d0d0d0d0-writer',
+            DBClusterIdentifier: 'holder',
+            Engine: 'aurora-postgresql',
+            DBInstanceClass: 'db.r6g.large',
+          }),
+        );
+      },
+      RECOVERY_STEP.addWriter,
+      'no writer',
+    ],
+    [
+      'the wait for the cluster (it never becomes available)',
+      async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, clusterSeconds: 5 * 3600 }),
+      RECOVERY_STEP.waitCluster,
+      'cluster is creating',
+    ],
+    [
+      'the wait for the writer (it fails)',
+      async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, instanceThen: 'failed' }),
+      RECOVERY_STEP.waitWriter,
+      'orders-db-drill-d0d0d0d0-writer is failed',
+    ],
+  ];
+
+  it.each(failures)('tears a drill down when %s fails, and fails loudly', async (_, breakIt, failedStep, reason) => {
+    const { recovery, stack } = await deployed(world());
+    await breakIt(recovery, world(), stack);
+    const before = (await recovery.clusters()).map((c) => c.id);
+    const result = await recovery.run(stack, { kind: 'drill', executionId: 'd0d0d0d0-1111-4222-8333-444444444444' });
+    expect(['Failed', 'TimedOut']).toContain(result.status);
+    expect(stepsOf(result)).toEqual([...ALL_STEPS.slice(0, ALL_STEPS.indexOf(failedStep as (typeof ALL_STEPS)[number]) + 1), RECOVERY_STEP.finish]);
+    const finish = result.timeline.at(-1)!;
+    expect(finish.status).toBe('Failed');
+    expect(finish.error).toContain(reason);
+    expect(finish.error).toContain('aws ssm get-automation-execution --region us-west-2 --automation-execution-id d0d0d0d0-1111-4222-8333-444444444444');
+    // The drill's own cluster is gone; everything that was there before is still there.
+    expect((await recovery.clusters()).map((c) => c.id)).toEqual(before);
+  });
+
+  it('tears a drill down when the run is cancelled, and ends Cancelled', async () => {
+    const { recovery, stack } = await deployed(world());
+    const result = await recovery.run(stack, {
+      kind: 'drill',
+      beforeStep: ({ step, cancel }) => {
+        if (step === RECOVERY_STEP.waitWriter) cancel();
+      },
+    });
+    expect(result.status).toBe('Cancelled');
+    expect(stepsOf(result)).toEqual(ALL_STEPS);
+    expect(result.timeline.at(-1)!.error).toMatch(/^RuntimeError: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it('sweeps a drill cluster left by a run that died, at the start of the next drill', async () => {
+    const { recovery, stack } = await deployed(world());
+    await recovery.createCluster('orders-db-drill-deadbeef', RecoveryWorld.drillTags(stack, 'deadbeef-0000-4000-8000-000000000000'));
+    await world().clock.advanceBy((LEFT_OVER_AFTER_HOURS + 1) * HOUR_MS);
+    let atFirstWait: string[] = [];
+    const result = await recovery.run(stack, {
+      kind: 'drill',
+      beforeStep: async ({ step }) => {
+        if (step === RECOVERY_STEP.waitCluster) atFirstWait = (await recovery.clusters()).map((c) => c.id);
+      },
+    });
+    expectStatus(result, 'Success');
+    expect(atFirstWait).not.toContain('orders-db-drill-deadbeef');
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it("never touches the user's restored cluster, another stack's drill or unrelated clusters", async () => {
+    const { recovery, stack } = await deployed(world());
+    expectStatus(await recovery.run(stack), 'Success');
+    const other = 'arn:aws:cloudformation:us-west-2:123456789012:stack/another-recovery/0b0b0b0b-0000-4000-8000-000000000000';
+    await recovery.createCluster('another-stacks-drill', [
+      { Key: RESTORE_TAG.stackId, Value: other },
+      { Key: RESTORE_TAG.kind, Value: 'drill' },
+      { Key: RESTORE_TAG.execution, Value: 'old' },
+    ]);
+    await recovery.createCluster('reporting-db');
+    await recovery.createCluster('protected-drill', RecoveryWorld.drillTags(stack, 'old'), true);
+    await world().clock.advanceBy(30 * 24 * HOUR_MS);
+    const before = await recovery.clusters();
+    expectStatus(await recovery.run(stack, { kind: 'drill' }), 'Success');
+    await world().moto.setRestoreTiming({ ...TIMING, clusterSeconds: 5 * 3600 });
+    expect((await recovery.run(stack, { kind: 'drill' })).status).not.toBe('Success');
+    expect(await recovery.clusters()).toEqual(before);
+    expect(before.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['another-stacks-drill', 'protected-drill', 'reporting-db', expect.stringMatching(/^orders-db-restored-/)]),
+    );
+  });
+});
