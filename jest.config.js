@@ -8,7 +8,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  testTimeout: 60000,
+  // A guard against hangs, not a speed limit: tests run on virtual time, and a busy machine only makes them slower.
+  testTimeout: 300000,
   // Two cores, and most test files spend their time waiting on moto and Python children: three workers keep both busy.
   maxWorkers: 3,
 };

@@ -1,5 +1,6 @@
 import { RDSClient, DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
-import { MOTO_CREDENTIALS, startMotoServer } from './moto-server';
+import { spawn } from 'child_process';
+import { MOTO_CREDENTIALS, freeLoopbackPort, startMotoServer, waitUntilReady } from './moto-server';
 
 describe('moto server helper', () => {
   it('starts moto on a loopback port, answers the RDS API as AWS documents it and stops', async () => {
@@ -17,5 +18,23 @@ describe('moto server helper', () => {
     } finally {
       await moto.stop();
     }
+  });
+
+  it('waits for a server however long it takes to answer, and fails as soon as it exits instead', async () => {
+    const port = await freeLoopbackPort();
+    // A stand-in server that listens only after it has been polled a while: readiness has no deadline of its own.
+    const late = spawn(process.execPath, [
+      '-e',
+      `setTimeout(() => require('http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1'), 1500)`,
+    ]);
+    try {
+      await expect(waitUntilReady(`http://127.0.0.1:${port}/`, late, 'late server')).resolves.toBeUndefined();
+    } finally {
+      late.kill('SIGKILL');
+    }
+    const failing = spawn(process.execPath, ['-e', 'process.exit(3)']);
+    await expect(waitUntilReady(`http://127.0.0.1:${await freeLoopbackPort()}/`, failing, 'failing server')).rejects.toThrow(
+      'failing server exited early with 3',
+    );
   });
 });
