@@ -1,10 +1,17 @@
-"""Create this run's snapshot of the cluster, tagged as this stack's."""
+"""Create this run's snapshot of the cluster, tagged as this stack's, and record beside it, in the
+target Region, what the snapshot does not keep (custom-resource/shared/captured-config.ts): read
+just before the snapshot, so a copy restores with the configuration it was taken with."""
+import json
 import time
 from datetime import datetime, timezone
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+RETRIES = Config(retries={"mode": "standard", "max_attempts": 10})
+# An Advanced parameter holds 8 KB; Intelligent-Tiering makes one Standard (4 KB, free) when it fits.
+MAX_CONFIG_BYTES = 8192
 
 
 def snapshot_id(cluster, now, execution_id):
@@ -13,10 +20,60 @@ def snapshot_id(cluster, now, execution_id):
     return (cluster[: 63 - len(suffix)].rstrip("-") + suffix).lower()
 
 
+# A parameter group's family and its user-modified parameters (Source=user): the rest are the engine's defaults.
+# of="cluster_" reads a DB cluster parameter group, of="" a DB parameter group.
+def parameter_group(rds, of, name):
+    key = "DBClusterParameterGroup" if of else "DBParameterGroup"
+    group = getattr(rds, f"describe_db_{of}parameter_groups")(**{key + "Name": name})[key + "s"][0]
+    pages = rds.get_paginator(f"describe_db_{of}parameters").paginate(**{key + "Name": name}, Source="user")
+    values = {p["ParameterName"]: p["ParameterValue"] for page in pages for p in page["Parameters"] if "ParameterValue" in p}
+    return {"name": name, "family": group["DBParameterGroupFamily"], "parameters": values}
+
+
+def capture(rds, region, cluster_id, sid, now, version):
+    c = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
+    # Neither restores from a cluster snapshot as a provisioned or Serverless v2 cluster.
+    if c["EngineMode"] == "serverless":
+        raise RuntimeError(f"{cluster_id} is Aurora Serverless v1 (EngineMode serverless, end of life 2025-03-31), "
+                           "which this stack cannot restore: upgrade it to Serverless v2 or provisioned.")
+    if c.get("ClusterScalabilityType") == "limitless":
+        raise RuntimeError(f"{cluster_id} is an Aurora Limitless Database cluster, which this stack cannot "
+                           "restore: protect it with AWS Backup instead.")
+    writer, readers = {}, []
+    for member in c["DBClusterMembers"]:
+        db = rds.describe_db_instances(DBInstanceIdentifier=member["DBInstanceIdentifier"])["DBInstances"][0]
+        if member["IsClusterWriter"]:
+            group = parameter_group(rds, "", db["DBParameterGroups"][0]["DBParameterGroupName"])
+            writer = {"writer": {"instanceClass": db["DBInstanceClass"], "parameterGroup": group}}
+        else:
+            readers.append({"instanceClass": db["DBInstanceClass"]})
+    scaling = c.get("ServerlessV2ScalingConfiguration")
+    if scaling:
+        scaling = {"serverlessV2Scaling": {k[0].lower() + k[1:]: v for k, v in scaling.items()}}
+    cluster = {
+        "identifier": cluster_id, "engine": c["Engine"], "engineVersion": c["EngineVersion"], "engineMode": c["EngineMode"],
+        "port": c["Port"], "masterUsername": c["MasterUsername"], "manageMasterUserPassword": "MasterUserSecret" in c,
+        "iamDatabaseAuthentication": c["IAMDatabaseAuthenticationEnabled"],
+        "enabledCloudwatchLogsExports": c.get("EnabledCloudwatchLogsExports", []), "backtrackWindow": c.get("BacktrackWindow", 0),
+        "storageType": c.get("StorageType", "aurora"), "deletionProtection": c["DeletionProtection"],
+        "copyTagsToSnapshot": c["CopyTagsToSnapshot"], **(scaling or {}),
+        "tags": {t["Key"]: t["Value"] for t in c["TagList"] if not t["Key"].startswith("aws:")},
+        "parameterGroup": parameter_group(rds, "cluster_", c["DBClusterParameterGroup"])}
+    return {"version": version, "capturedAt": datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "source": {"region": region, "clusterArn": c["DBClusterArn"], "snapshotId": sid},
+            "cluster": cluster, **writer, "readers": readers}
+
+
 def handler(events, context):
     keys, region, stack, cluster = events["TagKeys"], events["Region"], events["StackId"], events["ClusterId"]
-    sid = snapshot_id(cluster, time.time(), events["ExecutionId"])
-    rds = boto3.client("rds", region_name=region, config=Config(retries={"mode": "standard", "max_attempts": 10}))
+    now = time.time()
+    sid = snapshot_id(cluster, now, events["ExecutionId"])
+    rds = boto3.client("rds", region_name=region, config=RETRIES)
+    config = json.dumps(capture(rds, region, cluster, sid, now, events["ConfigVersion"]), separators=(",", ":"))
+    size = len(config.encode())
+    if size > MAX_CONFIG_BYTES:
+        raise RuntimeError(f"The configuration of {cluster} is {size} bytes, over the {MAX_CONFIG_BYTES} an SSM "
+                           "parameter holds: no snapshot taken. Remove unused tags or parameter changes.")
     owner = {"Key": keys["stackId"], "Value": stack}
     tags = [owner, {"Key": keys["cluster"], "Value": cluster}, {"Key": keys["execution"], "Value": events["ExecutionId"]}]
     try:
@@ -33,4 +90,14 @@ def handler(events, context):
         snap = rds.describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=sid)["DBClusterSnapshots"][0]
         if owner not in snap["TagList"]:
             raise
-    return {"SnapshotId": snap["DBClusterSnapshotIdentifier"], "SnapshotArn": snap["DBClusterSnapshotArn"]}
+    ssm = boto3.client("ssm", region_name=events["TargetRegion"], config=RETRIES)
+    name = events["ConfigPath"] + sid
+    try:
+        # Tags only on create (PutParameter refuses Tags with Overwrite); nothing existing is changed.
+        ssm.put_parameter(Name=name, Value=config, Type="String", Tier="Intelligent-Tiering", Tags=[owner])
+    except ClientError as e:
+        # A retried call finds what its first attempt wrote: the name holds this run's snapshot id.
+        if e.response["Error"]["Code"] != "ParameterAlreadyExists":
+            raise
+    return {"SnapshotId": snap["DBClusterSnapshotIdentifier"], "SnapshotArn": snap["DBClusterSnapshotArn"],
+            "ConfigParameter": name}

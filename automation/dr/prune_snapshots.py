@@ -23,6 +23,9 @@ def handler(events, context):
     newest = max(ready, key=lambda s: s["SnapshotCreateTime"], default=None)
     copying = {t["Value"] for s in ours[target] if s not in ready for t in s["TagList"]
                if t["Key"] == keys["sourceSnapshot"]}
+    # A copy's configuration (create_snapshot.py) goes with it, or with its source if it was never copied.
+    copies = {s["DBClusterSnapshotIdentifier"] for s in ours[target]}
+    ssm = boto3.client("ssm", region_name=target, config=Config(retries={"mode": "standard", "max_attempts": 10}))
     deleted, summary = [], []
     for r, snaps in ours.items():
         n = 0
@@ -38,5 +41,13 @@ def handler(events, context):
             except ClientError as e:
                 if e.response["Error"]["Code"] not in TOLERATED:
                     raise
+                continue
+            if r == target or sid not in copies:
+                try:
+                    ssm.delete_parameter(Name=events["ConfigPath"] + sid)
+                except ClientError as e:
+                    # Copies made before configurations were recorded have none.
+                    if e.response["Error"]["Code"] != "ParameterNotFound":
+                        raise
         summary.append(f"{r}: deleted {n} of {len(snaps)}")
     return {"DeletedSnapshots": deleted, "Message": "; ".join(summary)}
