@@ -11,6 +11,11 @@ moto_strict.py, so every moto the tests use has it. Each patch names its page.
   cluster parameter group for the specified engine is used"): the default
   group of the engine's family, `default.aurora-postgresql16`. moto names
   `default.aurora8.0` for every engine.
+- DBInstance.DBParameterGroups of an Aurora instance created without one
+  (CreateDBInstance, DBParameterGroupName: "If you don't specify a value,
+  then the default DB parameter group for the specified DB engine and
+  version is used"): `default.aurora-mysql8.0`. moto names
+  `default.aurora-mysql8.0.mysql_aurora.3.08` for Aurora MySQL 3.
 - Default parameter groups (Aurora User Guide, "Parameter groups for Amazon
   Aurora": every engine family has a default DB cluster parameter group and a
   default DB parameter group, named `default.<family>`). moto knows only the
@@ -63,6 +68,16 @@ def _install_cluster_defaults():
 
     rds_models.DBCluster.__init__ = init
     rds_models.DBCluster.default_allocated_storage = staticmethod(allocated_storage)
+
+    original_instance_default = rds_models.DBInstance.default_db_parameter_group_details
+
+    def instance_default_group(self):
+        if not self.engine.startswith("aurora"):
+            return original_instance_default(self)
+        family = family_of(self.engine, self.engine_version)
+        return family, f"default.{family}"
+
+    rds_models.DBInstance.default_db_parameter_group_details = instance_default_group
 
 
 def _default_group(backend, name, of_cluster):
