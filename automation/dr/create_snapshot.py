@@ -1,6 +1,6 @@
-"""Create this run's snapshot of the cluster, tagged as this stack's, and record beside it, in the
-target Region, what the snapshot does not keep (custom-resource/shared/captured-config.ts): read
-just before the snapshot, so a copy restores with the configuration it was taken with."""
+"""Record what the snapshot does not keep in the target Region; create the snapshot, tagged as this stack's."""
+# The configuration (custom-resource/shared/captured-config.ts) is read just before the snapshot, so a
+# copy restores with the configuration it was taken with; a cluster this stack cannot restore gets no snapshot.
 import json
 import time
 from datetime import datetime, timezone
@@ -30,6 +30,17 @@ def parameter_group(rds, of, name):
     return {"name": name, "family": group["DBParameterGroupFamily"], "parameters": values}
 
 
+# Copied as DescribeDBClusters reports them (or this default when it leaves one out), named as the
+# contract names them: the same name, first letter lowercase.
+COPIED = {"Engine": None, "EngineVersion": None, "EngineMode": None, "Port": None, "MasterUsername": None,
+          "EnabledCloudwatchLogsExports": [], "BacktrackWindow": 0, "StorageType": "aurora",
+          "DeletionProtection": False, "CopyTagsToSnapshot": False}
+
+
+def camel(name):
+    return name[0].lower() + name[1:]
+
+
 def capture(rds, region, cluster_id, sid, now, version):
     c = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
     # Neither restores from a cluster snapshot as a provisioned or Serverless v2 cluster.
@@ -47,18 +58,13 @@ def capture(rds, region, cluster_id, sid, now, version):
             writer = {"writer": {"instanceClass": db["DBInstanceClass"], "parameterGroup": group}}
         else:
             readers.append({"instanceClass": db["DBInstanceClass"]})
-    scaling = c.get("ServerlessV2ScalingConfiguration")
-    if scaling:
-        scaling = {"serverlessV2Scaling": {k[0].lower() + k[1:]: v for k, v in scaling.items()}}
-    cluster = {
-        "identifier": cluster_id, "engine": c["Engine"], "engineVersion": c["EngineVersion"], "engineMode": c["EngineMode"],
-        "port": c["Port"], "masterUsername": c["MasterUsername"], "manageMasterUserPassword": "MasterUserSecret" in c,
-        "iamDatabaseAuthentication": c["IAMDatabaseAuthenticationEnabled"],
-        "enabledCloudwatchLogsExports": c.get("EnabledCloudwatchLogsExports", []), "backtrackWindow": c.get("BacktrackWindow", 0),
-        "storageType": c.get("StorageType", "aurora"), "deletionProtection": c["DeletionProtection"],
-        "copyTagsToSnapshot": c["CopyTagsToSnapshot"], **(scaling or {}),
-        "tags": {t["Key"]: t["Value"] for t in c["TagList"] if not t["Key"].startswith("aws:")},
-        "parameterGroup": parameter_group(rds, "cluster_", c["DBClusterParameterGroup"])}
+    cluster = {"identifier": cluster_id, **{camel(k): c.get(k, default) for k, default in COPIED.items()},
+               "manageMasterUserPassword": "MasterUserSecret" in c,
+               "iamDatabaseAuthentication": c["IAMDatabaseAuthenticationEnabled"],
+               "tags": {t["Key"]: t["Value"] for t in c["TagList"] if not t["Key"].startswith("aws:")},
+               "parameterGroup": parameter_group(rds, "cluster_", c["DBClusterParameterGroup"])}
+    if "ServerlessV2ScalingConfiguration" in c:
+        cluster["serverlessV2Scaling"] = {camel(k): v for k, v in c["ServerlessV2ScalingConfiguration"].items()}
     return {"version": version, "capturedAt": datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "source": {"region": region, "clusterArn": c["DBClusterArn"], "snapshotId": sid},
             "cluster": cluster, **writer, "readers": readers}
@@ -91,13 +97,12 @@ def handler(events, context):
         if owner not in snap["TagList"]:
             raise
     ssm = boto3.client("ssm", region_name=events["TargetRegion"], config=RETRIES)
-    name = events["ConfigPath"] + sid
     try:
         # Tags only on create (PutParameter refuses Tags with Overwrite); nothing existing is changed.
-        ssm.put_parameter(Name=name, Value=config, Type="String", Tier="Intelligent-Tiering", Tags=[owner])
+        ssm.put_parameter(Name=events["ConfigPath"] + sid, Value=config, Type="String", Tier="Intelligent-Tiering",
+                          Tags=[owner])
     except ClientError as e:
         # A retried call finds what its first attempt wrote: the name holds this run's snapshot id.
         if e.response["Error"]["Code"] != "ParameterAlreadyExists":
             raise
-    return {"SnapshotId": snap["DBClusterSnapshotIdentifier"], "SnapshotArn": snap["DBClusterSnapshotArn"],
-            "ConfigParameter": name}
+    return {"SnapshotId": snap["DBClusterSnapshotIdentifier"], "SnapshotArn": snap["DBClusterSnapshotArn"]}

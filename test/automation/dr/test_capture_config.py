@@ -105,8 +105,7 @@ def test_records_what_the_snapshot_does_not_keep_as_the_fixture_says(world, load
     result = run_capture(world, load, clock, expected["cluster"]["identifier"])
 
     assert result["SnapshotId"] == expected["source"]["snapshotId"]
-    assert result["ConfigParameter"] == CONFIG_PATH + result["SnapshotId"]
-    parameter = written(result["ConfigParameter"])
+    parameter = written(CONFIG_PATH + result["SnapshotId"])
     assert parameter["Type"] == "String"
     assert json.loads(parameter["Value"]) == expected
 
@@ -118,9 +117,9 @@ def test_the_parameter_is_intelligent_tiering_and_carries_the_ownership_tag(worl
 
     ssm = boto3.client("ssm", region_name=TARGET)
     [described] = ssm.describe_parameters(
-        ParameterFilters=[{"Key": "Name", "Values": [result["ConfigParameter"]]}])["Parameters"]
+        ParameterFilters=[{"Key": "Name", "Values": [CONFIG_PATH + result["SnapshotId"]]}])["Parameters"]
     assert described["Tier"] == "Intelligent-Tiering"
-    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=result["ConfigParameter"])["TagList"]
+    tags = ssm.list_tags_for_resource(ResourceType="Parameter", ResourceId=CONFIG_PATH + result["SnapshotId"])["TagList"]
     assert tags == [{"Key": TAG_KEYS["stackId"], "Value": STACK_ID}]
     # Nothing is written in the source Region, which may be down when the copy is needed.
     assert boto3.client("ssm", region_name=SOURCE).describe_parameters()["Parameters"] == []
@@ -133,19 +132,19 @@ def test_reads_every_page_of_user_modified_parameters(world, load, clock):
 
     result = run_capture(world, load, clock, "orders-prod")
 
-    assert json.loads(written(result["ConfigParameter"])["Value"])["cluster"]["parameterGroup"]["parameters"] == many
+    assert json.loads(written(CONFIG_PATH + result["SnapshotId"])["Value"])["cluster"]["parameterGroup"]["parameters"] == many
 
 
 def test_a_retried_call_keeps_what_its_first_attempt_wrote(world, load, clock):
     postgresql_source(world.rds[SOURCE])
     first = run_capture(world, load, clock, "orders-prod")
-    value = written(first["ConfigParameter"])["Value"]
+    value = written(CONFIG_PATH + first["SnapshotId"])["Value"]
 
     again = run_capture(world, load, clock, "orders-prod")
 
     assert again == first
-    assert written(first["ConfigParameter"]) | {"Value": value} == written(first["ConfigParameter"])
-    assert written(first["ConfigParameter"])["Version"] == 1
+    assert written(CONFIG_PATH + first["SnapshotId"]) | {"Value": value} == written(CONFIG_PATH + first["SnapshotId"])
+    assert written(CONFIG_PATH + first["SnapshotId"])["Version"] == 1
 
 
 @pytest.mark.parametrize("settings, named", [
