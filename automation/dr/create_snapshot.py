@@ -43,13 +43,14 @@ def camel(name):
 
 def capture(rds, region, cluster_id, sid, now, version):
     c = rds.describe_db_clusters(DBClusterIdentifier=cluster_id)["DBClusters"][0]
-    # Neither restores from a cluster snapshot as a provisioned or Serverless v2 cluster.
+    # Neither restores from a cluster snapshot as a provisioned or Serverless v2 cluster (Serverless v1
+    # reached its end of life on 2025-03-31).
     if c["EngineMode"] == "serverless":
-        raise RuntimeError(f"{cluster_id} is Aurora Serverless v1 (EngineMode serverless, end of life 2025-03-31), "
-                           "which this stack cannot restore: upgrade it to Serverless v2 or provisioned.")
+        raise RuntimeError(f"{cluster_id} is Aurora Serverless v1 (EngineMode serverless), which this stack "
+                           "cannot restore: upgrade it to Serverless v2 or provisioned.")
     if c.get("ClusterScalabilityType") == "limitless":
         raise RuntimeError(f"{cluster_id} is an Aurora Limitless Database cluster, which this stack cannot "
-                           "restore: protect it with AWS Backup instead.")
+                           "restore: protect it with AWS Backup.")
     writer, readers = {}, []
     for member in c["DBClusterMembers"]:
         db = rds.describe_db_instances(DBInstanceIdentifier=member["DBInstanceIdentifier"])["DBInstances"][0]

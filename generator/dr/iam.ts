@@ -49,31 +49,18 @@ export function capturedConfigStatements(): PolicyStatement[] {
   );
   return [
     {
-      Sid: 'ReadThisClusterConfiguration',
+      // The instances and parameter groups are named by the cluster, not by this stack.
+      Sid: 'ReadThisClustersConfiguration',
       Effect: 'Allow',
-      Action: ['rds:DescribeDBClusters'],
-      Resource: [clusterIn(PARAM.sourceRegion)],
+      Action: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:DescribeDBClusterParameterGroups', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBParameterGroups', 'rds:DescribeDBParameters'],
+      Resource: [clusterIn(PARAM.sourceRegion), sourceRds('db'), sourceRds('cluster-pg'), sourceRds('pg')],
     },
     {
-      // The cluster's instances and parameter groups are named by the cluster, not by this stack.
-      Sid: 'ReadInstancesAndParameterGroupsOfSourceRegion',
-      Effect: 'Allow',
-      Action: ['rds:DescribeDBInstances', 'rds:DescribeDBClusterParameterGroups', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBParameterGroups', 'rds:DescribeDBParameters'],
-      Resource: [sourceRds('db'), sourceRds('cluster-pg'), sourceRds('pg')],
-    },
-    {
+      // PutParameter with Tags needs AddTagsToResource too.
       Sid: 'WriteConfigurationsOfThisStacksCopies',
       Effect: 'Allow',
-      Action: ['ssm:PutParameter', 'ssm:DeleteParameter'],
+      Action: ['ssm:PutParameter', 'ssm:AddTagsToResource', 'ssm:DeleteParameter'],
       Resource: [configParameters],
-    },
-    {
-      // PutParameter with Tags also needs AddTagsToResource; only on create, with the ownership tag.
-      Sid: 'TagConfigurationsWithOwnershipTag',
-      Effect: 'Allow',
-      Action: ['ssm:AddTagsToResource'],
-      Resource: [configParameters],
-      Condition: requestTaggedByThisStack,
     },
   ];
 }

@@ -149,10 +149,10 @@ def test_a_retried_call_keeps_what_its_first_attempt_wrote(world, load, clock):
 
 @pytest.mark.parametrize("settings, named", [
     ({"Engine": "aurora-mysql", "EngineMode": "serverless"},
-     "is Aurora Serverless v1 (EngineMode serverless, end of life 2025-03-31), which this stack cannot restore: "
+     "is Aurora Serverless v1 (EngineMode serverless), which this stack cannot restore: "
      "upgrade it to Serverless v2 or provisioned."),
     ({"Engine": "aurora-postgresql", "ClusterScalabilityType": "limitless"},
-     "is an Aurora Limitless Database cluster, which this stack cannot restore: protect it with AWS Backup instead."),
+     "is an Aurora Limitless Database cluster, which this stack cannot restore: protect it with AWS Backup."),
 ], ids=["Serverless v1", "Limitless"])
 def test_refuses_a_cluster_this_stack_cannot_restore_before_taking_any_snapshot(world, load, clock, settings, named):
     world.rds[SOURCE].create_db_cluster(DBClusterIdentifier="legacy-db", MasterUsername="admin",

@@ -131,7 +131,7 @@ describe('each run records the source configuration beside its copy in the targe
 
     expectStatus(result, 'Failed');
     expect(result.failedStep).toBe('CreateSourceSnapshot');
-    expect(result.failureMessage).toContain('legacy-v1 is Aurora Serverless v1 (EngineMode serverless, end of life 2025-03-31)');
+    expect(result.failureMessage).toContain('legacy-v1 is Aurora Serverless v1 (EngineMode serverless), which this stack cannot restore');
     expect(await w.snapshotIds()).toEqual(before);
   });
 });
