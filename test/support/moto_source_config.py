@@ -53,17 +53,17 @@ def _install_cluster_defaults():
 
     def init(self, *args, **kwargs):
         storage = kwargs.get("storage_type")
+        if str(kwargs.get("engine")).startswith("aurora") and storage not in (None, *AURORA_STORAGE_TYPES):
+            raise InvalidParameterValue(f"Invalid storage type for an Aurora DB cluster: {storage}")
         original_init(self, *args, **kwargs)
         self.cluster_scalability_type = kwargs.get("cluster_scalability_type") or "standard"
         if self.engine.startswith("aurora"):
-            if storage is not None and storage not in AURORA_STORAGE_TYPES:
-                raise InvalidParameterValue(f"Invalid storage type for an Aurora DB cluster: {storage}")
             self.storage_type = storage or "aurora"
             if not kwargs.get("db_cluster_parameter_group_name"):
                 self.parameter_group = f"default.{family_of(self.engine, self.engine_version)}"
 
     def allocated_storage(engine, storage_type):
-        # Aurora storage grows by itself: the API reports AllocatedStorage 1 for every Aurora cluster.
+        # API reference, DBCluster, AllocatedStorage: "For Aurora, AllocatedStorage always returns 1".
         return 1 if storage_type in AURORA_STORAGE_TYPES else original_allocated(engine, storage_type)
 
     rds_models.DBCluster.__init__ = init
