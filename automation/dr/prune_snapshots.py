@@ -5,6 +5,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+RETRIES = Config(retries={"mode": "standard", "max_attempts": 10})
 # Gone: an overlapping run deleted it. Invalid state: in use; a later run retries.
 TOLERATED = ("DBClusterSnapshotNotFoundFault", "InvalidDBClusterSnapshotStateFault")
 
@@ -15,7 +16,7 @@ def handler(events, context):
     owner = {"Key": keys["stackId"], "Value": events["StackId"]}
     rds, ours = {}, {}
     for r in days:
-        rds[r] = boto3.client("rds", region_name=r, config=Config(retries={"mode": "standard", "max_attempts": 10}))
+        rds[r] = boto3.client("rds", region_name=r, config=RETRIES)
         # Not by cluster, which the target Region lacks. Never others' snapshots: ours carry the owner tag.
         pages = rds[r].get_paginator("describe_db_cluster_snapshots").paginate(SnapshotType="manual")
         ours[r] = [s for p in pages for s in p["DBClusterSnapshots"] if owner in s["TagList"]]
@@ -25,7 +26,7 @@ def handler(events, context):
                if t["Key"] == keys["sourceSnapshot"]}
     # A copy's configuration (create_snapshot.py) goes with it, or with its source if it was never copied.
     copies = {s["DBClusterSnapshotIdentifier"] for s in ours[target]}
-    ssm = boto3.client("ssm", region_name=target, config=Config(retries={"mode": "standard", "max_attempts": 10}))
+    ssm = boto3.client("ssm", region_name=target, config=RETRIES)
     deleted, summary = [], []
     for r, snaps in ours.items():
         n = 0

@@ -72,7 +72,7 @@ export function buildRunbook(): Runbook {
     mainSteps: [
       drScriptStep(
         STEP.createSnapshot,
-        'Record in the target Region what a snapshot does not keep; snapshot the cluster, tagged as this stack\'s.',
+        'Snapshot the cluster, tagged as this stack\'s; record what the snapshot does not keep in the target Region.',
         'create_snapshot.py',
         {
           ClusterId: v(DOC_PARAM.cluster),

@@ -193,3 +193,13 @@ def test_the_copy_carries_the_source_snapshots_creation_time(world, load, clock)
     assert tags["aurora-snapshot-dr:source-created-at"] == "2026-12-07T05:00:40Z"
     assert f"arn:aws:rds:{SOURCE}:{ACCOUNT}:cluster-snapshot:" in tags[TAG_KEYS["sourceSnapshot"]]
     assert EXECUTION in tags[TAG_KEYS["execution"]]
+
+
+def test_a_cluster_without_instances_is_recorded_without_a_writer_or_readers(world, load, clock):
+    # The world's cluster: Aurora PostgreSQL with no instance and the engine's default groups.
+    result = load("dr/create_snapshot").handler(world.create_event(), None)
+
+    config = json.loads(written(CONFIG_PATH + result["SnapshotId"])["Value"])
+    assert "writer" not in config and config["readers"] == []
+    assert config["cluster"]["parameterGroup"] == {"name": "default.aurora-postgresql12", "family": "aurora-postgresql12",
+                                                   "parameters": {}}
