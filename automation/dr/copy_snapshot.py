@@ -37,10 +37,12 @@ def handler(events, context):
             raise RuntimeError(f"Waited {hours:.1f} h to copy {sid}: {region} still has {busy} copies in "
                                "progress (limit 5): find what copies there or raise CopyTimeoutHours.")
         return {**out, "Started": False, "StartedAt": "", "Message": f"{busy} copies in progress in {region}."}
-    # CopyTags is ignored when Tags are given: merge the source's here.
+    # CopyTags is ignored when Tags are given: merge the source's here. The copy's own
+    # SnapshotCreateTime may be the copy's, so the recovery point travels as a tag.
+    created = src["SnapshotCreateTime"].astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     tags = {**{t["Key"]: t["Value"] for t in src["TagList"] if not t["Key"].startswith("aws:")},
-            keys["stackId"]: stack, keys["cluster"]: events["ClusterId"],
-            keys["sourceSnapshot"]: arn, keys["execution"]: events["ExecutionId"]}
+            keys["stackId"]: stack, keys["cluster"]: events["ClusterId"], keys["sourceSnapshot"]: arn,
+            keys["execution"]: events["ExecutionId"], keys["sourceCreatedAt"]: created}
     try:
         copy = target.copy_db_cluster_snapshot(
             SourceDBClusterSnapshotIdentifier=arn, TargetDBClusterSnapshotIdentifier=sid, KmsKeyId=key,

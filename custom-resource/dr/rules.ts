@@ -197,6 +197,14 @@ export function checkCluster(cluster: DBCluster | undefined, p: PreflightPropert
   if (!AURORA_ENGINES.includes(cluster.Engine ?? '')) {
     problems.push(problem(`is ${cluster.Engine}, not Aurora (aurora-mysql or aurora-postgresql)`));
   }
+  // Neither restores from a cluster snapshot as the provisioned or Serverless v2 cluster the recovery stack makes
+  // (Serverless v1 reached its end of life on 2025-03-31).
+  if (cluster.EngineMode === 'serverless') {
+    problems.push(problem('is Aurora Serverless v1 (EngineMode serverless), which this stack cannot restore: upgrade it to Serverless v2 or provisioned'));
+  }
+  if (cluster.ClusterScalabilityType === 'limitless') {
+    problems.push(problem('is an Aurora Limitless Database cluster, which this stack cannot restore: protect it with AWS Backup'));
+  }
   if (cluster.StorageEncryptionType === 'sse-rds') {
     // No key ARN to grant RDS for the copy, nor to name in the automation role's policy.
     problems.push(

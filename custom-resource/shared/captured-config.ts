@@ -6,8 +6,10 @@
  * tags, instances or secret travel with a snapshot).
  *
  * Where it lives: one SSM parameter in the target Region per copy, named
- * `<CAPTURED_CONFIG_PATH><copy snapshot id>`, written by the DR runbook when
- * it starts the copy and deleted by its pruning with the copy. A copy thus
+ * `<CAPTURED_CONFIG_PATH><copy snapshot id>` (a copy has its source's id),
+ * written by the DR runbook's snapshot step, read just before the snapshot, and
+ * deleted by its pruning with the copy (or with the source snapshot, if that
+ * was never copied). A copy thus
  * restores with the configuration captured with it, not a later one; the
  * value is plain JSON an operator can read with `aws ssm get-parameter`
  * during an incident; and the Region that holds the copy holds its

@@ -7,10 +7,11 @@
  * automation's own Region.
  */
 import { CfnResource } from '../shared/cfn';
-import { Runbook, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
+import { Runbook, compactScriptStep, documentResource, out, runbookParameter, v } from '../shared/runbook';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { LOGICAL_ID } from './logical-ids';
+import { CAPTURED_CONFIG_PATH, CAPTURED_CONFIG_VERSION, COPY_TAG } from '../../custom-resource/shared/captured-config';
 
 export const STEP = {
   createSnapshot: 'CreateSourceSnapshot',
@@ -39,8 +40,16 @@ export const DOC_PARAM = {
 /** Stack-wide constants the scripts need; the stack ARN marks ownership. Substituted by Fn::Sub. */
 const STACK_ID = '${AWS::StackId}';
 
+/**
+ * The scripts in automation/dr/, compacted (generator/shared/runbook.ts compactScript):
+ * the template carries the code, the files carry the explanations.
+ */
+const drScriptStep = (...[name, description, fileName, ...rest]: Parameters<typeof compactScriptStep>) =>
+  compactScriptStep(name, description, `dr/${fileName}`, ...rest);
+
 export function buildRunbook(): Runbook {
-  const tagKeys = { ...SNAPSHOT_TAG };
+  // Each script is given the tag keys it writes or reads, and no others: each costs template bytes.
+  const { stackId, cluster, execution, sourceSnapshot } = SNAPSHOT_TAG;
   return {
     schemaVersion: '0.3',
     description: `Aurora cross-Region snapshot DR, managed by the CloudFormation stack ${STACK_ID}: change it there.`,
@@ -61,16 +70,19 @@ export function buildRunbook(): Runbook {
       `${STEP.prune}.DeletedSnapshots`,
     ],
     mainSteps: [
-      scriptStep(
+      drScriptStep(
         STEP.createSnapshot,
-        'Snapshot the cluster, tagged as owned by this stack.',
-        'dr/create_snapshot.py',
+        'Snapshot the cluster, tagged as this stack\'s; record what the snapshot does not keep in the target Region.',
+        'create_snapshot.py',
         {
           ClusterId: v(DOC_PARAM.cluster),
           Region: v(DOC_PARAM.sourceRegion),
+          TargetRegion: v(DOC_PARAM.targetRegion),
           ExecutionId: v('automation:EXECUTION_ID'),
           StackId: STACK_ID,
-          TagKeys: tagKeys,
+          TagKeys: { stackId, cluster, execution },
+          ConfigPath: CAPTURED_CONFIG_PATH,
+          ConfigVersion: CAPTURED_CONFIG_VERSION,
         },
         [out('SnapshotId'), out('SnapshotArn')],
         // No step-level retry: the name carries the minute, so a retry a minute later would make a
@@ -90,10 +102,10 @@ export function buildRunbook(): Runbook {
           DesiredValues: ['available', 'failed'],
         },
       },
-      scriptStep(
+      drScriptStep(
         STEP.copy,
-        'Start the copy in the target Region with the target key (Started=false while 5 copies are in progress).',
-        'dr/copy_snapshot.py',
+        'Start the copy with the target key (Started=false while 5 copies are in progress).',
+        'copy_snapshot.py',
         {
           SourceSnapshotArn: v(`${STEP.createSnapshot}.SnapshotArn`),
           SourceRegion: v(DOC_PARAM.sourceRegion),
@@ -103,7 +115,7 @@ export function buildRunbook(): Runbook {
           ExecutionId: v('automation:EXECUTION_ID'),
           CopyTimeoutHours: v(DOC_PARAM.copyTimeout),
           StackId: STACK_ID,
-          TagKeys: tagKeys,
+          TagKeys: { ...SNAPSHOT_TAG, ...COPY_TAG },
         },
         [
           out('Started', 'Boolean'),
@@ -130,10 +142,10 @@ export function buildRunbook(): Runbook {
         nextStep: STEP.copy,
         inputs: { Duration: 'PT10M' },
       },
-      scriptStep(
+      drScriptStep(
         STEP.checkCopy,
         'Poll the copy; fail if it failed or timed out.',
-        'dr/check_copy.py',
+        'check_copy.py',
         {
           TargetRegion: v(DOC_PARAM.targetRegion),
           TargetSnapshotId: v(`${STEP.copy}.TargetSnapshotId`),
@@ -159,17 +171,18 @@ export function buildRunbook(): Runbook {
         nextStep: STEP.checkCopy,
         inputs: { Duration: 'PT5M' },
       },
-      scriptStep(
+      drScriptStep(
         STEP.prune,
-        "Delete this stack's expired snapshots in both Regions.",
-        'dr/prune_snapshots.py',
+        "Delete this stack's expired snapshots in both Regions, and their recorded configurations.",
+        'prune_snapshots.py',
         {
           SourceRegion: v(DOC_PARAM.sourceRegion),
           TargetRegion: v(DOC_PARAM.targetRegion),
           SourceRetentionDays: v(DOC_PARAM.sourceRetention),
           TargetRetentionDays: v(DOC_PARAM.targetRetention),
           StackId: STACK_ID,
-          TagKeys: tagKeys,
+          TagKeys: { stackId, sourceSnapshot },
+          ConfigPath: CAPTURED_CONFIG_PATH,
         },
         [out('DeletedSnapshots', 'StringList'), out('Message')],
         { isEnd: true },

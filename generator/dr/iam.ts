@@ -15,6 +15,7 @@ import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
+import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 
 const snapshotsIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
@@ -31,6 +32,38 @@ const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, ke
 
 const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
 const taggedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+
+/**
+ * What recording the source's configuration beside each copy needs
+ * (automation/dr/create_snapshot.py, prune_snapshots.py): reading this cluster,
+ * its instances and the parameter groups they use, whose names are not known
+ * when the stack is deployed, in the source Region; writing, tagging and
+ * deleting the SSM parameters named after this stack's snapshots in the target
+ * Region (custom-resource/shared/captured-config.ts).
+ */
+export function capturedConfigStatements(): PolicyStatement[] {
+  const sourceRds = (resourceType: string): CfnValue =>
+    sub(`arn:\${AWS::Partition}:rds:\${${PARAM.sourceRegion}}:\${AWS::AccountId}:${resourceType}:*`);
+  const configParameters = sub(
+    `arn:\${AWS::Partition}:ssm:\${${PARAM.targetRegion}}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
+  );
+  return [
+    {
+      // The instances and parameter groups are named by the cluster, not by this stack.
+      Sid: 'ReadThisClustersConfiguration',
+      Effect: 'Allow',
+      Action: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:DescribeDBClusterParameterGroups', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBParameterGroups', 'rds:DescribeDBParameters'],
+      Resource: [clusterIn(PARAM.sourceRegion), sourceRds('db'), sourceRds('cluster-pg'), sourceRds('pg')],
+    },
+    {
+      // PutParameter with Tags needs AddTagsToResource too.
+      Sid: 'WriteConfigurationsOfThisStacksCopies',
+      Effect: 'Allow',
+      Action: ['ssm:PutParameter', 'ssm:AddTagsToResource', 'ssm:DeleteParameter'],
+      Resource: [configParameters],
+    },
+  ];
+}
 
 export function automationRolePolicy(): PolicyStatement[] {
   const bothRegionsSnapshots = [snapshotsIn(PARAM.sourceRegion), snapshotsIn(PARAM.targetRegion)];
@@ -100,6 +133,7 @@ export function automationRolePolicy(): PolicyStatement[] {
       Resource: keys,
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
+    ...capturedConfigStatements(),
   ];
 }
 

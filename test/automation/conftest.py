@@ -44,6 +44,18 @@ def snapshot_tag_keys():
 TAG_KEYS = snapshot_tag_keys()
 
 
+def captured_config_contract():
+    """CAPTURED_CONFIG_PATH, CAPTURED_CONFIG_VERSION and COPY_TAG of custom-resource/shared/captured-config.ts."""
+    contract = (ROOT / "custom-resource" / "shared" / "captured-config.ts").read_text()
+    path = re.search(r"export const CAPTURED_CONFIG_PATH = '([^']+)'", contract).group(1)
+    version = int(re.search(r"export const CAPTURED_CONFIG_VERSION = (\d+)", contract).group(1))
+    block = re.search(r"export const COPY_TAG = \{(.*?)\}", contract, re.S).group(1)
+    return path, version, dict(re.findall(r"(\w+): '([^']+)'", block))
+
+
+CONFIG_PATH, CONFIG_VERSION, COPY_TAG_KEYS = captured_config_contract()
+
+
 class Clock:
     """Stands in for time.time/time.sleep in a script and for moto's utcnow."""
 
@@ -136,13 +148,13 @@ class World:
 
     # The runbook's InputPayload of each step, with this test's values.
     def create_event(self, execution=EXECUTION, cluster=CLUSTER, stack=STACK_ID):
-        return {"ClusterId": cluster, "Region": SOURCE, "ExecutionId": execution, "StackId": stack,
-                "TagKeys": dict(TAG_KEYS)}
+        return {"ClusterId": cluster, "Region": SOURCE, "TargetRegion": TARGET, "ExecutionId": execution,
+                "StackId": stack, "TagKeys": dict(TAG_KEYS), "ConfigPath": CONFIG_PATH, "ConfigVersion": CONFIG_VERSION}
 
     def copy_event(self, source_arn, execution=EXECUTION, timeout_hours="24", key=None):
         return {"SourceSnapshotArn": source_arn, "SourceRegion": SOURCE, "TargetRegion": TARGET,
                 "TargetKmsKeyArn": key or self.target_key, "ClusterId": CLUSTER, "ExecutionId": execution,
-                "CopyTimeoutHours": timeout_hours, "StackId": STACK_ID, "TagKeys": dict(TAG_KEYS)}
+                "CopyTimeoutHours": timeout_hours, "StackId": STACK_ID, "TagKeys": {**TAG_KEYS, **COPY_TAG_KEYS}}
 
     @staticmethod
     def check_event(snapshot_id, started_at, timeout_hours="24"):
@@ -152,7 +164,8 @@ class World:
     @staticmethod
     def prune_event(source_days="7", target_days="30", stack=STACK_ID):
         return {"SourceRegion": SOURCE, "TargetRegion": TARGET, "SourceRetentionDays": source_days,
-                "TargetRetentionDays": target_days, "StackId": stack, "TagKeys": dict(TAG_KEYS)}
+                "TargetRetentionDays": target_days, "StackId": stack, "TagKeys": dict(TAG_KEYS),
+                "ConfigPath": CONFIG_PATH}
 
 
 @pytest.fixture

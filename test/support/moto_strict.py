@@ -30,3 +30,7 @@ def _describe_db_cluster_snapshots(self, db_cluster_identifier, *args, **kwargs)
 if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", False):
     _describe_db_cluster_snapshots.strict = True
     rds_models.RDSBackend.describe_db_cluster_snapshots = _describe_db_cluster_snapshots
+
+# A source cluster's configuration as the RDS API reference documents it (parameter groups and their
+# parameters, StorageType, ClusterScalabilityType): see the module.
+import moto_source_config  # noqa: E402,F401

@@ -1,8 +1,8 @@
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
-from conftest import CLUSTER, EXECUTION, SOURCE, STACK_ID, TAG_KEYS, TARGET
+from conftest import CLUSTER, COPY_TAG_KEYS, EXECUTION, SOURCE, STACK_ID, TAG_KEYS, TARGET
 
 OUTPUT_KEYS = {"Started", "TargetSnapshotId", "TargetSnapshotArn", "StartedAt", "Message"}
 
@@ -46,6 +46,7 @@ def test_copies_into_the_target_region_with_the_target_key_and_merged_tags(world
         TAG_KEYS["cluster"]: CLUSTER,
         TAG_KEYS["sourceSnapshot"]: source["SnapshotArn"],
         TAG_KEYS["execution"]: EXECUTION,
+        COPY_TAG_KEYS["sourceCreatedAt"]: datetime.fromtimestamp(clock.now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     assert datetime.fromisoformat(result["StartedAt"]).timestamp() == clock.now
 

@@ -1,8 +1,9 @@
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto.rds.exceptions import InvalidDBClusterSnapshotStateFault, InvalidParameterValue
 
-from conftest import CLUSTER, DAY, OTHER_STACK_ID, SOURCE, TAG_KEYS, TARGET
+from conftest import CLUSTER, CONFIG_PATH, DAY, OTHER_STACK_ID, SOURCE, TAG_KEYS, TARGET
 
 
 def prune(load, world, **retention):
@@ -182,3 +183,64 @@ def test_prunes_the_target_region_although_the_cluster_does_not_exist_there(worl
 
     assert f"{TARGET}:{old}" in result["DeletedSnapshots"]
     assert remaining(world, TARGET) == {new}
+
+
+# The configuration each run records beside its copy (create_snapshot.py) goes with the copy.
+
+def configurations(world):
+    ssm = boto3.client("ssm", region_name=TARGET)
+    return {p["Name"][len(CONFIG_PATH):] for p in ssm.describe_parameters()["Parameters"]}
+
+
+def test_deletes_a_copys_configuration_with_the_copy_and_keeps_it_while_the_copy_is_kept(world, load, clock, backup):
+    day0 = backup()
+    clock.advance(10 * DAY)
+    day10 = backup()
+    clock.advance(25 * DAY)
+    assert configurations(world) == {day0, day10}
+
+    prune(load, world, source_days="7", target_days="30")
+
+    # day10's source snapshot is gone, its copy is not: its configuration stays for the copy.
+    assert remaining(world, SOURCE) == set() and remaining(world, TARGET) == {day10}
+    assert configurations(world) == {day10}
+
+
+def test_deletes_the_configuration_of_a_snapshot_that_was_never_copied_with_its_source(world, load, clock, backup):
+    kept = backup()
+    never_copied = load("dr/create_snapshot").handler(world.create_event(execution="feedface-0000-4000-8000-000000000000"), None)
+    clock.advance(10 * DAY)
+
+    prune(load, world, source_days="7", target_days="30")
+
+    assert never_copied["SnapshotId"] not in remaining(world, SOURCE)
+    assert configurations(world) == {kept}
+
+
+def test_a_copy_without_a_configuration_is_still_deleted(world, load, clock, backup):
+    old = backup()
+    boto3.client("ssm", region_name=TARGET).delete_parameter(Name=CONFIG_PATH + old)
+    clock.advance(DAY)
+    new = backup()
+    clock.advance(40 * DAY)
+
+    result = prune(load, world, source_days="7", target_days="30")
+
+    assert f"{TARGET}:{old}" in result["DeletedSnapshots"]
+    assert configurations(world) == {new}
+
+
+def test_never_deletes_a_configuration_of_another_stacks_or_a_hand_made_snapshot(world, load, clock, backup):
+    ssm = boto3.client("ssm", region_name=TARGET)
+    made = world.add_snapshot(SOURCE, "orders-db-dr-other-stack",
+                              tags=[(TAG_KEYS["stackId"], OTHER_STACK_ID), (TAG_KEYS["cluster"], CLUSTER)])
+    world.rds[TARGET].copy_db_cluster_snapshot(
+        SourceDBClusterSnapshotIdentifier=made["DBClusterSnapshotArn"], TargetDBClusterSnapshotIdentifier="orders-db-dr-other-stack",
+        KmsKeyId=world.target_key, SourceRegion=SOURCE, Tags=[{"Key": TAG_KEYS["stackId"], "Value": OTHER_STACK_ID}])
+    ssm.put_parameter(Name=CONFIG_PATH + "orders-db-dr-other-stack", Value="{}", Type="String")
+    backup()
+    clock.advance(1000 * DAY)
+
+    prune(load, world, source_days="1", target_days="1")
+
+    assert "orders-db-dr-other-stack" in configurations(world)

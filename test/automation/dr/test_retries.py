@@ -31,7 +31,8 @@ def throttled_clients(monkeypatch):
 
         def throttled_client(*args, **kwargs):
             client = real_client(*args, **kwargs)
-            counters.append(throttle_first_calls(client, count))
+            if client.meta.service_model.service_name == "rds":
+                counters.append(throttle_first_calls(client, count))
             return client
 
         monkeypatch.setattr(boto3, "client", throttled_client)
@@ -84,11 +85,14 @@ def test_every_script_creates_its_clients_with_standard_retries_and_ten_retry_at
     load("dr/check_copy").handler(world.check_event(copy_id, clock.iso()), None)
     load("dr/prune_snapshots").handler(world.prune_event(), None)
 
-    # create (1 client), copy (source and target), check (1), prune (one per Region)
-    assert len(created_clients) == 6
+    # create (RDS, and SSM of the target Region), copy (source and target), check (1),
+    # prune (RDS of each Region, SSM of the target Region)
+    services = [(c.meta.service_model.service_name, c.meta.region_name) for c in created_clients]
+    assert services == [("rds", SOURCE), ("ssm", TARGET), ("rds", SOURCE), ("rds", TARGET), ("rds", TARGET),
+                        ("rds", SOURCE), ("rds", TARGET), ("ssm", TARGET)]
     for client in created_clients:
-        assert client.meta.service_model.service_name == "rds"
         assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 11}
         assert client.meta.region_name in (SOURCE, TARGET)
         # No endpoint of their own: AWS_ENDPOINT_URL (the rehearsal) or the Region's default applies.
-        assert client.meta.endpoint_url == f"https://rds.{client.meta.region_name}.amazonaws.com"
+        assert client.meta.endpoint_url == \
+            f"https://{client.meta.service_model.endpoint_prefix}.{client.meta.region_name}.amazonaws.com"

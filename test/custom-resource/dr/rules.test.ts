@@ -148,6 +148,14 @@ describe('checkCluster', () => {
     expect(checkCluster({ ...GOOD_CLUSTER, Engine }, GOOD)).toEqual([]);
   });
 
+  it.each([
+    ['a provisioned cluster', { EngineMode: 'provisioned', ClusterScalabilityType: 'standard' }],
+    ['a Serverless v2 cluster', { EngineMode: 'provisioned', ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 } }],
+    ['a cluster from before ClusterScalabilityType existed', { ClusterScalabilityType: undefined }],
+  ] as const)('accepts %s', (_, changes) => {
+    expect(checkCluster({ ...GOOD_CLUSTER, ...changes } as DBCluster, GOOD)).toEqual([]);
+  });
+
   it('accepts an encrypted cluster from before StorageEncryptionType existed', () => {
     expect(checkCluster({ ...GOOD_CLUSTER, StorageEncryptionType: undefined }, GOOD)).toEqual([]);
   });
@@ -159,6 +167,8 @@ describe('checkCluster', () => {
     ['an unencrypted cluster', { StorageEncrypted: false, StorageEncryptionType: 'none', KmsKeyId: undefined }, 'DBClusterIdentifier "prod-aurora" is not encrypted, and a copy cannot encrypt an unencrypted Aurora snapshot: restore a snapshot of it with encryption on and use that cluster'],
     ['an encrypted cluster that reports no key', { KmsKeyId: undefined }, 'is not encrypted'],
     ['a cluster encrypted with an AWS owned key', { StorageEncrypted: false, StorageEncryptionType: 'sse-rds', KmsKeyId: undefined }, 'DBClusterIdentifier "prod-aurora" uses an AWS owned key (sse-rds), which this stack cannot grant: restore a snapshot of it with a KMS key of this account and use that cluster'],
+    ['an Aurora Serverless v1 cluster', { EngineMode: 'serverless' }, 'DBClusterIdentifier "prod-aurora" is Aurora Serverless v1 (EngineMode serverless), which this stack cannot restore: upgrade it to Serverless v2 or provisioned'],
+    ['an Aurora Limitless Database cluster', { ClusterScalabilityType: 'limitless' }, 'DBClusterIdentifier "prod-aurora" is an Aurora Limitless Database cluster, which this stack cannot restore: protect it with AWS Backup'],
   ] as const)('rejects %s', (_, changes, reason) => {
     const problems = checkCluster(changes && ({ ...GOOD_CLUSTER, ...changes } as DBCluster), GOOD);
     expect(problems).toHaveLength(1);

@@ -7,7 +7,7 @@ import { buildRecoveryTemplate } from '../../../generator/recovery/template';
 import { renderTemplates } from '../../../generator/main';
 import { loadCfnYaml } from '../../../generator/shared/serialize';
 import { buildRunbook, STEP } from '../../../generator/dr/document';
-import { inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME } from '../../../generator/shared/runbook';
+import { compactScript, inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME } from '../../../generator/shared/runbook';
 
 /** The DR runbook's scripts: automation/dr/. */
 const DR_SCRIPT_DIR = path.join(SCRIPT_DIR, 'dr');
@@ -16,6 +16,8 @@ import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { CfnResource, CfnTemplate, CfnValue } from '../../../generator/shared/cfn';
 import { PARTITIONS } from '../../../custom-resource/shared/partitions';
 import { PREFLIGHT_DATA, PREFLIGHT_RESOURCE_TYPE, SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { CAPTURED_CONFIG_PATH, CAPTURED_CONFIG_VERSION, COPY_TAG } from '../../../custom-resource/shared/captured-config';
+import { capturedConfigStatements } from '../../../generator/dr/iam';
 
 const template = buildTemplate('exports.handler=async()=>{};');
 const resources = template.Resources;
@@ -175,7 +177,7 @@ describe('the runbook', () => {
     }
   });
 
-  it('inlines each script file less exactly its module docstring, full-line comments and blank lines', () => {
+  it('inlines each script file less exactly its module docstring, full-line comments and blank lines, one space a level', () => {
     const files = fs.readdirSync(DR_SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
     const inlined = new Map(runbook.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => [s.inputs.Script as string, s]));
     expect(inlined.size).toBe(files.length);
@@ -184,7 +186,7 @@ describe('the runbook', () => {
       expect(lines[0]).toMatch(/^""".*"""$/); // each file opens with a one-line docstring
       const kept = lines.slice(1).filter((line) => line.trim() !== '' && !/^\s*#/.test(line));
       expect(kept.length).toBeGreaterThan(0);
-      expect(inlined.has(`${kept.join('\n')}\n`)).toBe(true);
+      expect(inlined.has(compactScript(`${kept.join('\n')}\n`))).toBe(true);
     }
   });
 
@@ -192,7 +194,7 @@ describe('the runbook', () => {
     const files = fs.readdirSync(DR_SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
     const pairs = files.map((file) => ({
       file: fs.readFileSync(path.join(DR_SCRIPT_DIR, file), 'utf8'),
-      inlined: readScript(`dr/${file}`),
+      inlined: compactScript(readScript(`dr/${file}`)),
     }));
     // ast.dump leaves out line numbers, so comments and blank lines make no difference; the docstring does.
     const compare = [
@@ -221,8 +223,24 @@ describe('the runbook', () => {
     expect(copy.inputs.InputPayload).toMatchObject({ TargetKmsKeyArn: '{{ TargetKmsKeyArn }}', StackId: '${AWS::StackId}' });
     expect(runbook.parameters.TargetKmsKeyArn.default).toBe(`\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}}`);
     for (const step of runbook.mainSteps.filter((s) => [STEP.createSnapshot, STEP.copy, STEP.prune].includes(s.name as never))) {
-      expect(step.inputs.InputPayload).toMatchObject({ StackId: '${AWS::StackId}', TagKeys: SNAPSHOT_TAG });
+      expect(step.inputs.InputPayload).toMatchObject({ StackId: '${AWS::StackId}', TagKeys: { stackId: SNAPSHOT_TAG.stackId } });
     }
+  });
+
+  it('gives each script exactly the tag keys it reads, named as the contracts name them', () => {
+    const contracts = { ...SNAPSHOT_TAG, ...COPY_TAG };
+    for (const step of runbook.mainSteps.filter((s) => s.action === 'aws:executeScript')) {
+      const used = [...new Set([...(step.inputs.Script as string).matchAll(/keys\["(\w+)"\]/g)].map((m) => m[1]))].sort();
+      const given = (step.inputs.InputPayload as { TagKeys?: Record<string, string> }).TagKeys ?? {};
+      expect({ step: step.name, keys: Object.keys(given).sort() }).toEqual({ step: step.name, keys: used });
+      for (const [key, name] of Object.entries(given)) expect(name).toBe(contracts[key as keyof typeof contracts]);
+    }
+  });
+
+  it('passes the path of the recorded configurations from the contract to the scripts that write and delete them', () => {
+    const payload = (name: string) => runbook.mainSteps.find((s) => s.name === name)!.inputs.InputPayload;
+    expect(payload(STEP.createSnapshot)).toMatchObject({ ConfigPath: CAPTURED_CONFIG_PATH, ConfigVersion: CAPTURED_CONFIG_VERSION, TargetRegion: '{{ TargetRegion }}' });
+    expect(payload(STEP.prune)).toMatchObject({ ConfigPath: CAPTURED_CONFIG_PATH });
   });
 
   it('needs no input when started: every parameter defaults to the stack value', () => {
@@ -277,7 +295,10 @@ describe('least-privilege roles', () => {
 
   it('lets the automation role snapshot only this cluster, copy, tag and delete only snapshots tagged with this stack', () => {
     const byAction = new Map<string, Statement[]>();
-    for (const s of statementsOf(LOGICAL_ID.automationRole)) for (const a of s.Action) byAction.set(a, [...(byAction.get(a) ?? []), s]);
+    const capturing = capturedConfigStatements().map((s) => s.Sid);
+    for (const s of statementsOf(LOGICAL_ID.automationRole).filter((s) => !capturing.includes(s.Sid))) {
+      for (const a of s.Action) byAction.set(a, [...(byAction.get(a) ?? []), s]);
+    }
     expect([...byAction.keys()].sort()).toEqual([
       'kms:CreateGrant', 'kms:DescribeKey', 'rds:AddTagsToResource', 'rds:CopyDBClusterSnapshot',
       'rds:CreateDBClusterSnapshot', 'rds:DeleteDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots',

@@ -1,4 +1,5 @@
-import { dumpCfnYaml, loadCfnYaml } from '../../../generator/shared/serialize';
+import { dumpCfnYaml, loadCfnYaml, toYaml } from '../../../generator/shared/serialize';
+import { CfnTemplate } from '../../../generator/shared/cfn';
 
 describe('CloudFormation YAML with short-form intrinsics', () => {
   it.each([
@@ -28,5 +29,17 @@ describe('CloudFormation YAML with short-form intrinsics', () => {
       b: { 'Fn::Join': [',', ['x', 'y']] },
       c: { 'Fn::Transform': { Name: 'X' } },
     });
+  });
+});
+
+describe('the template file', () => {
+  it('is indented one space a level, as the runbooks inside it are, and reads back as the same template', () => {
+    const template = {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { Tags: [{ Key: 'a', Value: { Ref: 'B' } }] } } },
+    } as unknown as CfnTemplate;
+    const text = toYaml(template);
+    expect(text).toContain('\nResources:\n Topic:\n  Type: AWS::SNS::Topic\n  Properties:\n   Tags:\n   -\n    Key: a\n    Value: !Ref B\n');
+    expect(loadCfnYaml(text)).toEqual(template);
   });
 });
