@@ -133,7 +133,15 @@ Parameters:
   TargetRegion: {Type: String}
   ScheduleExpression: {Type: String, Default: 'cron(0 3 * * ? *)'}
   CopyTimeoutHours: {Type: Number, Default: 12}
+Conditions:
+  NeverInTheEmulator: !Equals [!Ref 'AWS::Region', 'nowhere']
 Resources:
+  # The real template's preflight, by which the CLI knows a DR stack; moto cannot run the function behind it, so it is never created.
+  Preflight:
+    Type: Custom::AuroraSnapshotDrPreflight
+    Condition: NeverInTheEmulator
+    Properties:
+      ServiceToken: !Sub 'arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:preflight'
   AlertTopic:
     Type: AWS::SNS::Topic
     Properties:
