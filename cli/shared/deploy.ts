@@ -41,7 +41,7 @@ import {
 } from './validate';
 import { PARAM, parameters as sourceParameters } from '../../generator/dr/parameters';
 import { quotaProblems } from '../../custom-resource/dr/rules';
-import { SOURCE_PRODUCT, templateIdentity } from './stack-products';
+import { SOURCE_PRODUCT, takeoverProblem, templateIdentity } from './stack-products';
 
 export interface DeployInput {
   stackName: string;
@@ -343,22 +343,7 @@ async function deleteFailedStack(cfn: CloudFormationClient, stack: Stack, contex
  */
 export async function takeoverRefusal(cfn: CloudFormationClient, existing: Stack, input: DeployInput): Promise<string[] | undefined> {
   const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: existing.StackId, TemplateStage: 'Original' }));
-  const there = templateIdentity(TemplateBody ?? '');
-  const given = templateIdentity(input.template.body);
-  if (there.kind && there.kind === given.kind) return undefined;
-  const where = `Stack ${existing.StackName} in ${input.region}`;
-  const nothing = 'Nothing was changed. Give another --stack-name, or delete that stack first if it is really meant to go.';
-  if (!there.kind) {
-    return [
-      `${where} is not an ${PROGRAM} stack: its template has no Custom::AuroraSnapshotDr...Preflight resource (it holds ${there.resourceTypes.join(', ') || 'no resources'}).`,
-      `Deploying over it would make CloudFormation delete what it holds. ${nothing}`,
-    ];
-  }
-  const template = displayPath(input.template.path);
-  return [
-    `${where} is ${there.kind}, and ${template} is ${given.kind ? `the template of ${given.kind}` : `not an ${PROGRAM} template`}.`,
-    `Deploying one over the other would make CloudFormation delete the resources of ${there.kind}. ${nothing}`,
-  ];
+  return takeoverProblem(`Stack ${existing.StackName} in ${input.region}`, TemplateBody ?? '', input.template, '--stack-name');
 }
 
 /** The parameters that say what the stack protects and where, with their value now and the value this deploy would give them. */
@@ -419,7 +404,7 @@ async function repointWithChangeSet(cfn: CloudFormationClient, existing: Stack, 
   const name = `${PROGRAM}-repoint-${context.now().getTime()}`;
   const { Id } = await cfn.send(
     new CreateChangeSetCommand({
-      StackName: existing.StackId,
+      StackName: existing.StackName,
       ChangeSetName: name,
       ChangeSetType: 'UPDATE',
       TemplateBody: input.template.body,

@@ -10,7 +10,8 @@ import { RECOVERY_TEMPLATE_BASENAME } from '../../generator/main';
 import { parameters, PARAM } from '../../generator/dr/parameters';
 import { recoveryParameters } from '../../generator/recovery/parameters';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
-import { copyRegionsProblem, DEFAULT_TEMPLATE, kmsKeyRegionProblem, parameterProblem, scheduleFlagProblem } from './validate';
+import { copyRegionsProblem, DEFAULT_TEMPLATE, displayPath, kmsKeyRegionProblem, parameterProblem, scheduleFlagProblem, TemplateFile } from './validate';
+import { PROGRAM } from './commands';
 import { loadCfnYaml } from '../../generator/shared/serialize';
 import { PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/dr/contract';
 import { RECOVERY_PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/recovery/contract';
@@ -167,4 +168,27 @@ export function templateIdentity(body: string): TemplateIdentity {
   if (!preflight) return { resourceTypes };
   const kind = PREFLIGHT_TYPE.exec(preflight)![1].toLowerCase() || 'DR';
   return { kind: `the ${kind} stack`, product: KNOWN_PRODUCTS[preflight], resourceTypes };
+}
+
+/**
+ * Why a deploy must not touch an existing stack or stack set (`subject`), from
+ * its template: it is not this product's, or is another of its kinds (a DR
+ * stack under the recovery template, or the reverse). Deploying over it would
+ * make CloudFormation delete what it holds. `nameFlag` is how the user names it.
+ */
+export function takeoverProblem(subject: string, existingBody: string, template: TemplateFile, nameFlag: string): string[] | undefined {
+  const there = templateIdentity(existingBody);
+  const given = templateIdentity(template.body);
+  if (there.kind && there.kind === given.kind) return undefined;
+  const nothing = `Nothing was changed. Give another ${nameFlag}, or delete it first if it is really meant to go.`;
+  if (!there.kind) {
+    return [
+      `${subject} is not an ${PROGRAM} stack: its template has no Custom::AuroraSnapshotDr...Preflight resource (it holds ${there.resourceTypes.join(', ') || 'no resources'}).`,
+      `Deploying over it would make CloudFormation delete what it holds. ${nothing}`,
+    ];
+  }
+  return [
+    `${subject} is ${there.kind}, and ${displayPath(template.path)} is ${given.kind ? `the template of ${given.kind}` : `not an ${PROGRAM} template`}.`,
+    `Deploying one over the other would make CloudFormation delete the resources of ${there.kind}. ${nothing}`,
+  ];
 }
