@@ -478,7 +478,7 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
   }
   const quota = quotaRefusal(existing, input);
   if (quota.length) {
-    for (const problem of quota) err(`${PROGRAM}: ${problem}.`);
+    for (const problem of quota) err(`${PROGRAM} deploy: ${problem}.`);
     return EXIT.usage;
   }
 
