@@ -15,9 +15,10 @@ import {
   ListChangeSetsCommand,
   ListStackResourcesCommand,
 } from '@aws-sdk/client-cloudformation';
+import * as fs from 'fs';
 import * as path from 'path';
 import { MotoServer, startMotoServer } from '../../support/moto-server';
-import { DEPLOY_ARGS, REPO_ROOT, runCli, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, withFlags, writeTemp } from '../support';
+import { consoleSessions, DEPLOY_ARGS, REPO_ROOT, runCli, shellWords, SMALL_TEMPLATE, tempDir, useIsolatedAwsEnv, withFlags, writeTemp } from '../support';
 
 let moto: MotoServer;
 let restoreEnv: () => void;
@@ -204,5 +205,36 @@ describe('stackset deploy refuses a stack set that is not this product\'s', () =
     expect(output.stderr[1]).toContain('Give another --stack-set-name');
     const { StackSet } = await cfn.send(new DescribeStackSetCommand({ StackSetName: 'payments-api' }));
     expect(StackSet?.TemplateBody).toBe(UNRELATED_TEMPLATE);
+  });
+});
+
+describe('the no-takeover sessions of docs/cli.md', () => {
+  const sessions = consoleSessions(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'cli.md'), 'utf8')).filter(
+    (s) => s.command.includes('--stack-name payments-api') || s.command.includes('--cluster billing-prod'),
+  );
+  /** The change set's name carries the time it was made, and the table's columns are as wide as its rows. */
+  const timeless = (line: string) => line.replace(/repoint-\d+/g, 'repoint-N').replace(/ {2,}/g, '  ');
+
+  it('finds the three sessions, so this check cannot pass by finding none', () => {
+    expect(sessions).toHaveLength(3);
+  });
+
+  it.each(sessions.map((s) => [s.command, s.output] as const))('runs `%s` as the page shows', async (command, shown) => {
+    // payments-api is somebody else's queue and topic; orders-prod-dr protects orders-prod.
+    await createStack('us-east-1', 'payments-api', UNRELATED_TEMPLATE);
+    await createStack('us-east-1', 'orders-prod-dr', SMALL_TEMPLATE, DR_PARAMETERS);
+    const before = await stackState('us-east-1', 'orders-prod-dr');
+    const [program, ...argv] = shellWords(command);
+    expect(program).toBe('aurora-snapshot-dr');
+    const { code, output } = await runCli(argv);
+    expect(code).toBe(1);
+    const printed = [...output.stdout, ...output.stderr].map(timeless);
+    // The page's lines in order; "..." stands for the change set's rows, which depend on the template CloudFormation
+    // compares (moto holds a stand-in), and the question is asked only on a terminal, which a test has not.
+    const expected = shown.filter((line) => line !== '...' && !line.includes('Type yes to go ahead')).map(timeless);
+    expect(expected.filter((line) => !printed.includes(line))).toEqual([]);
+    const at = expected.map((line) => printed.indexOf(line));
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(await stackState('us-east-1', 'orders-prod-dr')).toEqual(before);
   });
 });
