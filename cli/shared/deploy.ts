@@ -471,7 +471,8 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
   const cfn = context.clients.cloudFormation(input.region);
   let existing = await describeStack(cfn, input.stackName);
 
-  const takeover = existing && (await takeoverRefusal(cfn, existing, input));
+  // A stack in REVIEW_IN_PROGRESS holds nothing yet and is refused below with its own advice.
+  const takeover = existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' && (await takeoverRefusal(cfn, existing, input));
   if (takeover) {
     for (const line of takeover) err(line);
     return EXIT.failed;

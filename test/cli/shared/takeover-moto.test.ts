@@ -189,6 +189,47 @@ describe('deploy-recovery refuses a stack that is not a recovery stack, changing
   });
 });
 
+describe('deploy-recovery refuses to repoint a recovery stack without --allow-repoint', () => {
+  /** A recovery stand-in: the real template's preflight type, never created in moto, and the parameters it repoints by. */
+  const RECOVERY_STAND_IN = `AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  SourceStackId: {Type: String}
+  DBClusterIdentifier: {Type: String}
+  KMSTargetKey: {Type: String}
+Conditions:
+  NeverInTheEmulator: !Equals [!Ref 'AWS::Region', 'nowhere']
+Resources:
+  Preflight:
+    Type: Custom::AuroraSnapshotDrRecoveryPreflight
+    Condition: NeverInTheEmulator
+    Properties: {ServiceToken: preflight}
+  AlertTopic:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: !Sub '\${DBClusterIdentifier}-recovery-alerts'}
+`;
+
+  it('refuses a recovery stack made for another source stack, naming the SourceStackId change', async () => {
+    await createStack('us-east-1', 'orders-prod-dr', SOURCE_TEMPLATE, DR_PARAMETERS);
+    const oldSource = 'arn:aws:cloudformation:us-east-1:123456789012:stack/orders-prod-dr/00000000-0000-0000-0000-000000000000';
+    await createStack('us-west-2', 'orders-prod-dr-recovery', RECOVERY_STAND_IN, {
+      SourceStackId: oldSource,
+      DBClusterIdentifier: 'orders-prod',
+      KMSTargetKey: 'alias/dr-snapshots',
+    });
+    const before = await stackState('us-west-2', 'orders-prod-dr-recovery');
+    const { code, output } = await runCli([
+      'deploy-recovery', '--source-stack', 'orders-prod-dr', '--source-region', 'us-east-1',
+      '--subnet-group', 'dr-private', '--security-groups', 'sg-0123456789abcdef0',
+    ]);
+    expect(code).toBe(1);
+    expect(output.stderr).toContain('Stack orders-prod-dr-recovery in us-west-2 would be repointed:');
+    expect(output.stderr.find((line) => line.startsWith('  SourceStackId: '))).toMatch(
+      new RegExp(`^  SourceStackId: ${oldSource} -> arn:aws:cloudformation:us-east-1:123456789012:stack/orders-prod-dr/[0-9a-f-]{36}$`),
+    );
+    expect(await stackState('us-west-2', 'orders-prod-dr-recovery')).toEqual(before);
+  });
+});
+
 describe('stackset deploy refuses a stack set that is not this product\'s', () => {
   it('leaves its template as it was', async () => {
     const cfn = client('us-east-1');
