@@ -8,7 +8,7 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { FlagValues, missingRequired, UsageError } from '../shared/args';
 import { DEPLOY_RECOVERY, EXIT, PROGRAM } from '../shared/commands';
 import { awsErrorName, Context } from '../shared/context';
-import { deploy, DeployInput } from '../shared/deploy';
+import { deploy, DeployInput, repointFlags } from '../shared/deploy';
 import { loadTemplate, regionProblem, stackNameProblem } from '../shared/validate';
 import { RECOVERY_PRODUCT, recoveryParameterProblem } from '../shared/stack-products';
 import { PARAM } from '../../generator/dr/parameters';
@@ -69,7 +69,7 @@ export function parseDeployRecoveryInput(values: FlagValues): DeployRecoveryInpu
     stackName,
     region,
     parameters,
-    deploy: { template, replaceFailed: values['replace-failed'] === true, wait: values['no-wait'] !== true },
+    deploy: { template, replaceFailed: values['replace-failed'] === true, wait: values['no-wait'] !== true, ...repointFlags(values) },
   };
 }
 

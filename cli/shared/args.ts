@@ -15,22 +15,50 @@ export class UsageError extends Error {
 
 export type FlagValues = { [name: string]: string | boolean | undefined };
 
-/** Parse the arguments after the command name. Unknown flags and stray positionals are usage errors. */
+/**
+ * Problems of the command line itself (unknown flags, flags without their
+ * value, stray arguments, a flag repeated with different values), kept with
+ * the values parseFlags returned. missingRequired, which every command's
+ * input check calls first, puts them in front of its own, so one run lists
+ * every problem of the line.
+ */
+const lineProblems = new WeakMap<FlagValues, string[]>();
+
+/**
+ * Parse the arguments after the command name. Nothing is refused here: what
+ * is wrong with the line is kept for missingRequired, so a repeated or unknown
+ * flag does not hide the other problems.
+ */
 export function parseFlags(command: CommandSpec, argv: string[]): FlagValues {
+  const types = new Map(command.flags.map((flag) => [flag.name, flag.type]));
+  const problems: string[] = [];
+  // A string flag followed by another flag (or by nothing) has lost its value; parseArgs would take the next flag as it.
+  const args = argv.filter((arg, i) => {
+    const missing = types.get(arg.slice(2)) === 'string' && arg.startsWith('--') && (argv[i + 1] === undefined || argv[i + 1].startsWith('--'));
+    if (missing) problems.push(`${arg} needs a value`);
+    return !missing;
+  });
   const options: { [name: string]: { type: 'string' | 'boolean' } } = {};
   for (const flag of command.flags) options[flag.name] = { type: flag.type };
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
-  } catch (error) {
-    throw new UsageError([parseErrorMessage(error as Error & { code?: string })], command);
+  const parsed = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const values = parsed.values as FlagValues;
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    if (!types.has(token.name)) {
+      problems.push(`unknown flag ${token.rawName}`);
+      delete values[token.name];
+    } else if (types.get(token.name) === 'boolean' && token.inlineValue) {
+      problems.push(`${token.rawName} does not take a value`);
+      values[token.name] = true;
+    }
   }
   if (parsed.positionals.length > 0) {
-    throw new UsageError([`unexpected argument '${parsed.positionals[0]}': every value is given with a flag, e.g. --stack-name NAME`], command);
+    const stray = parsed.positionals.map((p) => `'${p}'`).join(', ');
+    problems.push(`unexpected argument${parsed.positionals.length > 1 ? 's' : ''} ${stray}: every value is given with a flag, e.g. --stack-name NAME`);
   }
-  const repeated = repeatedFlagProblems(parsed.tokens ?? []);
-  if (repeated.length > 0) throw new UsageError(repeated, command);
-  return parsed.values as FlagValues;
+  problems.push(...repeatedFlagProblems(parsed.tokens ?? []));
+  lineProblems.set(values, problems);
+  return values;
 }
 
 /**
@@ -51,28 +79,14 @@ function repeatedFlagProblems(tokens: { kind: string; name?: string; value?: str
     .map(([name, given]) => `--${name} is given ${given.length} times with different values (${given.map((v) => `'${v}'`).join(', ')}); give it once.`);
 }
 
-/** parseArgs messages mention "Use `--` ..." hints that do not apply here; say it plainly. */
-function parseErrorMessage(error: Error & { code?: string }): string {
-  const flag = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1];
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown flag ${flag ?? ''}`.trim();
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return flag && error.message.includes('argument missing')
-        ? `${flag} needs a value`
-        : `${flag ?? 'a flag'} does not take a value`;
-    default:
-      return error.message;
-  }
-}
-
 /** One problem naming every required flag that was not given, or none. */
 export function missingRequired(command: CommandSpec, values: FlagValues): string[] {
+  const line = lineProblems.get(values) ?? [];
   const missing = command.flags
     .filter((flag) => flag.required && (values[flag.name] === undefined || values[flag.name] === ''))
     .map((flag) => `--${flag.name}`);
-  if (missing.length === 0) return [];
-  return [`missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`];
+  if (missing.length === 0) return [...line];
+  return [...line, `missing required flag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`];
 }
 
 const WIDTH = 100;

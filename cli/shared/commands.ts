@@ -49,6 +49,18 @@ const TEMPLATE_FLAG: FlagSpec = {
     'Template to deploy, YAML or JSON, sent as TemplateBody (at most 51,200 bytes). Default: templates/aurora-snapshot-dr.yaml of this package.',
 };
 
+/** Flags of `deploy` and `deploy-recovery` for an update that changes what the stack protects. */
+export const REPOINT_FLAGS: FlagSpec[] = [
+  {
+    name: 'allow-repoint',
+    type: 'boolean',
+    description:
+      'Let an update change what the stack protects: the cluster, the TargetRegion or the KMS key of a DR stack; the cluster, the SourceStackId or the KMS key of a recovery stack. ' +
+      'Without it such an update is refused. With it, deploy first makes a CloudFormation change set, shows what will be added, modified, removed and replaced, and executes it only on a yes typed on the terminal or --yes; otherwise it deletes the change set.',
+  },
+  { name: 'yes', type: 'boolean', description: 'With --allow-repoint: execute the change set shown without asking (for scripts).' },
+];
+
 /** A stack parameter set by a flag of `deploy`. */
 export interface ParameterFlag {
   flag: string;
@@ -86,7 +98,8 @@ export const DEPLOY: CommandSpec = {
     'Creates the stack from the template, or updates it when it exists ("no updates to perform" counts as success), with CAPABILITY_IAM. ' +
     'Prints one line per stack event while it waits. On failure it prints the first resource that failed and its reason, as CloudFormation reports it, and exits 1. ' +
     'The stack must live in the cluster\'s Region: it is deployed in --source-region, and a different --region is refused. ' +
-    'A stack left in ROLLBACK_COMPLETE by a failed first create cannot be updated; deploy says how to delete it, or deletes and recreates it with --replace-failed.',
+    'A stack left in ROLLBACK_COMPLETE by a failed first create cannot be updated; deploy says how to delete it, or deletes and recreates it with --replace-failed. ' +
+    'It refuses, before any change, a stack that is not this product\'s or is another of its stacks (a recovery stack, say), and an update that changes the cluster, TargetRegion or KMS key unless --allow-repoint is given.',
   flags: [
     { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name of the stack to create or update.' },
     ...PARAMETER_FLAGS.map(parameterFlagSpec),
@@ -97,6 +110,7 @@ export const DEPLOY: CommandSpec = {
       description:
         'When the stack is in ROLLBACK_COMPLETE (its first create failed, so it holds no resources), delete it and create it again.',
     },
+    ...REPOINT_FLAGS,
     {
       name: 'no-wait',
       type: 'boolean',
@@ -343,6 +357,7 @@ export const DEPLOY_RECOVERY: CommandSpec = {
     { name: 'alert-email', type: 'string', value: 'ADDRESS', description: 'Sets AlertEmail: failed drills and restores, copies that stop arriving.' },
     { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-recovery.yaml of this package.' },
     { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },
+    ...REPOINT_FLAGS,
     { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
     { ...REGION_FLAG, description: "Region of the recovery stack. Default and only accepted value: the source stack's TargetRegion." },
     PROFILE_FLAG,

@@ -5,16 +5,23 @@
  * user, naming the bad value and the fix.
  */
 import {
+  Change,
   CloudFormationClient,
+  CreateChangeSetCommand,
   CreateStackCommand,
+  DeleteChangeSetCommand,
   DeleteStackCommand,
+  DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
   Parameter,
   Stack,
   StackEvent,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
+import * as readline from 'readline/promises';
 import { FlagValues, missingRequired, UsageError } from './args';
 import { DEPLOY, EXIT, PARAMETER_FLAGS, PROGRAM } from './commands';
 import { awsErrorName, Context, STILL_WAITING_MS } from './context';
@@ -32,7 +39,9 @@ import {
   stackNameProblem,
   TemplateFile,
 } from './validate';
-import { PARAM } from '../../generator/dr/parameters';
+import { PARAM, parameters as sourceParameters } from '../../generator/dr/parameters';
+import { quotaProblems } from '../../custom-resource/dr/rules';
+import { SOURCE_PRODUCT, takeoverProblem, templateIdentity } from './stack-products';
 
 export interface DeployInput {
   stackName: string;
@@ -45,6 +54,12 @@ export interface DeployInput {
   wait: boolean;
   /** Stop waiting (exit 1) after this many minutes from the start; the stack operation goes on. */
   timeoutMinutes?: number;
+  /** Let the update change what the stack protects (its repoint parameters), after showing the change set. */
+  allowRepoint?: boolean;
+  /** Execute that change set without asking. */
+  yes?: boolean;
+  /** Asks whether to execute the change set shown; false when nobody can answer. Default: the terminal. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Turn flags into a DeployInput, or throw a UsageError listing every problem. No AWS call is made. */
@@ -104,7 +119,24 @@ export function parseDeployInput(values: FlagValues): DeployInput {
     replaceFailed: values['replace-failed'] === true,
     wait: values['no-wait'] !== true,
     timeoutMinutes,
+    ...repointFlags(values),
   };
+}
+
+/** --allow-repoint and --yes, which `deploy` and `deploy-recovery` share. */
+export function repointFlags(values: FlagValues): Pick<DeployInput, 'allowRepoint' | 'yes'> {
+  return { allowRepoint: values['allow-repoint'] === true, yes: values.yes === true };
+}
+
+/** A yes on the terminal; false without one (a pipe, CI), where nobody can answer. */
+export async function askOnTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const terminal = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
 }
 
 /** A day: a stack operation that takes longer has hung (a custom resource waits at most an hour). */
@@ -302,11 +334,154 @@ async function deleteFailedStack(cfn: CloudFormationClient, stack: Stack, contex
   return true;
 }
 
+/**
+ * Why this deploy must not touch the existing stack, or undefined: the stack
+ * is not this product's, or is another of its kinds (a DR stack under the
+ * recovery template, or the reverse). Deploying over it would make
+ * CloudFormation delete what it holds. Read from the stack's own template
+ * (GetTemplate), which a stack in any state still has.
+ */
+export async function takeoverRefusal(cfn: CloudFormationClient, existing: Stack, input: DeployInput): Promise<string[] | undefined> {
+  const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: existing.StackId, TemplateStage: 'Original' }));
+  return takeoverProblem(`Stack ${existing.StackName} in ${input.region}`, TemplateBody ?? '', input.template, '--stack-name');
+}
+
+/** The parameters that say what the stack protects and where, with their value now and the value this deploy would give them. */
+export function repointChanges(existing: Stack, input: DeployInput): { parameter: string; from: string; to: string }[] {
+  const product = templateIdentity(input.template.body).product;
+  const now = Object.fromEntries((existing.Parameters ?? []).map((p) => [p.ParameterKey!, p.ParameterValue ?? '']));
+  return (product?.repointParameters ?? [])
+    .filter((parameter) => parameter in now && parameter in input.parameters && now[parameter] !== input.parameters[parameter])
+    .map((parameter) => ({ parameter, from: now[parameter], to: input.parameters[parameter] }));
+}
+
+/**
+ * The DR stack's schedule against the snapshot quota, with the values the
+ * stack will have (given, else kept, else the template's default), by the rule
+ * its preflight applies, so a refusal comes before any change.
+ */
+function quotaRefusal(existing: Stack | undefined, input: DeployInput): string[] {
+  if (templateIdentity(input.template.body).product !== SOURCE_PRODUCT) return [];
+  const value = (name: string) =>
+    input.parameters[name] ??
+    existing?.Parameters?.find((p) => p.ParameterKey === name)?.ParameterValue ??
+    String(sourceParameters[name]?.Default ?? '');
+  return quotaProblems({
+    ScheduleExpression: value(PARAM.schedule),
+    SourceRetentionDays: value(PARAM.sourceRetention),
+    TargetRetentionDays: value(PARAM.targetRetention),
+    SourceRegion: input.region,
+    TargetRegion: value(PARAM.targetRegion),
+  });
+}
+
+/** Every change of the change set, all pages, once CloudFormation has worked it out. */
+async function describeChanges(cfn: CloudFormationClient, id: string, context: Context) {
+  for (;;) {
+    const first = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id }));
+    if (first.Status === 'CREATE_PENDING' || first.Status === 'CREATE_IN_PROGRESS') {
+      await context.sleep(context.pollIntervalMs);
+      continue;
+    }
+    const changes: Change[] = [...(first.Changes ?? [])];
+    for (let token = first.NextToken; token; ) {
+      const page = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: id, NextToken: token }));
+      changes.push(...(page.Changes ?? []));
+      token = page.NextToken;
+    }
+    return { changeSet: first, changes };
+  }
+}
+
+/**
+ * Repoint with a change set, as `cdk diff` and `terraform plan` show a plan
+ * first: what CloudFormation will add, modify, remove and replace, then go
+ * ahead only on --yes or a yes on the terminal; otherwise the change set is
+ * deleted and nothing changes. Returns the exit code when it stops here.
+ */
+async function repointWithChangeSet(cfn: CloudFormationClient, existing: Stack, input: DeployInput, context: Context): Promise<number | undefined> {
+  const { out, err } = context.output;
+  const name = `${PROGRAM}-repoint-${context.now().getTime()}`;
+  const { Id } = await cfn.send(
+    new CreateChangeSetCommand({
+      StackName: existing.StackName,
+      ChangeSetName: name,
+      ChangeSetType: 'UPDATE',
+      TemplateBody: input.template.body,
+      Parameters: updateParameters(input, existing),
+      Capabilities: ['CAPABILITY_IAM'],
+      Description: `Repoint ${existing.StackName}, shown by ${PROGRAM} deploy --allow-repoint`,
+    }),
+  );
+  const { changeSet, changes } = await describeChanges(cfn, Id!, context);
+  const drop = () => cfn.send(new DeleteChangeSetCommand({ ChangeSetName: Id }));
+  if (changeSet.Status !== 'CREATE_COMPLETE') {
+    await drop();
+    err(`CloudFormation could not make change set ${name}: ${changeSet.StatusReason ?? changeSet.Status}. Nothing was changed.`);
+    return EXIT.failed;
+  }
+  out(`Change set ${name} of ${existing.StackName}: what CloudFormation will do.`);
+  for (const line of table(
+    ['ACTION', 'RESOURCE', 'TYPE', 'REPLACEMENT'],
+    changes.map(({ ResourceChange: r }) => [r?.Action ?? '', r?.LogicalResourceId ?? '', r?.ResourceType ?? '', r?.Replacement ?? '']),
+  )) {
+    out(line);
+  }
+  const replaced = changes.filter((c) => c.ResourceChange?.Replacement === 'True' || c.ResourceChange?.Action === 'Remove');
+  out(
+    replaced.length
+      ? `${replaced.length} resource(s) will be deleted or replaced (a new one made, the old one deleted): ${replaced.map((c) => c.ResourceChange?.LogicalResourceId).join(', ')}.`
+      : 'Nothing will be deleted or replaced.',
+  );
+  if (input.yes || (await (input.confirm ?? askOnTerminal)(`Execute change set ${name}? Type yes to go ahead: `))) {
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }));
+    return undefined;
+  }
+  await drop();
+  err(`Not executed: change set ${name} was deleted and nothing was changed.`);
+  err('To go ahead, answer yes on a terminal, or run the same command with --yes as well.');
+  return EXIT.failed;
+}
+
+/** UpdateStack; "no updates to perform" ends the command with success. Returns the exit code when it stops here. */
+async function updateStack(cfn: CloudFormationClient, existing: Stack, input: DeployInput, context: Context): Promise<number | undefined> {
+  try {
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: existing.StackId,
+        TemplateBody: input.template.body,
+        Parameters: updateParameters(input, existing),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (awsErrorName(error) === 'ValidationError' && /No updates are to be performed/.test((error as Error).message)) {
+      context.output.out(`No changes: stack ${input.stackName} already has this template and these parameters.`);
+      printOutputs(existing, context);
+      return EXIT.ok;
+    }
+    throw error;
+  }
+}
+
 export async function deploy(input: DeployInput, context: Context): Promise<number> {
   const { out, err } = context.output;
   const started = context.now().getTime();
   const cfn = context.clients.cloudFormation(input.region);
   let existing = await describeStack(cfn, input.stackName);
+
+  // A stack in REVIEW_IN_PROGRESS holds nothing yet and is refused below with its own advice.
+  const takeover = existing && existing.StackStatus !== 'REVIEW_IN_PROGRESS' && (await takeoverRefusal(cfn, existing, input));
+  if (takeover) {
+    for (const line of takeover) err(line);
+    return EXIT.failed;
+  }
+  const quota = quotaRefusal(existing, input);
+  if (quota.length) {
+    for (const problem of quota) err(`${PROGRAM} deploy: ${problem}.`);
+    return EXIT.usage;
+  }
 
   if (existing?.StackStatus === 'ROLLBACK_COMPLETE') {
     if (!input.replaceFailed) {
@@ -346,26 +521,24 @@ export async function deploy(input: DeployInput, context: Context): Promise<numb
     stackId = created.StackId!;
   } else {
     stackId = existing.StackId!;
+    const repoints = repointChanges(existing, input);
+    if (repoints.length && !input.allowRepoint) {
+      err(`Stack ${input.stackName} in ${input.region} would be repointed:`);
+      for (const { parameter, from, to } of repoints) err(`  ${parameter}: ${from} -> ${to}`);
+      err(
+        'CloudFormation would replace what is named from these values, and the stack would stop protecting what it protects now. Nothing was changed.',
+      );
+      err('To protect something else, deploy a new stack under another --stack-name.');
+      err('To repoint this one, run the same command with --allow-repoint: it shows what CloudFormation will replace, from a change set, and asks before going ahead.');
+      return EXIT.failed;
+    }
     out(`Updating stack ${input.stackName} in ${input.region} (${existing.StackStatus}) from ${displayPath(input.template.path)} (${bytes} bytes).`);
     const marker = await newestEventId(cfn, stackId);
     if (marker) seen.add(marker);
-    try {
-      await cfn.send(
-        new UpdateStackCommand({
-          StackName: stackId,
-          TemplateBody: input.template.body,
-          Parameters: updateParameters(input, existing),
-          Capabilities: ['CAPABILITY_IAM'],
-        }),
-      );
-    } catch (error) {
-      if (awsErrorName(error) === 'ValidationError' && /No updates are to be performed/.test((error as Error).message)) {
-        out(`No changes: stack ${input.stackName} already has this template and these parameters.`);
-        printOutputs(existing, context);
-        return EXIT.ok;
-      }
-      throw error;
-    }
+    const stopped = repoints.length
+      ? await repointWithChangeSet(cfn, existing, input, context)
+      : await updateStack(cfn, existing, input, context);
+    if (stopped !== undefined) return stopped;
   }
 
   if (!input.wait) {

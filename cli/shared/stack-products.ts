@@ -10,7 +10,11 @@ import { RECOVERY_TEMPLATE_BASENAME } from '../../generator/main';
 import { parameters, PARAM } from '../../generator/dr/parameters';
 import { recoveryParameters } from '../../generator/recovery/parameters';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
-import { copyRegionsProblem, DEFAULT_TEMPLATE, kmsKeyRegionProblem, parameterProblem } from './validate';
+import { copyRegionsProblem, DEFAULT_TEMPLATE, displayPath, kmsKeyRegionProblem, parameterProblem, scheduleFlagProblem, TemplateFile } from './validate';
+import { PROGRAM } from './commands';
+import { loadCfnYaml } from '../../generator/shared/serialize';
+import { PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/dr/contract';
+import { RECOVERY_PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/recovery/contract';
 
 export interface StackProduct {
   /** For messages: "the DR stack", "the recovery stack". */
@@ -31,6 +35,12 @@ export interface StackProduct {
    * `account 111111111111`, `"defaults"`.
    */
   instanceProblems(who: string, values: { [parameter: string]: string }, regions: string[]): string[];
+  /**
+   * What the stack protects and where: changing one of these on an existing
+   * stack repoints it (CloudFormation replaces what is named from them), so
+   * `deploy` asks for --allow-repoint first.
+   */
+  repointParameters: string[];
 }
 
 /**
@@ -73,12 +83,16 @@ export const SOURCE_PRODUCT: StackProduct = {
   },
   parameterProblem,
   instanceProblems: sourceInstanceProblems,
+  repointParameters: [PARAM.cluster, PARAM.targetRegion, PARAM.kmsKey],
 };
 
 /** A value the recovery template would refuse, explained with its ConstraintDescription. */
 export function recoveryParameterProblem(label: string, parameter: string, value: string): string | undefined {
   const definition = recoveryParameters[parameter];
   if (!definition) return `${label}: unknown parameter ${parameter}.`;
+  // Empty turns drills off; the template's pattern takes it.
+  const schedule = [RECOVERY_PARAM.drillSchedule, RECOVERY_PARAM.sourceSchedule].includes(parameter as 'DrillScheduleExpression') && value !== '';
+  if (schedule) return scheduleFlagProblem(label, value);
   if (definition.Type === 'Number') {
     const ok = /^\d+$/.test(value) && (definition.MinValue ?? 0) <= +value && +value <= (definition.MaxValue ?? Infinity);
     return ok ? undefined : `${label} '${value}' ${definition.ConstraintDescription}`;
@@ -112,4 +126,69 @@ export const RECOVERY_PRODUCT: StackProduct = {
   },
   parameterProblem: recoveryParameterProblem,
   instanceProblems: recoveryInstanceProblems,
+  repointParameters: [RECOVERY_PARAM.cluster, RECOVERY_PARAM.sourceStackId, RECOVERY_PARAM.kmsKey],
 };
+
+/**
+ * Every template of this product carries one preflight custom resource named
+ * Custom::AuroraSnapshotDr<Kind>Preflight: none for the DR stack
+ * (custom-resource/dr/contract.ts), Recovery for the recovery stack, and so
+ * on for any stack to come (a vault's Custom::AuroraSnapshotDrVaultPreflight
+ * is "the vault stack"). The CLI tells a stack or stack set of this product,
+ * and which of its kinds, from its template by that type: no marker is added
+ * to the templates, and the rule holds for kinds the CLI does not know yet.
+ */
+const PREFLIGHT_TYPE = /^Custom::AuroraSnapshotDr([A-Za-z]*)Preflight$/;
+
+export interface TemplateIdentity {
+  /** `the DR stack`, `the recovery stack`, `the vault stack`; undefined: not this product's template. */
+  kind?: string;
+  /** The product of that kind, when this CLI knows it. */
+  product?: StackProduct;
+  /** The resource types the template declares, for messages about a stack that is not this product's. */
+  resourceTypes: string[];
+}
+
+const KNOWN_PRODUCTS: { [preflightType: string]: StackProduct } = {
+  [PREFLIGHT_RESOURCE_TYPE]: SOURCE_PRODUCT,
+  [RECOVERY_PREFLIGHT_RESOURCE_TYPE]: RECOVERY_PRODUCT,
+};
+
+/** Which stack of this product a template (JSON or YAML text) is, by its preflight resource type. */
+export function templateIdentity(body: string): TemplateIdentity {
+  let resources: { [name: string]: { Type?: unknown } } = {};
+  try {
+    const parsed = (body.trimStart().startsWith('{') ? JSON.parse(body) : loadCfnYaml(body)) as { Resources?: typeof resources };
+    resources = parsed?.Resources ?? {};
+  } catch {
+    // Not a template we can read: no kind.
+  }
+  const resourceTypes = [...new Set(Object.values(resources).map((r) => String(r?.Type)))].sort();
+  const preflight = resourceTypes.find((type) => PREFLIGHT_TYPE.test(type));
+  if (!preflight) return { resourceTypes };
+  const kind = PREFLIGHT_TYPE.exec(preflight)![1].toLowerCase() || 'DR';
+  return { kind: `the ${kind} stack`, product: KNOWN_PRODUCTS[preflight], resourceTypes };
+}
+
+/**
+ * Why a deploy must not touch an existing stack or stack set (`subject`), from
+ * its template: it is not this product's, or is another of its kinds (a DR
+ * stack under the recovery template, or the reverse). Deploying over it would
+ * make CloudFormation delete what it holds. `nameFlag` is how the user names it.
+ */
+export function takeoverProblem(subject: string, existingBody: string, template: TemplateFile, nameFlag: string): string[] | undefined {
+  const there = templateIdentity(existingBody);
+  const given = templateIdentity(template.body);
+  if (there.kind && there.kind === given.kind) return undefined;
+  const nothing = `Nothing was changed. Give another ${nameFlag}, or delete it first if it is really meant to go.`;
+  if (!there.kind) {
+    return [
+      `${subject} is not an ${PROGRAM} stack: its template has no Custom::AuroraSnapshotDr...Preflight resource (it holds ${there.resourceTypes.join(', ') || 'no resources'}).`,
+      `Deploying over it would make CloudFormation delete what it holds. ${nothing}`,
+    ];
+  }
+  return [
+    `${subject} is ${there.kind}, and ${displayPath(template.path)} is ${given.kind ? `the template of ${given.kind}` : `not an ${PROGRAM} template`}.`,
+    `Deploying one over the other would make CloudFormation delete the resources of ${there.kind}. ${nothing}`,
+  ];
+}

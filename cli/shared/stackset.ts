@@ -30,7 +30,7 @@ import { FlagValues, missingRequired, UsageError } from './args';
 import { EXIT, STACKSET_DEPLOY } from './commands';
 import { awsErrorName, Context } from './context';
 import { FleetParameters, instanceParameters, ParameterValues, readParametersFile } from './parameters-file';
-import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct } from './stack-products';
+import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct, takeoverProblem } from './stack-products';
 import { table } from './progress';
 import {
   ACCOUNT_ID,
@@ -303,12 +303,13 @@ class StackSetRun {
     return this.input.callAs ? { CallAs: this.input.callAs } : {};
   }
 
-  async stackSetExists(): Promise<boolean> {
+  /** The stack set's current template, or undefined when there is no such stack set. */
+  async existingTemplate(): Promise<string | undefined> {
     try {
-      await this.cfn.send(new DescribeStackSetCommand({ StackSetName: this.input.stackSetName, ...this.callAs }));
-      return true;
+      const { StackSet } = await this.cfn.send(new DescribeStackSetCommand({ StackSetName: this.input.stackSetName, ...this.callAs }));
+      return StackSet?.TemplateBody ?? '';
     } catch (error) {
-      if (awsErrorName(error) === 'StackSetNotFoundException') return false;
+      if (awsErrorName(error) === 'StackSetNotFoundException') return undefined;
       throw error;
     }
   }
@@ -453,7 +454,14 @@ export async function stackSetDeploy(input: StackSetInput, context: Context): Pr
   const { out, err } = context.output;
   const run = new StackSetRun(input, context);
   const bytes = Buffer.byteLength(input.template.body).toLocaleString('en-US');
-  if (await run.stackSetExists()) {
+  const existingTemplate = await run.existingTemplate();
+  if (existingTemplate !== undefined) {
+    const where = input.region ? ` in ${input.region}` : '';
+    const takeover = takeoverProblem(`Stack set ${input.stackSetName}${where}`, existingTemplate, input.template, '--stack-set-name');
+    if (takeover) {
+      for (const line of takeover) err(line);
+      return EXIT.failed;
+    }
     out(`Stack set ${input.stackSetName} exists: updating it from ${displayPath(input.template.path)} (${bytes} bytes).`);
     await run.updateStackSet();
   } else {

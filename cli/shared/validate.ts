@@ -12,6 +12,7 @@ import { TEMPLATE_BASENAME, TEMPLATE_BODY_LIMIT_BYTES } from '../../generator/ma
 import { loadCfnYaml } from '../../generator/shared/serialize';
 import { REGION_PATTERN } from '../../custom-resource/dr/contract';
 import { regionPairProblem } from '../../custom-resource/shared/partitions';
+import { scheduleProblem } from '../../custom-resource/shared/schedule';
 
 export const DEFAULT_TEMPLATE = path.join(__dirname, '..', '..', 'templates', `${TEMPLATE_BASENAME}.yaml`);
 
@@ -36,6 +37,7 @@ export function parameterProblem(label: string, parameter: string, value: string
   const definition = parameters[parameter];
   if (!definition) return `${label}: unknown parameter ${parameter}.`;
   if (parameter === PARAM.sourceRegion || parameter === PARAM.targetRegion) return regionProblem(label, value);
+  if (parameter === PARAM.schedule) return scheduleFlagProblem(label, value);
   if (parameter === PARAM.cluster) {
     const problem = clusterIdentifierProblem(label, value);
     if (problem) return problem;
@@ -55,6 +57,12 @@ export function parameterProblem(label: string, parameter: string, value: string
     return `${label} '${value}' ${definition.ConstraintDescription}`;
   }
   return undefined;
+}
+
+/** A schedule expression by EventBridge's rule, the one both preflights apply (custom-resource/shared/schedule.ts). */
+export function scheduleFlagProblem(label: string, value: string): string | undefined {
+  const fix = scheduleProblem(value);
+  return fix ? `${label} '${value}' ${fix}.` : undefined;
 }
 
 /** An RDS cluster ARN: arn:PARTITION:rds:REGION:ACCOUNT:cluster:IDENTIFIER. */

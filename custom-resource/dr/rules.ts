@@ -15,7 +15,7 @@ import {
   REGION_PATTERN,
 } from './contract';
 import { regionPairProblem } from '../shared/partitions';
-import { maxRunsPerDay, snapshotsHeld } from '../shared/schedule';
+import { maxRunsPerDay, scheduleProblem, snapshotsHeld } from '../shared/schedule';
 
 const CLUSTER = 'DBClusterIdentifier';
 const KEY = 'KMSTargetKey';
@@ -71,17 +71,11 @@ function keyRegionProblem(value: string, arn: string | undefined, targetRegion: 
     : say(KEY, value, `is in ${region}, not TargetRegion ${targetRegion}: use a key of ${targetRegion}`);
 }
 
-function quotaProblems(p: PreflightProperties): string[] {
-  const runs = maxRunsPerDay(p.ScheduleExpression);
-  if (runs === undefined) {
-    return [
-      say(
-        SCHEDULE,
-        p.ScheduleExpression,
-        'is not understood: use rate(N minute|hour|day[s]) or cron(minutes hours day month weekday year)',
-      ),
-    ];
-  }
+/** The schedule by EventBridge's rule (../shared/schedule.ts), then the snapshots it keeps against the quota. */
+export function quotaProblems(p: Pick<PreflightProperties, 'ScheduleExpression' | 'SourceRetentionDays' | 'TargetRetentionDays' | 'SourceRegion' | 'TargetRegion'>): string[] {
+  const fix = scheduleProblem(p.ScheduleExpression);
+  if (fix) return [say(SCHEDULE, p.ScheduleExpression, fix)];
+  const runs = maxRunsPerDay(p.ScheduleExpression)!;
   const problems: string[] = [];
   for (const [name, value, region] of [
     ['SourceRetentionDays', p.SourceRetentionDays, p.SourceRegion],

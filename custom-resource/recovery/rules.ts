@@ -8,6 +8,7 @@ import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBClusterSnapshot, DBSubnetGroup } from '@aws-sdk/client-rds';
 import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../dr/rules';
 import { RecoveryPreflightProperties } from './contract';
+import { scheduleProblem } from '../shared/schedule';
 
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[0-9a-f-]+$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;
@@ -25,9 +26,9 @@ export const keyTarget = (p: RecoveryPreflightProperties): KeyTarget => ({
 });
 
 /**
- * Every rule that needs no AWS call. The template's AllowedPattern, MinValue
- * and MaxValue already check the schedules and numbers; these are the rules
- * that need to know where the stack runs.
+ * Every rule that needs no AWS call. The template's MinValue and MaxValue
+ * check the numbers; these are the rules that need to know where the stack
+ * runs, and the schedules, which a pattern cannot judge.
  */
 export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[] {
   const problems = [clusterIdProblem(p.DBClusterIdentifier)];
@@ -40,6 +41,11 @@ export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[
   const keyRegion = regionOfArn(p.KMSTargetKey);
   if (keyRegion && keyRegion !== p.StackRegion) {
     problems.push(say('KMSTargetKey', p.KMSTargetKey, `is in ${keyRegion}: use the copies' key, in ${p.StackRegion}`));
+  }
+  // An empty drill schedule turns drills off; the source schedule also sets the copy-age alarm (index.ts).
+  for (const name of ['DrillScheduleExpression', 'SourceScheduleExpression'] as const) {
+    const fix = p[name] && scheduleProblem(p[name]);
+    if (fix) problems.push(say(name, p[name], fix));
   }
   if (!securityGroupIds(p.VpcSecurityGroupIds).every((id) => SECURITY_GROUP.test(id))) {
     problems.push(say('VpcSecurityGroupIds', p.VpcSecurityGroupIds, 'must be ids separated by commas: sg-0123456789abcdef0,sg-...'));

@@ -11,45 +11,18 @@
  *   62 days (two months, the longest gap of a "31st of the month" schedule).
  * - cron(...) that names months: 366 days.
  *
- * The year field is ignored. Undefined when the expression cannot be read.
+ * The year field is ignored. Undefined when scheduleProblem (schedule.ts)
+ * refuses the expression.
  */
+import { cronFieldValues, cronFields, dayOfWeekValues, scheduleProblem } from './schedule';
 
 const MINUTES_PER_DAY = 1440;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 
 const RATE_UNIT_HOURS: { [unit: string]: number } = { minute: 1 / 60, hour: 1, day: 24 };
-const DAY_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
 export const DAY_OF_MONTH_GAP_HOURS = 62 * 24;
 export const MONTH_GAP_HOURS = 366 * 24;
-
-/**
- * Values of one cron field in [min, max]: `*`, `n`, `a-b`, `a/b`, `*\/b`,
- * `a-b/c` and comma lists of them. Names (MON, TUE, ...) are mapped first.
- */
-export function cronFieldValues(field: string, min: number, max: number): number[] | undefined {
-  const values = new Set<number>();
-  for (const part of field.split(',')) {
-    const match = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-    if (!match) return undefined;
-    const [, all, first, last, step] = match;
-    const start = all === '*' ? min : +first;
-    const end = all === '*' || (step !== undefined && last === undefined) ? max : last === undefined ? start : +last;
-    const by = step === undefined ? 1 : +step;
-    if (start < min || end > max || start > end || by < 1) return undefined;
-    for (let value = start; value <= end; value += by) values.add(value);
-  }
-  return [...values].sort((a, b) => a - b);
-}
-
-function dayOfWeekValues(field: string): number[] | undefined {
-  if (field === '*' || field === '?') return [1, 2, 3, 4, 5, 6, 7];
-  const numeric = field.toUpperCase().replace(/[A-Z]{3}/g, (name) => {
-    const index = DAY_NAMES.indexOf(name);
-    return index < 0 ? name : String(index + 1);
-  });
-  return cronFieldValues(numeric, 1, 7);
-}
 
 /** The largest gap between consecutive points of a cycle of `period` minutes. */
 function largestCircularGap(points: number[], period: number): number {
@@ -60,21 +33,17 @@ function largestCircularGap(points: number[], period: number): number {
 }
 
 export function longestGapHours(expression: string): number | undefined {
-  const rate = /^rate\(([1-9]\d*) (minute|hour|day)s?\)$/.exec(expression.trim());
+  if (scheduleProblem(expression)) return undefined;
+  const rate = /^rate\((\d+) (\w+?)s?\)$/.exec(expression);
   if (rate) return +rate[1] * RATE_UNIT_HOURS[rate[2]];
 
-  const cron = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+)(?: (\S+))?\)$/.exec(expression.trim().replace(/\s+/g, ' '));
-  if (!cron) return undefined;
-  const [, minuteField, hourField, dayOfMonth, month, dayOfWeek] = cron;
-  const minutes = cronFieldValues(minuteField, 0, 59);
-  const hours = cronFieldValues(hourField, 0, 23);
-  if (!minutes || !hours) return undefined;
+  const [minuteField, hourField, dayOfMonth, month, dayOfWeek] = cronFields(expression);
+  const minutes = cronFieldValues(minuteField, 0, 59)!;
+  const hours = cronFieldValues(hourField, 0, 23)!;
   if (month !== '*') return MONTH_GAP_HOURS;
   if ((dayOfMonth !== '*' && dayOfMonth !== '?') || /[LW#]/i.test(dayOfWeek)) return DAY_OF_MONTH_GAP_HOURS;
-  const days = dayOfWeekValues(dayOfWeek);
-  if (!days) return undefined;
+  const days = dayOfWeekValues(dayOfWeek)!;
   const times: number[] = [];
   for (const day of days) for (const hour of hours) for (const minute of minutes) times.push((day - 1) * MINUTES_PER_DAY + hour * 60 + minute);
   return largestCircularGap(times, MINUTES_PER_WEEK) / 60;
 }
-

@@ -133,7 +133,15 @@ Parameters:
   TargetRegion: {Type: String}
   ScheduleExpression: {Type: String, Default: 'cron(0 3 * * ? *)'}
   CopyTimeoutHours: {Type: Number, Default: 12}
+Conditions:
+  NeverInTheEmulator: !Equals [!Ref 'AWS::Region', 'nowhere']
 Resources:
+  # The real template's preflight, by which the CLI knows a DR stack; moto cannot run the function behind it, so it is never created.
+  Preflight:
+    Type: Custom::AuroraSnapshotDrPreflight
+    Condition: NeverInTheEmulator
+    Properties:
+      ServiceToken: !Sub 'arn:aws:lambda:\${AWS::Region}:\${AWS::AccountId}:function:preflight'
   AlertTopic:
     Type: AWS::SNS::Topic
     Properties:
@@ -159,4 +167,22 @@ export function writeTemp(dir: string, name: string, text: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
+}
+
+/** Each `$ command` of the console blocks of a Markdown page with the lines it printed, up to the next `$`. */
+export function consoleSessions(markdown: string): { command: string; output: string[] }[] {
+  const found: { command: string; output: string[] }[] = [];
+  for (const block of markdown.matchAll(/```console\n([\s\S]*?)```/g)) {
+    const lines = block[1].replace(/\\\n\s+/g, '').split('\n');
+    for (const line of lines) {
+      if (line.startsWith('$ ')) found.push({ command: line.slice(2), output: [] });
+      else if (found.length > 0 && line !== '') found[found.length - 1].output.push(line);
+    }
+  }
+  return found;
+}
+
+/** Split a sample command line into argv the way a POSIX shell would for these simple cases. */
+export function shellWords(command: string): string[] {
+  return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
 }

@@ -10,6 +10,7 @@ import {
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
+  GetTemplateCommand,
   Stack,
   StackEvent,
   UpdateStackCommand,
@@ -19,6 +20,8 @@ import { DEFAULT_TEMPLATE } from '../../../cli/shared/validate';
 import { DEPLOY_ARGS, runCli, useMockedCloudFormation } from '../support';
 
 const cfn = useMockedCloudFormation();
+// An existing stack was deployed from the DR template: deploy reads it to know the stack is this product's.
+beforeEach(() => cfn.on(GetTemplateCommand).resolves({ TemplateBody: fs.readFileSync(DEFAULT_TEMPLATE, 'utf8') }));
 
 const NAME = 'orders-prod-dr';
 const STACK_ID = `arn:aws:cloudformation:us-east-1:111111111111:stack/${NAME}/8f0e4a60-0000-11ef-0000-0a1b2c3d4e5f`;

@@ -187,6 +187,30 @@ describe('flags and identifiers', () => {
     expect((await runCli([...DEPLOY_ARGS, '--cluster', 'orders-prod'])).code).toBe(1);
   });
 
+  it('lists every problem of the command line in one run, a repeated flag, an unknown one and a bad schedule among them', async () => {
+    const { code, output } = await runCli([
+      ...withFlags(DEPLOY_ARGS, ['--schedule', 'cron(0 5 * * SUN)', '--target-region', 'US-WEST-2']),
+      '--cluster',
+      'billing-prod',
+      '--colour',
+      'blue',
+      '--no-wait=yes',
+      '--timeout',
+    ]);
+    expect(code).toBe(2);
+    expect(cfn.calls()).toHaveLength(0);
+    const problems = output.stderr.filter((line) => line.startsWith('aurora-snapshot-dr deploy: '));
+    expect(problems).toEqual([
+      'aurora-snapshot-dr deploy: --timeout needs a value',
+      'aurora-snapshot-dr deploy: unknown flag --colour',
+      'aurora-snapshot-dr deploy: --no-wait does not take a value',
+      "aurora-snapshot-dr deploy: unexpected argument 'blue': every value is given with a flag, e.g. --stack-name NAME",
+      "aurora-snapshot-dr deploy: --cluster is given 2 times with different values ('orders-prod', 'billing-prod'); give it once.",
+      "aurora-snapshot-dr deploy: --target-region 'US-WEST-2' must be lowercase: use us-west-2.",
+      "aurora-snapshot-dr deploy: --schedule 'cron(0 5 * * SUN)' must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field, e.g. cron(0 5 ? * SUN *).",
+    ]);
+  });
+
   it('refuses a cluster ARN given as the identifier and suggests the identifier', async () => {
     await expectRefused(
       withFlags(DEPLOY_ARGS, ['--cluster', 'arn:aws:rds:us-east-1:111111111111:cluster:orders-prod']),

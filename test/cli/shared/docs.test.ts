@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { displayPath } from '../../../cli/shared/validate';
-import { REPO_ROOT, runCli, useIsolatedAwsEnv } from '../support';
+import { maxRunsPerDay, scheduleProblem, snapshotsHeld } from '../../../custom-resource/shared/schedule';
+import { consoleSessions, REPO_ROOT, runCli, shellWords, useIsolatedAwsEnv } from '../support';
 
 const PAGES = ['README.md', ...fs.readdirSync(path.join(REPO_ROOT, 'docs')).map((name) => `docs/${name}`)].filter((page) =>
   page.endsWith('.md'),
@@ -23,24 +24,6 @@ function quotedSizes(): { page: string; file: string; bytes: number }[] {
       bytes: Number(match[2].replace(/,/g, '')),
     })),
   );
-}
-
-/** Each `$ command` of the console blocks of a page with the lines it printed, up to the next `$`. */
-function sessions(page: string): { command: string; output: string[] }[] {
-  const found: { command: string; output: string[] }[] = [];
-  for (const block of read(page).matchAll(/```console\n([\s\S]*?)```/g)) {
-    const lines = block[1].replace(/\\\n\s+/g, '').split('\n');
-    for (const line of lines) {
-      if (line.startsWith('$ ')) found.push({ command: line.slice(2), output: [] });
-      else if (found.length > 0 && line !== '') found[found.length - 1].output.push(line);
-    }
-  }
-  return found;
-}
-
-/** Split a sample command line into argv the way a POSIX shell would for these simple cases. */
-function shellWords(command: string): string[] {
-  return [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
 describe('the documentation\'s figures', () => {
@@ -73,7 +56,7 @@ describe('the bad-input session of docs/cli.md', () => {
   afterAll(() => restoreEnv());
 
   it('prints exactly what the page shows, and exit code 2', async () => {
-    const session = sessions('docs/cli.md');
+    const session = consoleSessions(read('docs/cli.md'));
     const at = session.findIndex((s) => s.output.some((line) => line.startsWith('Nothing was sent to AWS')));
     expect(at).toBeGreaterThanOrEqual(0);
     const [program, ...argv] = shellWords(session[at].command);
@@ -81,5 +64,27 @@ describe('the bad-input session of docs/cli.md', () => {
     const { code, output } = await runCli(argv);
     expect(output.stderr).toEqual(session[at].output);
     expect(session[at + 1]).toEqual({ command: 'echo $?', output: [String(code)] });
+  });
+});
+
+describe('the schedule table of docs/parameters.md', () => {
+  const rows = [...read('docs/parameters.md').matchAll(/^\| `((?:cron|rate)\([^`]*\))` \| (taken|refused)(?:: (.*))? \|$/gm)].map((m) => ({
+    expression: m[1],
+    verdict: m[2],
+    why: m[3]?.replace(/\\\|/g, '|'),
+  }));
+
+  it('has rows of both verdicts, so this check cannot pass by finding none', () => {
+    expect(rows.filter((r) => r.verdict === 'taken').length).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.verdict === 'refused').length).toBeGreaterThan(0);
+  });
+
+  it.each(rows.map((r) => [r.expression, r.verdict, r.why] as const))('%s is %s by the one rule, with the reason the page gives', (expression, verdict, why) => {
+    expect(scheduleProblem(expression)).toBe(verdict === 'taken' ? undefined : why);
+  });
+
+  it('gives the quota figure the rule computes for rate(1 hour) and 7 days', () => {
+    const quoted = /`rate\(1 hour\)` with the default\s+`SourceRetentionDays` of 7 keeps up to (\d+) snapshots/.exec(read('docs/parameters.md'));
+    expect(Number(quoted?.[1])).toBe(snapshotsHeld(7, maxRunsPerDay('rate(1 hour)')!));
   });
 });

@@ -4,6 +4,7 @@
  * would need a whole AWS Organization), and the exact calls sent.
  */
 import 'aws-sdk-client-mock-jest';
+import * as fs from 'fs';
 import {
   CreateStackInstancesCommand,
   CreateStackSetCommand,
@@ -17,6 +18,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { planInstanceOperations, parseStackSetInput } from '../../../cli/shared/stackset';
 import { runCli, tempDir, useMockedCloudFormation, writeTemp } from '../support';
+import { DEFAULT_TEMPLATE } from '../../../cli/shared/validate';
 
 const cfn = useMockedCloudFormation();
 
@@ -83,7 +85,8 @@ describe('stackset deploy: failures', () => {
   });
 
   it('waits for its own running operation and submits again when the stack set refuses a second one', async () => {
-    cfn.on(DescribeStackSetCommand).resolves({ StackSet: { StackSetName: 'aurora-snapshot-dr' } });
+    // A stack set of the DR template: deploy reads its template to know it is this product's.
+    cfn.on(DescribeStackSetCommand).resolves({ StackSet: { StackSetName: 'aurora-snapshot-dr', TemplateBody: fs.readFileSync(DEFAULT_TEMPLATE, 'utf8') } });
     cfn
       .on(ListStackInstancesCommand)
       .resolves({ Summaries: [instance('111111111111', 'us-east-1', 'CURRENT', 'SUCCEEDED'), instance('222222222222', 'us-east-1', 'CURRENT', 'SUCCEEDED')] });

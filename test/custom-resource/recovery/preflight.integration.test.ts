@@ -149,6 +149,16 @@ describe('recovery preflight code from the recovery template, against moto', () 
       () => ({ SourceStackId: RECOVERY_STACK_ID }),
       () => `SourceStackId "${RECOVERY_STACK_ID}" is in this Region: deploy this stack in the source stack's TargetRegion`,
     ],
+    [
+      'a five-field drill schedule, which EventBridge would refuse after other resources were made',
+      () => ({ DrillScheduleExpression: 'cron(0 5 * * SUN)' }),
+      () => 'DrillScheduleExpression "cron(0 5 * * SUN)" must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field, e.g. cron(0 5 ? * SUN *)',
+    ],
+    [
+      'a source schedule EventBridge would refuse',
+      () => ({ SourceScheduleExpression: 'rate(1 days)' }),
+      () => 'SourceScheduleExpression "rate(1 days)" must be rate(1 day) or rate(N days)',
+    ],
   ];
 
   it.each(badRequests)('replies FAILED to %s, with a Reason that names the value and the fix', async (_, properties, reason) => {

@@ -30,6 +30,7 @@ const good = (changes: Partial<RecoveryPreflightProperties> = {}): RecoveryPrefl
 describe('checkRecoveryParameters', () => {
   it.each<[string, Partial<RecoveryPreflightProperties>]>([
     ['the defaults', {}],
+    ['a weekly drill', { DrillScheduleExpression: 'cron(0 5 ? * SUN *)' }],
     ['a key ARN of this Region', { KMSTargetKey: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }],
     ['two security groups, spaces around the comma', { VpcSecurityGroupIds: 'sg-0123456789abcdef0 , sg-0fedcba9876543210' }],
     ['a GovCloud pair', { SourceStackId: SOURCE_STACK.replace('aws:cloudformation:us-east-1', 'aws-us-gov:cloudformation:us-gov-west-1'), StackRegion: 'us-gov-east-1' }],
@@ -63,7 +64,12 @@ describe('checkRecoveryParameters', () => {
       { DBClusterIdentifier: 'Orders-DB' },
       'DBClusterIdentifier "Orders-DB" must be lowercase: use "orders-db" (RDS stores cluster identifiers in lowercase)',
     ],
-  ])('rejects %s', (_, changes, problem) => {
+    [
+      'a drill schedule with both day fields set',
+      { DrillScheduleExpression: 'cron(0 5 * * SUN *)' },
+      'DrillScheduleExpression "cron(0 5 * * SUN *)" must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field',
+    ],
+  ])('rejects must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field', (_, changes, problem) => {
     expect(checkRecoveryParameters(good(changes))).toEqual([problem]);
   });
 

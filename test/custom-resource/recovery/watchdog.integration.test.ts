@@ -181,19 +181,20 @@ describe("the recovery preflight's allowed copy age", () => {
     ['computes it from the source schedule and copy timeout, as status does', {}, '38'],
     ['takes MaxCopyAgeHours when it is above 0', { MaxCopyAgeHours: '30' }, '30'],
     ['computes it for an hourly schedule with a short copy timeout', { SourceScheduleExpression: 'rate(1 hour)', CopyTimeoutHours: '2' }, '5'],
+    ['computes it for hours that wrap past midnight (22-2: the 20-hour gap from 02:00 to 22:00)', { SourceScheduleExpression: 'cron(0 22-2 * * ? *)' }, '34'],
   ])('%s', async (_, changes, allowed) => {
     const { reply } = await customResource(RECOVERY_PREFLIGHT_RESOURCE_TYPE, 'Create', preflight(changes));
     expect(reply.body.Reason).toBeUndefined();
     expect(reply.body.Data).toMatchObject({ AllowedCopyAgeHours: allowed });
   });
 
-  it('fails with the value and the fix when the schedule is valid but its gaps cannot be computed', async () => {
-    const { reply } = await customResource(RECOVERY_PREFLIGHT_RESOURCE_TYPE, 'Create', preflight({ SourceScheduleExpression: 'cron(0 22-2 * * ? *)' }));
-    expect(reply.body.Status).toBe('FAILED');
-    expect(reply.body.Reason).toBe(
-      'SourceScheduleExpression "cron(0 22-2 * * ? *)" leaves the longest gap between runs unknown: set MaxCopyAgeHours to the hours the newest copy may age',
-    );
-    const withOverride = await customResource(RECOVERY_PREFLIGHT_RESOURCE_TYPE, 'Create', preflight({ SourceScheduleExpression: 'cron(0 22-2 * * ? *)', MaxCopyAgeHours: '30' }));
-    expect(withOverride.reply.body.Data).toMatchObject({ AllowedCopyAgeHours: '30' });
+  it('fails with the value and the fix when EventBridge would refuse the schedule, even with MaxCopyAgeHours set', async () => {
+    for (const changes of [{}, { MaxCopyAgeHours: '30' }]) {
+      const { reply } = await customResource(RECOVERY_PREFLIGHT_RESOURCE_TYPE, 'Create', preflight({ SourceScheduleExpression: 'cron(0 3 * * *)', ...changes }));
+      expect(reply.body.Status).toBe('FAILED');
+      expect(reply.body.Reason).toBe(
+        'SourceScheduleExpression "cron(0 3 * * *)" must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field, e.g. cron(0 3 * * ? *)',
+      );
+    }
   });
 });

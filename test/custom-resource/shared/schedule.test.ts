@@ -1,4 +1,60 @@
-import { maxRunsPerDay, snapshotsHeld } from '../../../custom-resource/shared/schedule';
+import { maxRunsPerDay, scheduleProblem, snapshotsHeld } from '../../../custom-resource/shared/schedule';
+import { longestGapHours } from '../../../custom-resource/shared/schedule-interval';
+
+/** The one rule both stacks' schedules are judged by, at the CLI and in each preflight. */
+describe('scheduleProblem', () => {
+  it.each([
+    'rate(1 minute)',
+    'rate(5 minutes)',
+    'rate(1 hour)',
+    'rate(12 hours)',
+    'rate(1 day)',
+    'rate(7 days)',
+    'cron(0 3 * * ? *)',
+    'cron(0 5 ? * SUN *)',
+    'cron(15 10 ? * MON-FRI *)',
+    'cron(0/15 8-17 ? * 2-6 *)',
+    'cron(0 18 L * ? *)',
+    'cron(0 9 15W * ? *)',
+    'cron(0 12 ? * 6L *)',
+    'cron(0 12 ? * 3#2 *)',
+    'cron(0 0 1 JAN,JUL ? 2027-2030)',
+    'cron(0 22-2 * * ? *)',
+    'cron(0  3 * * ? *)',
+  ])('lets EventBridge have %s', (expression) => {
+    expect(scheduleProblem(expression)).toBeUndefined();
+  });
+
+  const ANY = 'must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field';
+  it.each([
+    ['cron(0 5 * * SUN)', 'five fields (a crontab line), with the six-field form', `${ANY}, e.g. cron(0 5 ? * SUN *)`],
+    ['cron(0 3 * * *)', 'five fields, every day', `${ANY}, e.g. cron(0 3 * * ? *)`],
+    ['cron(0 3 * * ? * *)', 'seven fields', ANY],
+    ['cron(0 3 * * * *)', 'no ? in either day field', ANY],
+    ['cron(0 3 ? * ? *)', '? in both day fields', ANY],
+    ['cron(0 3 1 * MON *)', 'both day fields set', ANY],
+    ['cron(60 3 * * ? *)', 'minute 60', ANY],
+    ['cron(0 24 * * ? *)', 'hour 24', ANY],
+    ['cron(0/0 3 * * ? *)', 'a zero step', ANY],
+    ['cron(0 3 ? * MOON *)', 'an unknown day name', ANY],
+    ['cron(0 3 ? * 8 *)', 'day of week 8', ANY],
+    ['cron(0 3 * * ? 2027;)', 'a stray character', ANY],
+    ['rate(0 minutes)', 'N of zero', 'must be rate(1 minute) or rate(N minutes)'],
+    ['rate(1 days)', 'plural unit for 1', 'must be rate(1 day) or rate(N days)'],
+    ['rate(2 hour)', 'singular unit for 2', 'must be rate(1 hour) or rate(N hours)'],
+    ['rate(1 week)', 'a unit EventBridge lacks', ANY],
+    ['rate(1.5 hours)', 'a fraction', ANY],
+    ['0 3 * * ? *', 'no cron(...) around it', ANY],
+    ['', 'empty', ANY],
+  ])('refuses %j (%s) with the fix', (expression, _, fix) => {
+    expect(scheduleProblem(expression)).toBe(fix);
+  });
+
+  it.each(['cron(0 5 * * SUN)', 'cron(0 3 * * * *)', 'rate(1 days)'])('leaves the copy-age gap of %j unknown, as it refuses it', (expression) => {
+    expect(longestGapHours(expression)).toBeUndefined();
+  });
+});
+
 
 describe('maxRunsPerDay', () => {
   it.each([
