@@ -11,8 +11,14 @@ suites (test/automation/conftest.py) and the rehearsal's clock-aware server
   filters by it instead and answers an empty list, so code that lists a
   Region's copies by the source cluster (which does not exist there) would
   pass every test and fail in AWS.
+- Cross-account snapshot copies and shares: moto_cross_account.py.
 """
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moto.rds.models as rds_models
+import moto_cross_account
 from moto.rds.exceptions import DBClusterNotFoundError
 
 _lenient_describe = rds_models.RDSBackend.describe_db_cluster_snapshots
@@ -30,3 +36,5 @@ def _describe_db_cluster_snapshots(self, db_cluster_identifier, *args, **kwargs)
 if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", False):
     _describe_db_cluster_snapshots.strict = True
     rds_models.RDSBackend.describe_db_cluster_snapshots = _describe_db_cluster_snapshots
+
+moto_cross_account.install()
