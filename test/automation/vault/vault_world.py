@@ -88,4 +88,6 @@ def as_vault(vault, monkeypatch):
     """Runs a script with the vault account's credentials, as its runbook's role would."""
     for name, value in vault.env.items():
         monkeypatch.setenv(name, value)
+    # The default session caches the credentials it first read: a new one reads the vault's.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     return vault
