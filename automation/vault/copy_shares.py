@@ -21,13 +21,13 @@ from botocore.exceptions import ClientError
 COPY_SLOTS = 5
 
 
+# '111111111111:orders-db,222222222222:billing' -> {('111111111111', 'orders-db'), ...}
 def protected(listing):
-    """'111111111111:orders-db,222222222222:billing' -> {('111111111111', 'orders-db'), ...}."""
     return {tuple(pair.strip().split(":", 1)) for pair in listing.split(",") if pair.strip()}
 
 
+# The shared snapshot's id, cut to leave room for 8 hex characters of its ARN's hash: two accounts may share one name.
 def copy_id(arn):
-    """The shared snapshot's id, cut to leave room for 8 hex characters of its ARN's hash: two accounts may share one name."""
     return f"{arn.split(':')[-1][:54].rstrip('-')}-{hashlib.sha256(arn.encode()).hexdigest()[:8]}"
 
 
