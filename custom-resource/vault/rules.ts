@@ -28,8 +28,8 @@ export const protectedClusters = (value: string): ProtectedCluster[] =>
     .map((pair) => pair.trim())
     .filter(Boolean)
     .map((pair) => {
-      const [account, cluster = ''] = pair.split(':');
-      return { account, cluster };
+      const colon = pair.includes(':') ? pair.indexOf(':') : pair.length;
+      return { account: pair.slice(0, colon), cluster: pair.slice(colon + 1) };
     });
 
 /** Hours a protected cluster's newest vault copy may age: a DR day to share it, a day to copy it, and the vault's longest gap. */
