@@ -87,6 +87,18 @@ describe("the vault's roles can do nothing in another account", () => {
 });
 
 describe('the vault alerts', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'vault.md'), 'utf8');
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+
+  it('are each named on docs/vault.md, which the README lists', () => {
+    const alerting = Object.entries(resources)
+      .filter(([id, r]) => r.Type === 'AWS::CloudWatch::Alarm' || id === VAULT_ID.runFailedRule)
+      .map(([id]) => id);
+    expect(alerting.sort()).toEqual([VAULT_ID.copyAgeAlarm, VAULT_ID.scheduleFailedAlarm, VAULT_ID.runFailedRule].sort());
+    for (const id of alerting) expect({ id, documented: docs.includes(`\`${id}\``) }).toEqual({ id, documented: true });
+    expect(readme).toContain('(docs/vault.md)');
+  });
+
   it("alarm when a cluster's newest copy is older than the preflight's allowance, or when the check stops", () => {
     const alarm = resources[VAULT_ID.copyAgeAlarm].Properties!;
     expect(alarm.Threshold).toEqual({ 'Fn::GetAtt': [VAULT_ID.preflight, VAULT_DATA.allowedCopyAgeHours] });
