@@ -7,7 +7,7 @@
  * automation's own Region.
  */
 import { CfnResource } from '../shared/cfn';
-import { Runbook, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
+import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { LOGICAL_ID } from './logical-ids';
@@ -21,6 +21,7 @@ export const STEP = {
   checkCopy: 'CheckCopy',
   copyAvailable: 'CopyAvailable',
   waitBeforeNextCheck: 'WaitBeforeNextCopyCheck',
+  shareWithVault: 'ShareWithVault',
   prune: 'PruneExpiredSnapshots',
 } as const;
 
@@ -35,6 +36,9 @@ export const DOC_PARAM = {
   targetRetention: 'TargetRetentionDays',
   copyTimeout: 'CopyTimeoutHours',
 } as const;
+
+/** A step whose script returns nothing the runbook reads. */
+const withoutOutputs = ({ outputs, ...step }: RunbookStep): RunbookStep => step;
 
 /** Stack-wide constants the scripts need; the stack ARN marks ownership. Substituted by Fn::Sub. */
 const STACK_ID = '${AWS::StackId}';
@@ -148,7 +152,7 @@ export function buildRunbook(): Runbook {
         action: 'aws:branch',
         description: 'Copy available, or check again later.',
         inputs: {
-          Choices: [{ NextStep: STEP.prune, Variable: v(`${STEP.checkCopy}.Available`), BooleanEquals: true }],
+          Choices: [{ NextStep: STEP.shareWithVault, Variable: v(`${STEP.checkCopy}.Available`), BooleanEquals: true }],
           Default: STEP.waitBeforeNextCheck,
         },
       },
@@ -159,6 +163,21 @@ export function buildRunbook(): Runbook {
         nextStep: STEP.checkCopy,
         inputs: { Duration: 'PT5M' },
       },
+      // The vault (docs/vault.md) copies the shared copy on its own schedule; pruning the copy ends the share.
+      withoutOutputs(
+        scriptStep(
+          STEP.shareWithVault,
+          'Share the copy with VaultAccountId.',
+          'dr/share_copy.py',
+          {
+            VaultAccountId: `\${${PARAM.vaultAccount}}`,
+            TargetRegion: v(DOC_PARAM.targetRegion),
+            TargetSnapshotId: v(`${STEP.copy}.TargetSnapshotId`),
+          },
+          [],
+          { maxAttempts: 2 },
+        ),
+      ),
       scriptStep(
         STEP.prune,
         "Delete this stack's expired snapshots in both Regions.",

@@ -22,6 +22,7 @@ export const PARAM = {
   targetRetention: 'TargetRetentionDays',
   copyTimeout: 'CopyTimeoutHours',
   alertEmail: 'AlertEmail',
+  vaultAccount: 'VaultAccountId',
 } as const;
 
 export const DEFAULTS = {
@@ -113,6 +114,13 @@ export const parameters: { [name: string]: CfnParameter } = {
     AllowedPattern: '^$|^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
     ConstraintDescription: 'must be empty or an e-mail address such as dba-team@example.com.',
   },
+  [PARAM.vaultAccount]: {
+    Type: 'String',
+    Description: 'Optional account each copy is shared with (docs/vault.md).',
+    Default: '',
+    AllowedPattern: '^([0-9]{12})?$',
+    ConstraintDescription: 'must be empty or an account id.',
+  },
 };
 
 /** Console layout: required parameters first, in a group of their own. */
@@ -127,8 +135,8 @@ export const parameterInterface: CfnValue = {
       Parameters: [PARAM.schedule, PARAM.sourceRetention, PARAM.targetRetention, PARAM.copyTimeout],
     },
     {
-      Label: { default: 'Alerts' },
-      Parameters: [PARAM.alertEmail],
+      Label: { default: 'Alerts and vault' },
+      Parameters: [PARAM.alertEmail, PARAM.vaultAccount],
     },
   ],
   ParameterLabels: {
@@ -141,5 +149,6 @@ export const parameterInterface: CfnValue = {
     [PARAM.targetRetention]: { default: 'Retention in the target Region (days)' },
     [PARAM.copyTimeout]: { default: 'Copy timeout (hours)' },
     [PARAM.alertEmail]: { default: 'Alert e-mail (optional)' },
+    [PARAM.vaultAccount]: { default: 'Vault account (optional)' },
   },
 };

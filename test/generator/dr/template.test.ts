@@ -128,6 +128,7 @@ describe('the runbook', () => {
       STEP.checkCopy,
       STEP.copyAvailable,
       STEP.waitBeforeNextCheck,
+      STEP.shareWithVault,
       STEP.prune,
     ]);
     expect(runbook.mainSteps.at(-1)?.isEnd).toBe(true);
@@ -141,17 +142,21 @@ describe('the runbook', () => {
     });
     expect(step(STEP.waitForCopySlot).nextStep).toBe(STEP.copy);
     expect(step(STEP.copyAvailable).inputs).toEqual({
-      Choices: [{ NextStep: STEP.prune, Variable: `{{ ${STEP.checkCopy}.Available }}`, BooleanEquals: true }],
+      Choices: [{ NextStep: STEP.shareWithVault, Variable: `{{ ${STEP.checkCopy}.Available }}`, BooleanEquals: true }],
       Default: STEP.waitBeforeNextCheck,
     });
     expect(step(STEP.waitBeforeNextCheck).nextStep).toBe(STEP.checkCopy);
   });
 
-  it('only prunes after the copy is available (no other path reaches the prune step)', () => {
-    const reachesPrune = runbook.mainSteps.filter((step) => JSON.stringify(step.inputs).includes(`"NextStep":"${STEP.prune}"`) || step.nextStep === STEP.prune);
-    expect(reachesPrune.map((step) => step.name)).toEqual([STEP.copyAvailable]);
-    const beforePrune = runbook.mainSteps[runbook.mainSteps.length - 2];
-    expect(beforePrune.nextStep).toBe(STEP.checkCopy);
+  it('only shares and prunes after the copy is available (no other path reaches the share step, which the prune step follows)', () => {
+    const jumpsTo = (target: string) =>
+      runbook.mainSteps.filter((step) => JSON.stringify(step.inputs).includes(`"NextStep":"${target}"`) || step.nextStep === target);
+    expect(jumpsTo(STEP.shareWithVault).map((step) => step.name)).toEqual([STEP.copyAvailable]);
+    expect(jumpsTo(STEP.prune)).toEqual([]);
+    const [beforeShare, share] = runbook.mainSteps.slice(-3);
+    expect(beforeShare.nextStep).toBe(STEP.checkCopy);
+    expect(share.name).toBe(STEP.shareWithVault);
+    expect(share.nextStep).toBeUndefined();
   });
 
   it('creates one snapshot per run: the create step has no step-level retry that could make a second one', () => {
@@ -167,7 +172,7 @@ describe('the runbook', () => {
 
   it('runs each Python script on python3.11, within the 600-second step limit', () => {
     const scripts = runbook.mainSteps.filter((step) => step.action === 'aws:executeScript');
-    expect(scripts).toHaveLength(4);
+    expect(scripts).toHaveLength(5);
     for (const step of scripts) {
       expect(step.inputs.Runtime).toBe(SCRIPT_RUNTIME);
       expect(step.inputs.Handler).toBe('handler');
@@ -281,6 +286,13 @@ describe('least-privilege roles', () => {
     expect([...byAction.keys()].sort()).toEqual([
       'kms:CreateGrant', 'kms:DescribeKey', 'rds:AddTagsToResource', 'rds:CopyDBClusterSnapshot',
       'rds:CreateDBClusterSnapshot', 'rds:DeleteDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots',
+      'rds:ModifyDBClusterSnapshotAttribute',
+    ]);
+    // The vault's share: only this stack's copies in the target Region, by name and ownership tag.
+    const [share, ...otherShares] = byAction.get('rds:ModifyDBClusterSnapshotAttribute')!;
+    expect(otherShares).toEqual([]);
+    expect(share.Resource).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
     ]);
     const stackTagCondition = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
     const create = byAction.get('rds:CreateDBClusterSnapshot')!;
