@@ -30,6 +30,7 @@ async function expectOneCopiedSnapshot(w: RehearsalWorld, stack: Stack, result: 
     'CopyStarted',
     'CheckCopy',
     'CopyAvailable',
+    'ShareWithVault',
     'PruneExpiredSnapshots',
   ]);
   const clusterId = stack.options.clusterId;
