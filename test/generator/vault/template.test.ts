@@ -7,6 +7,7 @@ import { VAULT_ID } from '../../../generator/vault/logical-ids';
 import { VAULT_STEP } from '../../../generator/vault/document';
 import { vaultAutomationPolicy, vaultFunctionPolicy } from '../../../generator/vault/iam';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { automationRolePolicy } from '../../../generator/dr/iam';
 import { VAULT_DATA, VAULT_PARAM } from '../../../custom-resource/vault/contract';
 
 const template = buildVaultTemplate('exports.handler=async()=>{}');
@@ -113,5 +114,19 @@ describe('the vault alerts', () => {
     for (const publisher of [VAULT_ID.runFailedRule, VAULT_ID.copyAgeAlarm, VAULT_ID.scheduleFailedAlarm]) {
       expect(policy).toContain(publisher);
     }
+  });
+});
+
+describe("the DR stack's role and the vault", () => {
+  it("names no resource outside its own account, so it can neither delete nor unshare the vault's copies", () => {
+    const statements = automationRolePolicy();
+    for (const s of statements) {
+      for (const resource of s.Resource) {
+        // Its own ARNs (Fn::Sub with its account), or what its preflight resolved in its own account.
+        expect(json(resource)).toMatch(/\$\{AWS::AccountId\}|"Fn::GetAtt":\["Preflight"/);
+      }
+    }
+    const share = statements.filter((s) => s.Action.includes('rds:ModifyDBClusterSnapshotAttribute'));
+    expect(share.map((s) => s.Condition)).toEqual([{ StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } }]);
   });
 });
