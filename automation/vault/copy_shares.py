@@ -41,8 +41,10 @@ def handler(events, context):
     mine = [s for p in paginate(SnapshotType="manual") for s in p["DBClusterSnapshots"]]
     copied = {t["Value"] for s in mine if {"Key": keys["stackId"], "Value": stack} in s["TagList"]
               for t in s["TagList"] if t["Key"] == keys["sourceSnapshot"]}
-    todo = sorted((s for s in shares if s["DBClusterSnapshotArn"] not in copied and s["Status"] == "available"),
-                  key=lambda s: s["SnapshotCreateTime"])
+    # A share older than the retention is not copied: its copy would be pruned, and copied again, while the DR stack keeps it.
+    fresh = float(events["RetentionDays"]) * 86400
+    todo = sorted((s for s in shares if s["DBClusterSnapshotArn"] not in copied and s["Status"] == "available"
+                   and now - s["SnapshotCreateTime"].timestamp() < fresh), key=lambda s: s["SnapshotCreateTime"])
     busy = sum(s["Status"] in ("copying", "creating") for s in mine)
     started = []
     for share in todo:

@@ -44,6 +44,7 @@ export function buildVaultRunbook(): Runbook {
           VaultKmsKeyArn: `\${${VAULT_ID.preflight}.${VAULT_DATA.vaultKeyArn}}`,
           ProtectedClusters: stackValue(VAULT_PARAM.protectedClusters),
           CopyTimeoutHours: stackValue(VAULT_PARAM.copyTimeout),
+          RetentionDays: stackValue(VAULT_PARAM.retention),
           ExecutionId: v('automation:EXECUTION_ID'),
         },
         [out('Started', 'StringList'), out('Waiting', 'Boolean'), out('Message')],

@@ -158,3 +158,16 @@ def vault_backend():
     from moto.backends import get_backend
     from conftest import TARGET
     return get_backend("rds")[VAULT][TARGET]
+
+
+def test_never_copies_a_share_older_than_the_retention_so_a_pruned_copy_is_not_made_again(
+        shares, vault, copy_shares, prune, clock):
+    old = shares[A].dr_copy("orders-db", "orders-db-dr-202603011000-aaaaaaaa")
+    assert copy_shares(vault.event(BOTH, retention="2"), None)["Started"] == [old]
+    clock.advance(3 * DAY)
+    newer = shares[A].dr_copy("orders-db", "orders-db-dr-202603041000-aaaaaaaa")
+    copy_shares(vault.event(BOTH, retention="2"), None)
+    # The first copy expires and goes, its share (still kept by the DR stack) is not copied again.
+    assert len(prune(vault.event(BOTH, retention="2", minimum="1"), None)["DeletedSnapshots"]) == 1
+    assert copy_shares(vault.event(BOTH, retention="2"), None)["Started"] == []
+    assert {tags(s)[TAG_KEYS["sourceSnapshot"]] for s in vault.snapshots().values()} == {newer}
