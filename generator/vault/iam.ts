@@ -43,10 +43,11 @@ export function vaultAutomationPolicy(): PolicyStatement[] {
       Condition: taggedOnCreateByThisStack,
     },
     {
-      // By name: the source's tags belong to another account and may not be visible here.
+      // By name: the source's tags belong to another account and may not be visible here. Describe too,
+      // read-only, in case the shared listing is authorised against the shares' own ARNs.
       Sid: 'CopyFromTheProtectedClustersCopies',
       Effect: 'Allow',
-      Action: ['rds:CopyDBClusterSnapshot'],
+      Action: ['rds:CopyDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots'],
       Resource: splitData(VAULT_DATA.sourceSnapshotArns) as unknown as CfnValue[],
     },
     {

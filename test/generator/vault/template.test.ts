@@ -63,7 +63,7 @@ describe("the vault's roles can do nothing in another account", () => {
     expect(outside).toEqual([]);
     const fromPreflight = statements.filter((s) => json(s.Resource).includes('Fn::Split'));
     expect(fromPreflight.map((s) => [s.Sid, s.Action])).toEqual([
-      ['CopyFromTheProtectedClustersCopies', ['rds:CopyDBClusterSnapshot']],
+      ['CopyFromTheProtectedClustersCopies', ['rds:CopyDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots']],
       ['GrantTheProtectedAccountsKeysToRds', ['kms:CreateGrant', 'kms:DescribeKey']],
     ]);
     expect(json(fromPreflight[0].Resource)).toContain(VAULT_DATA.sourceSnapshotArns);
