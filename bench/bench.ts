@@ -8,7 +8,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderRecoveryTemplates, renderTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { renderRecoveryTemplates, renderTemplates, renderVaultTemplates, TEMPLATE_BODY_LIMIT_BYTES } from '../generator/main';
+import { VAULT_ID } from '../generator/vault/logical-ids';
 import { RECOVERY_ID } from '../generator/recovery/logical-ids';
 import { BenchRow } from './rows';
 import { benchPreflight } from './preflight';
@@ -35,6 +36,22 @@ function sizeRows(): BenchRow[] {
       limit: `${DOCUMENT_CONTENT_LIMIT_BYTES} B (SSM document)`,
     },
     ...recoverySizeRows(),
+    ...vaultSizeRows(),
+  ];
+}
+
+/** The vault stack's template, deployed in the vault account, against the same limits. */
+function vaultSizeRows(): BenchRow[] {
+  const { yaml, json } = renderVaultTemplates();
+  const content: string = JSON.parse(json).Resources[VAULT_ID.document].Properties.Content['Fn::Sub'];
+  return [
+    { measure: 'vault template bytes (YAML)', value: `${Buffer.byteLength(yaml)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    { measure: 'vault template bytes (JSON)', value: `${Buffer.byteLength(json)} B`, limit: `${TEMPLATE_BODY_LIMIT_BYTES} B (TemplateBody)` },
+    {
+      measure: 'vault runbook content bytes (before Fn::Sub)',
+      value: `${Buffer.byteLength(content)} B`,
+      limit: `${DOCUMENT_CONTENT_LIMIT_BYTES} B (SSM document)`,
+    },
   ];
 }
 

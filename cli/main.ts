@@ -5,7 +5,7 @@
 import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './shared/args';
 import { noRegionProblem, profileProblem, sdkDefaultRegion } from './shared/aws-config';
 import { AwsClients, sdkClients } from './shared/clients';
-import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './shared/commands';
+import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DEPLOY_VAULT, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './shared/commands';
 import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './shared/context';
 import { deploy, parseDeployInput } from './shared/deploy';
 import { Output, processOutput } from './shared/progress';
@@ -14,6 +14,7 @@ import { parseStatusInput, status } from './dr/status';
 import { deployRecovery, parseDeployRecoveryInput } from './recovery/deploy-recovery';
 import { drill, parseDrillInput } from './recovery/drill';
 import { parseRestoreInput, restore } from './recovery/restore';
+import { deployVault, parseDeployVaultInput } from './vault/deploy-vault';
 
 /** What run() needs from outside; every field has the real default. Tests pass their own. */
 export interface RunOptions {
@@ -64,6 +65,7 @@ const ROUTES: Route[] = [
   commandRoute(STATUS, parseStatusInput, status),
   // The source stack is read first, in its own Region.
   commandRoute(DEPLOY_RECOVERY, parseDeployRecoveryInput, deployRecovery, (input) => input.region ?? input.sourceRegion),
+  commandRoute(DEPLOY_VAULT, parseDeployVaultInput, deployVault),
   commandRoute(RESTORE, parseRestoreInput, restore),
   commandRoute(DRILL, parseDrillInput, drill),
 ];

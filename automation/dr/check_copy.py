@@ -1,9 +1,21 @@
-"""Poll the target-Region copy for 8 of the step's 10 minutes."""
+"""Poll the target-Region copy for 8 of the step's 10 minutes; share it, once available, with the vault."""
 import time
 from datetime import datetime
 
 import boto3
 from botocore.config import Config
+
+
+def share(rds, sid, vault):
+    # The vault copies the shared copy on its own schedule (docs/vault.md); deleting the copy ends the share.
+    # Adding an account the copy is already shared with changes nothing, so a retried step may share again.
+    if not vault:
+        return
+    try:
+        rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=sid, AttributeName="restore",
+                                                 ValuesToAdd=[vault])
+    except Exception as e:
+        raise RuntimeError(f"Sharing {sid} with vault {vault} failed ({e}): see docs/vault.md") from e
 
 
 def handler(events, context):
@@ -16,6 +28,7 @@ def handler(events, context):
             Filters=[{"Name": "db-cluster-snapshot-id", "Values": [sid]}])["DBClusterSnapshots"]
         status = snaps[0]["Status"] if snaps else "deleted"
         if status == "available":
+            share(rds, sid, events.get("VaultAccountId", ""))
             return {"Available": True, "Status": status}
         if status in ("failed", "error", "deleted") or status.startswith("incompatible"):
             raise RuntimeError(f"Copy {sid} in {region} is {status}: check the KMS key and RDS events "

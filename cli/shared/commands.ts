@@ -80,6 +80,7 @@ export const PARAMETER_FLAGS: ParameterFlag[] = [
   { flag: 'target-retention-days', parameter: PARAM.targetRetention, value: 'DAYS', required: false },
   { flag: 'copy-timeout-hours', parameter: PARAM.copyTimeout, value: 'HOURS', required: false },
   { flag: 'alert-email', parameter: PARAM.alertEmail, value: 'ADDRESS', required: false },
+  { flag: 'vault-account', parameter: PARAM.vaultAccount, value: 'ID', required: false },
 ];
 
 /** Help for a parameter flag: the template's own description, so the CLI and the console say the same thing. */
@@ -185,6 +186,12 @@ export const STACKSET_DEPLOY: CommandSpec = {
       type: 'boolean',
       description:
         'Deploy the recovery stack (templates/aurora-snapshot-dr-recovery.yaml) instead: --regions are then the disaster-recovery Regions, and the parameters file gives its parameters (SourceStackId, DBClusterIdentifier, KMSTargetKey, DBSubnetGroupName, VpcSecurityGroupIds, ...). See docs/recovery.md.',
+    },
+    {
+      name: 'vault',
+      type: 'boolean',
+      description:
+        'Deploy the vault stack (templates/aurora-snapshot-dr-vault.yaml) instead, to the vault account: --regions are then the DR Regions, and the parameters file gives VaultKmsKey and ProtectedClusters. See docs/vault.md.',
     },
     TEMPLATE_FLAG,
     {
@@ -368,7 +375,41 @@ export const DEPLOY_RECOVERY: CommandSpec = {
   ],
 };
 
-export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, RESTORE, DRILL];
+/** The vault stack (docs/vault.md), in the vault account and the DR Region. */
+export const DEPLOY_VAULT: CommandSpec = {
+  name: 'deploy-vault',
+  summary: 'Create or update the vault stack in the vault account, in the DR Region.',
+  description:
+    'Creates or updates the vault stack (templates/aurora-snapshot-dr-vault.yaml) like deploy does, with the same progress and failure reporting. ' +
+    'Run it with credentials of the vault account (--profile). The vault copies what the listed clusters\' DR stacks share with it (their VaultAccountId) under its own key, ' +
+    "and keeps the copies by its own retention. The list, retention and schedule are checked here as the stack's preflight checks them.",
+  flags: [
+    { name: 'region', type: 'string', value: 'REGION', required: true, description: 'The DR Region: the TargetRegion of the DR stacks it protects.' },
+    { name: 'kms-key', type: 'string', value: 'KEY', required: true, description: "Customer managed KMS key of the vault account in --region. Sets VaultKmsKey." },
+    {
+      name: 'protected-clusters',
+      type: 'string',
+      value: 'PAIRS',
+      required: true,
+      description: 'Comma-separated account:cluster pairs, e.g. 111122223333:orders-db,444455556666:billing. Sets ProtectedClusters.',
+    },
+    { name: 'stack-name', type: 'string', value: 'NAME', description: 'Name of the vault stack. Default: aurora-snapshot-dr-vault.' },
+    { name: 'retention-days', type: 'string', value: 'DAYS', description: 'Sets RetentionDays (default 35).' },
+    { name: 'minimum-copies', type: 'string', value: 'N', description: 'Sets MinimumCopiesPerCluster (default 3).' },
+    { name: 'schedule', type: 'string', value: 'EXPR', description: 'Sets ScheduleExpression (default cron(0 6 * * ? *)).' },
+    { name: 'alert-email', type: 'string', value: 'ADDRESS', description: 'Sets AlertEmail: failed vault runs, copies that stop arriving.' },
+    { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-vault.yaml of this package.' },
+    { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a vault stack in ROLLBACK_COMPLETE and create it again.' },
+    { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
+    PROFILE_FLAG,
+    HELP_FLAG,
+  ],
+  examples: [
+    `${PROGRAM} deploy-vault --profile vault --region us-west-2 --kms-key alias/vault --protected-clusters 111122223333:orders-prod,444455556666:billing`,
+  ],
+};
+
+export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, DEPLOY_VAULT, RESTORE, DRILL];
 
 /** Exit codes, the same for every command. */
 export const EXIT = {

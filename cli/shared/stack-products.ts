@@ -1,12 +1,12 @@
 /**
- * The two templates the CLI deploys, described by what differs for it: the
+ * The templates the CLI deploys, described by what differs for it: the
  * default file, the parameter table values are checked against, which
  * parameter (if any) is each stack instance's own Region, and what a stack
- * set's instances must all be given. `stackset deploy` works on either.
+ * set's instances must all be given. `stackset deploy` works on each.
  */
 import * as path from 'path';
 import { CfnParameter } from '../../generator/shared/cfn';
-import { RECOVERY_TEMPLATE_BASENAME } from '../../generator/main';
+import { RECOVERY_TEMPLATE_BASENAME, VAULT_TEMPLATE_BASENAME } from '../../generator/main';
 import { parameters, PARAM } from '../../generator/dr/parameters';
 import { recoveryParameters } from '../../generator/recovery/parameters';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
@@ -15,6 +15,8 @@ import { PROGRAM } from './commands';
 import { loadCfnYaml } from '../../generator/shared/serialize';
 import { PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/dr/contract';
 import { RECOVERY_PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/recovery/contract';
+import { vaultParameters } from '../../generator/vault/parameters';
+import { VAULT_PARAM, VAULT_PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/vault/contract';
 
 export interface StackProduct {
   /** For messages: "the DR stack", "the recovery stack". */
@@ -129,6 +131,44 @@ export const RECOVERY_PRODUCT: StackProduct = {
   repointParameters: [RECOVERY_PARAM.cluster, RECOVERY_PARAM.sourceStackId, RECOVERY_PARAM.kmsKey],
 };
 
+/** A value a template's parameter `definition` would refuse, explained with its ConstraintDescription. */
+export function templateParameterProblem(
+  definitions: { [name: string]: CfnParameter },
+  label: string,
+  parameter: string,
+  value: string,
+): string | undefined {
+  const definition = definitions[parameter];
+  if (!definition) return `${label}: unknown parameter ${parameter}.`;
+  if (definition.Type === 'Number') {
+    const ok = /^\d+$/.test(value) && (definition.MinValue ?? 0) <= +value && +value <= (definition.MaxValue ?? Infinity);
+    return ok ? undefined : `${label} '${value}' must be a whole number from ${definition.MinValue ?? 0} to ${definition.MaxValue}.`;
+  }
+  if (definition.AllowedPattern && !new RegExp(definition.AllowedPattern).test(value)) {
+    return `${label} '${value}' ${definition.ConstraintDescription}`;
+  }
+  return undefined;
+}
+
+/** The vault stack (docs/vault.md): one per vault account, in the DR Region; its key must be of that Region. */
+export const VAULT_PRODUCT: StackProduct = {
+  title: 'the vault stack',
+  defaultTemplate: path.join(__dirname, '..', '..', 'templates', `${VAULT_TEMPLATE_BASENAME}.yaml`),
+  parameters: vaultParameters,
+  requiredFromFile: [VAULT_PARAM.kmsKey, VAULT_PARAM.protectedClusters],
+  placeholders: {
+    [VAULT_PARAM.kmsKey]: 'alias/set-per-account',
+    [VAULT_PARAM.protectedClusters]: '000000000000:set-per-account',
+  },
+  parameterProblem: (label, parameter, value) => templateParameterProblem(vaultParameters, label, parameter, value),
+  // The vault protects copies of many clusters; what it lists is changed by parameter, not repointed.
+  repointParameters: [VAULT_PARAM.kmsKey],
+  instanceProblems: (who, values, regions) =>
+    regions
+      .map((region) => kmsKeyRegionProblem(`${who}: VaultKmsKey`, values[VAULT_PARAM.kmsKey] ?? '', '--regions', region))
+      .filter((problem): problem is string => problem !== undefined),
+};
+
 /**
  * Every template of this product carries one preflight custom resource named
  * Custom::AuroraSnapshotDr<Kind>Preflight: none for the DR stack
@@ -152,6 +192,7 @@ export interface TemplateIdentity {
 const KNOWN_PRODUCTS: { [preflightType: string]: StackProduct } = {
   [PREFLIGHT_RESOURCE_TYPE]: SOURCE_PRODUCT,
   [RECOVERY_PREFLIGHT_RESOURCE_TYPE]: RECOVERY_PRODUCT,
+  [VAULT_PREFLIGHT_RESOURCE_TYPE]: VAULT_PRODUCT,
 };
 
 /** Which stack of this product a template (JSON or YAML text) is, by its preflight resource type. */

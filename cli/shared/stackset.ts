@@ -30,7 +30,7 @@ import { FlagValues, missingRequired, UsageError } from './args';
 import { EXIT, STACKSET_DEPLOY } from './commands';
 import { awsErrorName, Context } from './context';
 import { FleetParameters, instanceParameters, ParameterValues, readParametersFile } from './parameters-file';
-import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct, takeoverProblem } from './stack-products';
+import { RECOVERY_PRODUCT, SOURCE_PRODUCT, StackProduct, VAULT_PRODUCT, takeoverProblem } from './stack-products';
 import { table } from './progress';
 import {
   ACCOUNT_ID,
@@ -79,7 +79,8 @@ function missingFromFile(product: StackProduct, values: ParameterValues): string
 export function parseStackSetInput(values: FlagValues): StackSetInput {
   const problems = missingRequired(STACKSET_DEPLOY, values);
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const product = values.recovery === true ? RECOVERY_PRODUCT : SOURCE_PRODUCT;
+  const product = values.vault === true ? VAULT_PRODUCT : values.recovery === true ? RECOVERY_PRODUCT : SOURCE_PRODUCT;
+  if (values.vault === true && values.recovery === true) problems.push('--vault and --recovery name two different stacks: give one.');
 
   const stackSetName = text('stack-set-name');
   if (stackSetName) {

@@ -20,6 +20,8 @@ export interface PreflightProperties {
   ScheduleExpression: string;
   SourceRetentionDays: string;
   TargetRetentionDays: string;
+  /** The vault account the copies are shared with (docs/vault.md); empty or absent: none. */
+  VaultAccountId?: string;
 }
 
 export const PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof PreflightProperties> = [
@@ -31,6 +33,7 @@ export const PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof PreflightProperties> 
   'ScheduleExpression',
   'SourceRetentionDays',
   'TargetRetentionDays',
+  'VaultAccountId',
 ];
 
 /** Keys of the `Data` the preflight function returns on success; the template reads them with Fn::GetAtt. */

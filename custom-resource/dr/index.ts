@@ -33,11 +33,13 @@ async function keyPolicyCheck(
   keyId: string,
   { signal, step }: CheckContext,
   known?: KeyMetadata,
+  grantee?: string,
 ): Promise<string | undefined> {
   try {
     const key = known ?? (await step(`kms:DescribeKey in ${region}`, describeKey(region, keyId, signal)));
     if (key.KeyManager === 'AWS') return undefined;
-    return keyPolicyProblem(subject, key.Arn!, await step(`kms:GetKeyPolicy in ${region}`, getKeyPolicy(region, key.Arn!, signal)));
+    const policy = await step(`kms:GetKeyPolicy in ${region}`, getKeyPolicy(region, key.Arn!, signal));
+    return keyPolicyProblem(subject, key.Arn!, policy, grantee);
   } catch (error) {
     return keyPolicyReadProblem(subject, error as Error);
   }
@@ -66,9 +68,14 @@ const preflight: Check = async (raw, context) => {
 
   // RDS uses both keys through grants; a key policy that does not delegate them to IAM fails every run.
   const sourceKey = sourceKeyArn(cluster!.KmsKeyId!, cluster!.DBClusterArn!);
+  const targetKey = `KMSTargetKey ${JSON.stringify(p.KMSTargetKey)} (${key!.Arn})`;
+  const vault = p.VaultAccountId;
+  // A vault copies the shared copies with the target key, which its account must be allowed to use; aws/rds cannot be shared.
+  if (vault && key!.KeyManager === 'AWS') problems.push(`${targetKey} is AWS managed: copies under it cannot be shared with VaultAccountId ${vault}: use a customer managed key`);
   const policyProblems = await Promise.all([
-    keyPolicyCheck(`KMSTargetKey ${JSON.stringify(p.KMSTargetKey)} (${key!.Arn})`, p.TargetRegion, key!.Arn!, context, key),
+    keyPolicyCheck(targetKey, p.TargetRegion, key!.Arn!, context, key),
     keyPolicyCheck(`The key of DBClusterIdentifier "${p.DBClusterIdentifier}" (${sourceKey})`, p.SourceRegion, sourceKey, context),
+    vault ? keyPolicyCheck(targetKey, p.TargetRegion, key!.Arn!, context, key, vault) : undefined,
   ]);
   problems.push(...(policyProblems.filter(Boolean) as string[]));
   if (problems.length) throw new CheckFailed(problems.join('; '));

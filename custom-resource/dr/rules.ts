@@ -242,11 +242,14 @@ const matches = (pattern: string, value: string): boolean =>
  * `KEY_ACTIONS`? A statement counts when its principal is the account (root ARN or bare id) or
  * everyone, its actions cover the action and its resource is the key. Allow statements count with
  * their conditions, which only the real request can settle (kms:ViaService, kms:CallerAccount...);
- * a Deny counts only without a condition. The account and partition are read from the key's ARN.
+ * a Deny counts only without a condition. The partition is read from the key's ARN, and so is the
+ * account unless `grantee` names another one (a vault account that copies shares of the key).
  * Returns what the policy lacks and the fix, after `subject`; undefined when it is enough.
  */
-export function keyPolicyProblem(subject: string, keyArn: string, policy: string | undefined): string | undefined {
-  const [, partition, , , account] = keyArn.split(':');
+export function keyPolicyProblem(subject: string, keyArn: string, policy: string | undefined, grantee?: string): string | undefined {
+  const [, partition, , , owner] = keyArn.split(':');
+  const account = grantee || owner;
+  const who = grantee ? `the vault account ${grantee}` : 'this account';
   const root = `arn:${partition}:iam::${account}:root`;
   let statements: KeyPolicyStatement[] = [];
   try {
@@ -260,9 +263,9 @@ export function keyPolicyProblem(subject: string, keyArn: string, policy: string
     all(s.Resource).some((r) => matches(r, keyArn));
   const denied = KEY_ACTIONS.filter((a) => statements.some((s) => s.Effect === 'Deny' && !s.Condition && applies(s, a)));
   const missing = KEY_ACTIONS.filter((a) => !statements.some((s) => s.Effect === 'Allow' && applies(s, a)));
-  if (denied.length) return `${subject}: its key policy denies ${denied.join(', ')} to this account: remove that Deny`;
+  if (denied.length) return `${subject}: its key policy denies ${denied.join(', ')} to ${who}: remove that Deny`;
   if (missing.length) {
-    return `${subject}: its key policy does not let this account's IAM principals use ${missing.join(', ')}: allow Principal {"AWS":"${root}"} ${KEY_ACTIONS.join(', ')} on Resource "*", as the default key policy does`;
+    return `${subject}: its key policy does not let ${who}'s IAM principals use ${missing.join(', ')}: allow Principal {"AWS":"${root}"} ${KEY_ACTIONS.join(', ')} on Resource "*"${grantee ? '' : ', as the default key policy does'}`;
   }
   return undefined;
 }

@@ -72,7 +72,7 @@ export function buildRunbook(): Runbook {
     mainSteps: [
       drScriptStep(
         STEP.createSnapshot,
-        'Snapshot the cluster, tagged as this stack\'s; record what the snapshot does not keep in the target Region.',
+        'Snapshot the cluster; record in the target Region what a snapshot does not keep.',
         'create_snapshot.py',
         {
           ClusterId: v(DOC_PARAM.cluster),
@@ -144,13 +144,14 @@ export function buildRunbook(): Runbook {
       },
       drScriptStep(
         STEP.checkCopy,
-        'Poll the copy; fail if it failed or timed out.',
+        'Poll the copy; fail if it failed or timed out. Share it with VaultAccountId.',
         'check_copy.py',
         {
           TargetRegion: v(DOC_PARAM.targetRegion),
           TargetSnapshotId: v(`${STEP.copy}.TargetSnapshotId`),
           StartedAt: v(`${STEP.copy}.StartedAt`),
           CopyTimeoutHours: v(DOC_PARAM.copyTimeout),
+          VaultAccountId: `\${${PARAM.vaultAccount}}`,
         },
         [out('Available', 'Boolean'), out('Status')],
         { maxAttempts: 2 },
@@ -173,7 +174,7 @@ export function buildRunbook(): Runbook {
       },
       drScriptStep(
         STEP.prune,
-        "Delete this stack's expired snapshots in both Regions, and their recorded configurations.",
+        "Delete this stack's expired snapshots and their configurations.",
         'prune_snapshots.py',
         {
           SourceRegion: v(DOC_PARAM.sourceRegion),

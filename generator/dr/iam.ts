@@ -134,6 +134,23 @@ export function automationRolePolicy(): PolicyStatement[] {
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
     ...capturedConfigStatements(),
+    ...vaultShareStatements(),
+  ];
+}
+
+/**
+ * The vault's share (automation/dr/check_copy.py): only this stack's copies, by name and ownership tag. No
+ * condition key names the accounts added, so the script alone picks VaultAccountId.
+ */
+export function vaultShareStatements(): PolicyStatement[] {
+  return [
+    {
+      Sid: 'ShareThisStacksCopies',
+      Effect: 'Allow',
+      Action: ['rds:ModifyDBClusterSnapshotAttribute'],
+      Resource: [snapshotsNamedIn(PARAM.targetRegion)],
+      Condition: taggedByThisStack,
+    },
   ];
 }
 

@@ -25,6 +25,7 @@ export function preflightResources(bundle: string): { [logicalId: string]: CfnRe
     ScheduleExpression: ref(PARAM.schedule),
     SourceRetentionDays: ref(PARAM.sourceRetention),
     TargetRetentionDays: ref(PARAM.targetRetention),
+    VaultAccountId: ref(PARAM.vaultAccount),
   };
   return preflightFunctionResources({
     ids: {

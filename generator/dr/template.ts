@@ -22,7 +22,7 @@ export const TEMPLATE_DESCRIPTION =
 function outputs(): { [name: string]: CfnOutput } {
   return {
     RunbookName: {
-      Description: 'SSM Automation runbook that snapshots and copies the cluster: Systems Manager > Automation lists its runs.',
+      Description: 'The runbook: Systems Manager > Automation lists its runs.',
       Value: ref(LOGICAL_ID.document),
     },
     AlertTopicArn: {
@@ -32,14 +32,6 @@ function outputs(): { [name: string]: CfnOutput } {
     AutomationRoleArn: {
       Description: 'Role the runbook assumes.',
       Value: getAtt(LOGICAL_ID.automationRole, 'Arn'),
-    },
-    ScheduleTriggerRoleArn: {
-      Description: 'Role EventBridge assumes to start the runbook on schedule.',
-      Value: getAtt(LOGICAL_ID.triggerRole, 'Arn'),
-    },
-    PreflightFunctionRoleArn: {
-      Description: 'Role of the preflight check function.',
-      Value: getAtt(LOGICAL_ID.preflightRole, 'Arn'),
     },
     TargetKeyArn: {
       Description: 'ARN of the KMS key that encrypts the copies, as resolved by the preflight check.',

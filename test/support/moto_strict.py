@@ -11,8 +11,14 @@ suites (test/automation/conftest.py) and the rehearsal's clock-aware server
   filters by it instead and answers an empty list, so code that lists a
   Region's copies by the source cluster (which does not exist there) would
   pass every test and fail in AWS.
+- Cross-account snapshot copies and shares: moto_cross_account.py.
 """
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moto.rds.models as rds_models
+import moto_cross_account
 from moto.rds.exceptions import DBClusterNotFoundError
 
 _lenient_describe = rds_models.RDSBackend.describe_db_cluster_snapshots
@@ -34,3 +40,4 @@ if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", Fa
 # A source cluster's configuration as the RDS API reference documents it (parameter groups and their
 # parameters, StorageType, ClusterScalabilityType): see the module.
 import moto_source_config  # noqa: E402,F401
+moto_cross_account.install()

@@ -13,7 +13,7 @@ import {
 import * as fs from 'fs';
 import * as path from 'path';
 import { deploy, parseDeployInput } from '../../../cli/shared/deploy';
-import { RECOVERY_PRODUCT, SOURCE_PRODUCT, templateIdentity } from '../../../cli/shared/stack-products';
+import { RECOVERY_PRODUCT, SOURCE_PRODUCT, VAULT_PRODUCT, templateIdentity } from '../../../cli/shared/stack-products';
 import { Context } from '../../../cli/shared/context';
 import { sdkClients } from '../../../cli/shared/clients';
 import { captureOutput, REPO_ROOT, runCli, SMALL_TEMPLATE, tempDir, useMockedCloudFormation } from '../support';
@@ -32,9 +32,11 @@ describe('templateIdentity: which stack of this product a template is, by its pr
     expect(identity.product).toBe(product);
   });
 
-  it('names a kind this CLI does not know yet by the same rule (a vault preflight is the vault stack)', () => {
+  it('knows the vault stack by its preflight, and names a kind it does not know by the same rule', () => {
     const vault = 'Resources:\n  Preflight:\n    Type: Custom::AuroraSnapshotDrVaultPreflight\n    Properties: {ServiceToken: x}\n';
-    expect(templateIdentity(vault)).toEqual({ kind: 'the vault stack', product: undefined, resourceTypes: ['Custom::AuroraSnapshotDrVaultPreflight'] });
+    expect(templateIdentity(vault)).toEqual({ kind: 'the vault stack', product: VAULT_PRODUCT, resourceTypes: ['Custom::AuroraSnapshotDrVaultPreflight'] });
+    const later = 'Resources:\n  Preflight:\n    Type: Custom::AuroraSnapshotDrArchivePreflight\n    Properties: {ServiceToken: x}\n';
+    expect(templateIdentity(later)).toEqual({ kind: 'the archive stack', product: undefined, resourceTypes: ['Custom::AuroraSnapshotDrArchivePreflight'] });
   });
 
   it.each([

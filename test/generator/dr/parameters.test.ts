@@ -1,6 +1,7 @@
 import { buildTemplate } from '../../../generator/dr/template';
 import { DEFAULTS, PARAM } from '../../../generator/dr/parameters';
 import { CfnParameter } from '../../../generator/shared/cfn';
+import { scheduleProblem } from '../../../custom-resource/shared/schedule';
 
 const template = buildTemplate('exports.handler=async()=>{};');
 const parameter = (name: string): CfnParameter => template.Parameters[name];
@@ -146,13 +147,20 @@ describe('optional parameters', () => {
   });
 
   it.each(['cron(0 3 * * ? *)', 'cron(15 */6 * * ? *)', 'rate(1 day)', 'rate(12 hours)', 'rate(30 minutes)'])(
-    'ScheduleExpression accepts %s',
-    (expression) => expect(accepts(PARAM.schedule, expression)).toBe(true),
+    'ScheduleExpression %s passes the console and the one schedule rule',
+    (expression) => {
+      expect(accepts(PARAM.schedule, expression)).toBe(true);
+      expect(scheduleProblem(expression)).toBeUndefined();
+    },
   );
 
-  it.each(['', 'daily', 'rate(0 days)', 'rate(1 week)', 'cron()', 'at(2026-01-01T00:00:00)'])(
-    'ScheduleExpression rejects %j',
-    (expression) => expect(accepts(PARAM.schedule, expression)).toBe(false),
+  // The console takes any text: the preflight refuses these with the rule's message before anything is created.
+  it.each(['', 'daily', 'rate(0 days)', 'rate(1 week)', 'cron()', 'cron(0 5 * * SUN)', 'at(2026-01-01T00:00:00)'])(
+    'ScheduleExpression %j is left to the one schedule rule, which refuses it',
+    (expression) => {
+      expect(parameter(PARAM.schedule).AllowedPattern).toBeUndefined();
+      expect(scheduleProblem(expression)).toEqual(expect.any(String));
+    },
   );
 
   it.each([

@@ -149,11 +149,16 @@ describe('the runbook', () => {
     expect(step(STEP.waitBeforeNextCheck).nextStep).toBe(STEP.checkCopy);
   });
 
-  it('only prunes after the copy is available (no other path reaches the prune step)', () => {
-    const reachesPrune = runbook.mainSteps.filter((step) => JSON.stringify(step.inputs).includes(`"NextStep":"${STEP.prune}"`) || step.nextStep === STEP.prune);
-    expect(reachesPrune.map((step) => step.name)).toEqual([STEP.copyAvailable]);
-    const beforePrune = runbook.mainSteps[runbook.mainSteps.length - 2];
+  it('only prunes after the copy is available and shared: no other path reaches the prune step', () => {
+    const jumpsTo = (target: string) =>
+      runbook.mainSteps.filter((step) => JSON.stringify(step.inputs).includes(`"NextStep":"${target}"`) || step.nextStep === target);
+    expect(jumpsTo(STEP.prune).map((step) => step.name)).toEqual([STEP.copyAvailable]);
+    const [beforePrune, prune] = runbook.mainSteps.slice(-2);
     expect(beforePrune.nextStep).toBe(STEP.checkCopy);
+    expect(prune.name).toBe(STEP.prune);
+    // CheckCopy shares the copy with the vault as it finds it available.
+    const check = runbook.mainSteps.find((s) => s.name === STEP.checkCopy)!;
+    expect(check.inputs.InputPayload).toMatchObject({ VaultAccountId: '${VaultAccountId}' });
   });
 
   it('creates one snapshot per run: the create step has no step-level retry that could make a second one', () => {
@@ -302,6 +307,13 @@ describe('least-privilege roles', () => {
     expect([...byAction.keys()].sort()).toEqual([
       'kms:CreateGrant', 'kms:DescribeKey', 'rds:AddTagsToResource', 'rds:CopyDBClusterSnapshot',
       'rds:CreateDBClusterSnapshot', 'rds:DeleteDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots',
+      'rds:ModifyDBClusterSnapshotAttribute',
+    ]);
+    // The vault's share: only this stack's copies in the target Region, by name and ownership tag.
+    const [share, ...otherShares] = byAction.get('rds:ModifyDBClusterSnapshotAttribute')!;
+    expect(otherShares).toEqual([]);
+    expect(share.Resource).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
     ]);
     const stackTagCondition = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
     const create = byAction.get('rds:CreateDBClusterSnapshot')!;
@@ -468,7 +480,7 @@ describe('schedule and alerts', () => {
 describe('outputs', () => {
   it('name the runbook and give the topic and role ARNs', () => {
     expect(Object.keys(template.Outputs)).toEqual(
-      expect.arrayContaining(['RunbookName', 'AlertTopicArn', 'AutomationRoleArn', 'ScheduleTriggerRoleArn', 'PreflightFunctionRoleArn']),
+      expect.arrayContaining(['RunbookName', 'AlertTopicArn', 'AutomationRoleArn', 'TargetKeyArn']),
     );
     expect(template.Outputs.RunbookName.Value).toEqual({ Ref: LOGICAL_ID.document });
   });
