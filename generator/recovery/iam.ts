@@ -43,11 +43,13 @@ const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:
 const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
 
 /**
- * A drill's cluster and writer as restore_copy.py names them: <source>-drill-<8 characters of the execution id>,
- * and that cut to 56 characters plus -writer. Only these may be tagged kind=drill, and only these deleted.
+ * Writers and drill clusters as restore_copy.py names them: a writer is its cluster's name cut to 56
+ * characters plus -writer, a drill's cluster <source>-drill-<8 characters of the execution id>. Only
+ * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted.
  */
+const WRITERS = rdsArn('db:*-writer');
 const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
-const DRILL_INSTANCES = rdsArn('db:*-drill-*');
+const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
 
 const tagged = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${RESTORE_TAG.stackId}`]: AWS.stackId });
 /** This stack's tags, on what carries no ownership tag yet (being created) or this stack's, never another's. */
@@ -75,11 +77,11 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
     },
     {
       // RDS authorises a create call's tags as AddTagsToResource on the new resource. Only a drill's cluster
-      // names may carry kind=drill, which lets Finish delete them; a writer is deleted only by a drill's name.
+      // names may carry kind=drill, which lets Finish delete them.
       Sid: 'CreateTagged',
       Effect: 'Allow',
       Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
-      Resource: [DRILL_CLUSTERS, INSTANCES, SUBNET_GROUP, ...DEFAULT_GROUPS],
+      Resource: [DRILL_CLUSTERS, WRITERS, SUBNET_GROUP, ...DEFAULT_GROUPS],
       Condition: tagOnCreate(),
     },
     {
@@ -101,7 +103,7 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Sid: 'DeleteOnlyThisStacksDrills',
       Effect: 'Allow',
       Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'],
-      Resource: [DRILL_CLUSTERS, DRILL_INSTANCES],
+      Resource: [DRILL_CLUSTERS, DRILL_WRITERS],
       Condition: thisStacksDrill,
     },
     {
