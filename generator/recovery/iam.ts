@@ -45,11 +45,12 @@ const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.ta
 /**
  * Writers and drill clusters as restore_copy.py names them: a writer is its cluster's name cut to 56
  * characters plus -writer, a drill's cluster <source>-drill-<8 characters of the execution id>. Only
- * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted.
+ * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted:
+ * whatever deletes drill clusters uses DRILL_CLUSTERS, DRILL_WRITERS and thisStacksDrill.
  */
 const WRITERS = rdsArn('db:*-writer');
-const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
-const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
+export const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
+export const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
 
 const tagged = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${RESTORE_TAG.stackId}`]: AWS.stackId });
 /** This stack's tags, on what carries no ownership tag yet (being created) or this stack's, never another's. */
@@ -57,7 +58,7 @@ const tagOnCreate = (kind?: string) => ({
   StringEquals: { ...tagged('RequestTag'), ...(kind ? { [`aws:RequestTag/${RESTORE_TAG.kind}`]: kind } : {}) },
   StringEqualsIfExists: tagged('ResourceTag'),
 });
-const thisStacksDrill = { StringEquals: { ...tagged('ResourceTag'), [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill } };
+export const thisStacksDrill = { StringEquals: { ...tagged('ResourceTag'), [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill } };
 
 export function recoveryAutomationPolicy(): PolicyStatement[] {
   return [
