@@ -1,9 +1,10 @@
 /**
  * The stack's three roles, each least privilege:
- * - the automation role (assumed by SSM) acts on this cluster, on snapshots
- *   carrying this stack's ownership tag (and, for the source of a copy, named
- *   as this stack names them), and on the two KMS keys the preflight check
- *   resolved;
+ * - the automation role (assumed by SSM) snapshots this cluster; creates,
+ *   tags and deletes only snapshots named as this stack names them, tags them
+ *   only with its ownership tag and never over another stack's, and deletes
+ *   only those carrying its tag; reads the source of a copy by tag or name;
+ *   and uses the two KMS keys the preflight check resolved;
  * - the trigger role (assumed by EventBridge) starts only this runbook and
  *   passes only the automation role;
  * - the preflight function's role reads this cluster, the keys of the two
@@ -32,6 +33,8 @@ const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, ke
 
 const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
 const taggedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+/** A snapshot with no ownership tag yet (being created) or this stack's: another stack's tag is never overwritten. */
+const notAnotherStacks = { StringEqualsIfExists: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
 
 /**
  * What recording the source's configuration beside each copy needs
@@ -67,20 +70,22 @@ export function capturedConfigStatements(): PolicyStatement[] {
 
 export function automationRolePolicy(): PolicyStatement[] {
   const bothRegionsSnapshots = [snapshotsIn(PARAM.sourceRegion), snapshotsIn(PARAM.targetRegion)];
+  // What this stack creates, tags or deletes is named by it: a tag copied onto somebody's snapshot is not enough.
+  const bothRegionsNamed = [snapshotsNamedIn(PARAM.sourceRegion), snapshotsNamedIn(PARAM.targetRegion)];
   const keys = [preflightData(PREFLIGHT_DATA.sourceKeyArn), preflightData(PREFLIGHT_DATA.targetKeyArn)];
   return [
     {
       Sid: 'SnapshotThisClusterWithOwnershipTag',
       Effect: 'Allow',
       Action: ['rds:CreateDBClusterSnapshot'],
-      Resource: [preflightData(PREFLIGHT_DATA.clusterArn), snapshotsIn(PARAM.sourceRegion)],
+      Resource: [preflightData(PREFLIGHT_DATA.clusterArn), snapshotsNamedIn(PARAM.sourceRegion)],
       Condition: requestTaggedByThisStack,
     },
     {
       Sid: 'CopyIntoTargetRegionWithOwnershipTag',
       Effect: 'Allow',
       Action: ['rds:CopyDBClusterSnapshot'],
-      Resource: [snapshotsIn(PARAM.targetRegion)],
+      Resource: [snapshotsNamedIn(PARAM.targetRegion)],
       Condition: requestTaggedByThisStack,
     },
     {
@@ -99,11 +104,12 @@ export function automationRolePolicy(): PolicyStatement[] {
       Resource: [snapshotsNamedIn(PARAM.sourceRegion)],
     },
     {
+      // RDS authorises the tags of a create call as AddTagsToResource on the new snapshot.
       Sid: 'TagOnCreateWithOwnershipTag',
       Effect: 'Allow',
       Action: ['rds:AddTagsToResource'],
-      Resource: bothRegionsSnapshots,
-      Condition: requestTaggedByThisStack,
+      Resource: bothRegionsNamed,
+      Condition: { ...requestTaggedByThisStack, ...notAnotherStacks },
     },
     {
       Sid: 'ReadThisClustersSnapshots',
@@ -116,7 +122,7 @@ export function automationRolePolicy(): PolicyStatement[] {
       Sid: 'DeleteOnlyThisStacksSnapshots',
       Effect: 'Allow',
       Action: ['rds:DeleteDBClusterSnapshot'],
-      Resource: bothRegionsSnapshots,
+      Resource: bothRegionsNamed,
       Condition: taggedByThisStack,
     },
     {

@@ -2,9 +2,11 @@
  * The recovery stack's three roles, each least privilege:
  * - the automation role (assumed by SSM) reads the source stack's copies,
  *   restores them only into clusters and instances it tags with this stack's
- *   ARN (aws:RequestTag), and deletes only clusters and instances tagged with
- *   this stack's ARN *and* kind=drill (aws:ResourceTag): a restore's cluster is
- *   the user's and out of its reach;
+ *   ARN on create (aws:RequestTag), adds writers only to clusters carrying
+ *   that tag (aws:ResourceTag), never writes its tags over another stack's,
+ *   writes kind=drill only onto names a drill gives, and deletes only
+ *   drill-named clusters and instances tagged with this stack's ARN *and*
+ *   kind=drill: a restore's cluster is the user's and out of its reach;
  * - the drill trigger role (assumed by EventBridge) starts only this runbook
  *   and passes only the automation role;
  * - the preflight function's role reads the network, the copies, the key and
@@ -40,13 +42,23 @@ const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
 const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:default*`));
 const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
 
-const taggedOnCreateByThisStack = { StringEquals: { [`aws:RequestTag/${RESTORE_TAG.stackId}`]: AWS.stackId } };
-const thisStacksDrill = {
-  StringEquals: {
-    [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: AWS.stackId,
-    [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
-  },
-};
+/**
+ * Writers and drill clusters as restore_copy.py names them: a writer is its cluster's name cut to 56
+ * characters plus -writer, a drill's cluster <source>-drill-<8 characters of the execution id>. Only
+ * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted:
+ * whatever deletes drill clusters uses DRILL_CLUSTERS, DRILL_WRITERS and thisStacksDrill.
+ */
+const WRITERS = rdsArn('db:*-writer');
+export const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
+export const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
+
+const tagged = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${RESTORE_TAG.stackId}`]: AWS.stackId });
+/** This stack's tags, on what carries no ownership tag yet (being created) or this stack's, never another's. */
+const tagOnCreate = (kind?: string) => ({
+  StringEquals: { ...tagged('RequestTag'), ...(kind ? { [`aws:RequestTag/${RESTORE_TAG.kind}`]: kind } : {}) },
+  StringEqualsIfExists: tagged('ResourceTag'),
+});
+export const thisStacksDrill = { StringEquals: { ...tagged('ResourceTag'), [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill } };
 
 export function recoveryAutomationPolicy(): PolicyStatement[] {
   return [
@@ -65,17 +77,34 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Condition: { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: RECOVERY_PARAM.sourceStackId } } },
     },
     {
-      Sid: 'RestoreIntoClustersTaggedByThisStack',
+      // RDS authorises a create call's tags as AddTagsToResource on the new resource. Only a drill's cluster
+      // names may carry kind=drill, which lets Finish delete them.
+      Sid: 'CreateTagged',
       Effect: 'Allow',
       Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
-      Resource: [CLUSTERS, INSTANCES, SUBNET_GROUP, ...DEFAULT_GROUPS],
-      Condition: taggedOnCreateByThisStack,
+      Resource: [DRILL_CLUSTERS, WRITERS, SUBNET_GROUP, ...DEFAULT_GROUPS],
+      Condition: tagOnCreate(),
+    },
+    {
+      // A restore's cluster may be named as the user likes: it is tagged kind=restore, which lets nothing delete it.
+      Sid: 'RestoreTagged',
+      Effect: 'Allow',
+      Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:AddTagsToResource'],
+      Resource: [CLUSTERS],
+      Condition: tagOnCreate(RESTORE_KIND.restore),
+    },
+    {
+      Sid: 'AddWritersToOwnClusters',
+      Effect: 'Allow',
+      Action: ['rds:CreateDBInstance'],
+      Resource: [CLUSTERS],
+      Condition: { StringEquals: tagged('ResourceTag') },
     },
     {
       Sid: 'DeleteOnlyThisStacksDrills',
       Effect: 'Allow',
       Action: ['rds:DeleteDBCluster', 'rds:DeleteDBInstance'],
-      Resource: [CLUSTERS, INSTANCES],
+      Resource: [DRILL_CLUSTERS, DRILL_WRITERS],
       Condition: thisStacksDrill,
     },
     {

@@ -114,7 +114,7 @@ export interface PolicyStatement {
   Condition?: { [operator: string]: { [key: string]: CfnValue } };
 }
 
-export const policyDocument = (statements: PolicyStatement[]): CfnValue => ({
+export const policyDocument = (statements: Omit<PolicyStatement, 'Sid'>[]): CfnValue => ({
   Version: '2012-10-17',
   Statement: statements as unknown as CfnValue[],
 });

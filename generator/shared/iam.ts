@@ -35,7 +35,11 @@ export const sameAccount = (sourceArnPattern: string): PolicyStatement['Conditio
   ArnLike: { 'aws:SourceArn': sub(sourceArnPattern) },
 });
 
-/** A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy. */
+/**
+ * A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy.
+ * Its statements' Sids name them in the code and its tests; the template leaves them out, as IAM reads nothing
+ * from a Sid and the template has a size limit.
+ */
 export const role = (
   description: CfnValue,
   principal: string,
@@ -48,6 +52,6 @@ export const role = (
   Properties: {
     Description: description,
     AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
-    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements) }],
+    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements.map(({ Sid: _name, ...statement }) => statement)) }],
   },
 });

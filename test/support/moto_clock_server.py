@@ -28,11 +28,19 @@ What it changes, and why:
 - Latency. POST /rehearsal-api/delay {"operation": "DescribeDBClusterSnapshots",
   "seconds": s} makes that call answer s real seconds after it read the
   snapshots, so two overlapping runs can be made to act on the same stale list.
+- Request log. Every AWS request moto serves is recorded (service, operation,
+  Region, the access key that signed it, its parameters and HTTP status), with
+  the tags and KMS key of each RDS resource it names and the policy of each
+  KMS key it uses, as they were when it arrived: GET /rehearsal-api/requests.
+  The rehearsal gives each role its own access key and simulates every
+  request under that role's policy (test/rehearsal/shared/iam-check.ts), as
+  moto evaluates no IAM policy.
 POST /moto-api/reset also clears all of the above (the clock restarts at real now).
 test/support/moto_strict.py is applied first, as for every moto the tests use.
 """
 
 import argparse
+from collections.abc import Mapping
 import datetime
 import json
 import os
@@ -44,6 +52,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moto_strict  # noqa: E402,F401  - moto refuses what the RDS API refuses (see the module)
 import moto.rds.models as rds_models
+from moto.core.responses import BaseResponse
 from moto.kms.models import kms_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from moto.rds.exceptions import KMSKeyNotAccessibleFault
@@ -63,6 +72,8 @@ _state = {
     "delays": {},
     # [{"operation", "region", "identifier", "outcome"}] for snapshot writes, oldest first
     "calls": [],
+    # every AWS request served, oldest first (see _logged_call_action)
+    "requests": [],
 }
 
 
@@ -78,6 +89,7 @@ def _reset():
     with _lock:
         _state["now"] = time.time()
         _state["status_rules"].clear()
+        _state["requests"].clear()
         _state["new_snapshot_rules"].clear()
         _state["delays"].clear()
         _state["calls"].clear()
@@ -219,6 +231,106 @@ moto_recovery.install(virtual_now)
 # --- control endpoint ----------------------------------------------------------
 
 
+# Parameters that name an RDS resource, and its type in an ARN.
+_RDS_RESOURCE_PARAMS = {
+    "DBClusterIdentifier": "cluster",
+    "DBInstanceIdentifier": "db",
+    "DBClusterSnapshotIdentifier": "cluster-snapshot",
+    "SnapshotIdentifier": "cluster-snapshot",
+    "SourceDBClusterSnapshotIdentifier": "cluster-snapshot",
+    "ResourceName": None,
+}
+
+
+def _rds_resource(account, region, kind, identifier):
+    """The resource a parameter names, as it is now: its Region, type, id, tags and KMS key (None when absent)."""
+    if identifier.startswith("arn:"):
+        parts = identifier.split(":")
+        region, kind, identifier = parts[3], parts[5], ":".join(parts[6:])
+    backend = rds_models.rds_backends[account][region]
+    store = {"cluster": backend.clusters, "db": backend.databases, "cluster-snapshot": backend.cluster_snapshots}.get(kind)
+    found = store.get(identifier) if store is not None else None
+    return {
+        "region": region,
+        "type": kind,
+        "id": identifier,
+        "exists": found is not None,
+        "tags": {t["Key"]: t["Value"] for t in (found.tags or [])} if found is not None else {},
+        "kmsKeyId": getattr(found, "kms_key_id", None) if found is not None else None,
+    }
+
+
+def _kms_key(account, region, key):
+    """A KMS key's ARN and policy, given its id, ARN, alias or alias ARN; None when there is no such key."""
+    if key.startswith("arn:"):
+        region = key.split(":")[3]
+    backend = kms_backends[account][region]
+    try:
+        found = backend.describe_key(key)
+    except Exception:  # noqa: BLE001 - no such key: the request log says so, the call itself fails in moto
+        return None
+    return {"arn": found.arn, "policy": json.loads(found.policy)}
+
+
+def _plain(value):
+    # moto parses some services' parameters into its own mapping type (XFormedDict): record plain JSON.
+    if hasattr(value, "original_dict"):
+        return _plain(value.original_dict())
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _request_record(response):
+    params = _plain(response.params) if isinstance(getattr(response, "params", None), Mapping) and response.params else None
+    if params is None:
+        try:
+            params = json.loads(response.body) if response.body else {}
+        except (TypeError, ValueError):
+            params = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in response.querystring.items()}
+    record = {
+        "service": response.boto3_service_name,
+        "operation": response._get_action(),
+        "region": response.region,
+        "accessKeyId": response.get_access_key(),
+        "parameters": json.loads(json.dumps(params, default=str)),
+        "resources": {},
+        "keys": {},
+    }
+    account = response.current_account
+    if record["service"] == "rds":
+        for name, kind in _RDS_RESOURCE_PARAMS.items():
+            if isinstance(params.get(name), str) and params[name]:
+                resource = _rds_resource(account, response.region, kind, params[name])
+                record["resources"][name] = resource
+                if resource["kmsKeyId"]:
+                    record["keys"][resource["kmsKeyId"]] = _kms_key(account, resource["region"], resource["kmsKeyId"])
+        if isinstance(params.get("KmsKeyId"), str):
+            record["keys"][params["KmsKeyId"]] = _kms_key(account, response.region, params["KmsKeyId"])
+    if record["service"] == "kms" and isinstance(params.get("KeyId"), str):
+        record["keys"][params["KeyId"]] = _kms_key(account, response.region, params["KeyId"])
+    return record
+
+
+def _logged_call_action(self):
+    """moto's call_action, recording the request first (with what it names, as it was before the call)."""
+    try:
+        record = _request_record(self)
+    except Exception as error:  # noqa: BLE001 - an unrecordable request must fail the check, not the call
+        record = {"service": getattr(self, "service_name", "?"), "operation": "?", "unrecordable": repr(error)}
+    with _lock:
+        _state["requests"].append(record)
+    status, headers, body = _original_call_action(self)
+    record["status"] = int(status)
+    return status, headers, body
+
+
+_original_call_action = BaseResponse.call_action
+BaseResponse.call_action = _logged_call_action
+
+
 def _json_response(start_response, status, body):
     data = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
@@ -266,6 +378,8 @@ def _control(environ, start_response):
                         "then": body.get("thenStatus", "available"),
                     }
                 return _json_response(start_response, "200 OK", {"ok": True})
+            if path == "/rehearsal-api/requests":
+                return _json_response(start_response, "200 OK", {"requests": list(_state["requests"])})
             if path == "/rehearsal-api/calls":
                 return _json_response(start_response, "200 OK", {"calls": list(_state["calls"])})
             answer = moto_recovery.control(path, method, body)

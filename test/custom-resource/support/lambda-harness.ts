@@ -50,16 +50,18 @@ export interface ChildEnvironment {
   awsEndpoint: string;
   caFile: string;
   region?: string;
+  /** The access key the function's calls are signed with: a role's own, where its calls are checked against IAM. */
+  accessKeyId?: string;
 }
 
 /** A clean environment: no AWS settings of the machine, only the ones the test means. */
-function childEnv({ awsEndpoint, caFile, region = 'us-east-1' }: ChildEnvironment): NodeJS.ProcessEnv {
+function childEnv({ awsEndpoint, caFile, region = 'us-east-1', accessKeyId = MOTO_CREDENTIALS.accessKeyId }: ChildEnvironment): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value;
   return {
     ...env,
     AWS_ENDPOINT_URL: awsEndpoint,
-    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
     AWS_REGION: region,
     AWS_EC2_METADATA_DISABLED: 'true',

@@ -321,9 +321,16 @@ describe('least-privilege roles', () => {
     expect(create[0].Resource).toContainEqual({ 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.clusterArn] });
     expect(create[0].Condition).toEqual(stackTagCondition('RequestTag'));
     for (const s of byAction.get('rds:DeleteDBClusterSnapshot')!) expect(s.Condition).toEqual(stackTagCondition('ResourceTag'));
-    for (const s of byAction.get('rds:AddTagsToResource')!) expect(s.Condition).toEqual(stackTagCondition('RequestTag'));
+    for (const s of byAction.get('rds:AddTagsToResource')!) {
+      expect(s.Condition).toEqual({
+        ...stackTagCondition('RequestTag'),
+        StringEqualsIfExists: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } },
+      });
+    }
     const [intoTarget, fromTagged, fromNamed] = byAction.get('rds:CopyDBClusterSnapshot')!;
-    expect(intoTarget.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${TargetRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
+    expect(intoTarget.Resource).toEqual([
+      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
+    ]);
     expect(intoTarget.Condition).toEqual(stackTagCondition('RequestTag'));
     expect(fromTagged.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${SourceRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
     expect(fromTagged.Condition).toEqual(stackTagCondition('ResourceTag'));

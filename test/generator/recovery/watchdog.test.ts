@@ -128,7 +128,6 @@ describe('the hourly check', () => {
   it('may read only this stack and publish only to the recovery namespace, beside the preflight', () => {
     const statements: any[] = props(RECOVERY_ID.preflightRole).Policies[0].PolicyDocument.Statement;
     expect(statements).toContainEqual({
-      Sid: 'ReadThisStacksCreationTime',
       Effect: 'Allow',
       Action: ['cloudformation:DescribeStacks'],
       Resource: [{ Ref: 'AWS::StackId' }],

@@ -23,6 +23,7 @@ import { RECOVERY_ID } from '../../../generator/recovery/logical-ids';
 import { checkRecoveryParameters } from '../../../custom-resource/recovery/rules';
 import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
+import { rolePolicy } from '../../iam/simulate';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from '../shared/intrinsics';
 import { ACCOUNT_ID, RehearsalWorld, Stack, TARGET_REGION } from '../shared/rehearsal-world';
 import { ExecutionResult, RunnerOptions, runRunbook } from '../shared/runbook-runner';
@@ -146,6 +147,7 @@ export class RecoveryWorld {
       pollIntervalSeconds: POLL_SECONDS,
       beforeStep: options.beforeStep,
       executionId: options.executionId,
+      iamRole: { name: RECOVERY_ID.automationRole, policy: rolePolicy(recoveryTemplate(), RECOVERY_ID.automationRole, stack.values) },
     });
   }
 

@@ -24,13 +24,15 @@ import {
   RDSClient,
   Tag,
 } from '@aws-sdk/client-rds';
-import { PreflightProperties, SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA, PreflightProperties, SNAPSHOT_TAG, snapshotNamePrefix } from '../../../custom-resource/dr/contract';
+import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { checkCluster, checkKey, checkParameters } from '../../../custom-resource/dr/rules';
 import { renderTemplates, TEMPLATE_BASENAME } from '../../../generator/main';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../../support/moto-server';
 import { MotoClockServer } from '../../support/moto-clock-server';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from './intrinsics';
 import { ExecutionResult, RunnerOptions, runRunbook } from './runbook-runner';
+import { rolePolicy } from '../../iam/simulate';
 import { VirtualClock } from './virtual-clock';
 
 export const SOURCE_REGION = 'us-east-1';
@@ -202,8 +204,12 @@ export class RehearsalWorld {
       parameters,
       pseudo: pseudoParameters(SOURCE_REGION, ACCOUNT_ID, stackId, stackName),
       attributes: {
-        'AutomationRole.Arn': `arn:aws:iam::${ACCOUNT_ID}:role/${stackName.slice(0, 40)}-AutomationRole-REHEARSAL`,
-        'Preflight.TargetKeyArn': targetKeyArn,
+        [`${LOGICAL_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName.slice(0, 40)}-AutomationRole-REHEARSAL`,
+        // What the preflight returns, as custom-resource/dr/index.ts resolves it.
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}`]: targetKeyArn,
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: DBClusters![0].KmsKeyId!,
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: DBClusters![0].DBClusterArn!,
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(options.clusterId),
       },
     };
     return { stackId, options, values, parameters: resolveStackParameters(template, parameters), targetKeyArn };
@@ -222,6 +228,7 @@ export class RehearsalWorld {
       clockControlUrl: this.moto.endpoint,
       parameters: options.executionParameters,
       beforeStep: options.beforeStep,
+      iamRole: { name: LOGICAL_ID.automationRole, policy: rolePolicy(template, LOGICAL_ID.automationRole, stack.values) },
     });
   }
 

@@ -19,6 +19,7 @@ import { randomUUID } from 'crypto';
 import { AwsApiCaller, AwsConnection } from './aws-api';
 import { chooseNextStep } from './branch';
 import { selectJsonPath } from './jsonpath';
+import { RehearsedRole, assertCallsAllowed, recordedRequests, roleAccessKeyId } from './iam-check';
 import { convertOutput, OUTPUT_TYPES, OutputType } from './output-types';
 import { HarnessError, runScript, ScriptOutcome } from './script-runner';
 import { builtInVariables, referencedNames, substitute, VariableError } from './variables';
@@ -94,6 +95,11 @@ export interface RunnerOptions {
   maxStepExecutions?: number;
   /** Test hook before each step runs (e.g. a barrier for overlapping executions, or a change to the world). */
   beforeStep?: (context: StepHookContext) => Promise<void> | void;
+  /**
+   * The runbook's role: its calls are signed with the role's own access key, and once the run ends each
+   * call is simulated under the role's policy (iam-check.ts); one IAM would deny fails the rehearsal.
+   */
+  iamRole?: RehearsedRole;
 }
 
 /** The document uses something the runner does not implement; the rehearsal cannot speak for it. */
@@ -726,5 +732,12 @@ export class RunbookExecution {
 }
 
 export async function runRunbook(options: RunnerOptions): Promise<ExecutionResult> {
-  return new RunbookExecution(options).run();
+  const role = options.iamRole;
+  if (!role) return new RunbookExecution(options).run();
+  const endpoint = options.aws.endpoint;
+  const since = (await recordedRequests(endpoint)).length;
+  const credentials = { accessKeyId: roleAccessKeyId(role.name), secretAccessKey: 'rehearsal' };
+  const result = await new RunbookExecution({ ...options, aws: { ...options.aws, credentials } }).run();
+  await assertCallsAllowed(endpoint, role, options.accountId, since);
+  return result;
 }

