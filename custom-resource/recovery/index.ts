@@ -11,6 +11,7 @@ import { checkKey, keyLookupProblem, say } from '../dr/rules';
 import { CfnRequest } from '../shared/cfn-response';
 import { Check, LambdaContext, safeHandler } from '../shared/safe-handler';
 import { isWatchdogEvent, watchdogHandler } from './watchdog/handler';
+import { isRunEvent, runHandler } from './run/handler';
 import { copyAgeRule } from '../shared/staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
@@ -93,9 +94,11 @@ const preflightHandler = safeHandler(recoveryPreflight);
 
 /**
  * Lambda loads the inline code as CommonJS index.js and calls exports.handler.
- * The function also serves the copy-age watchdog (../watchdog/handler.ts).
+ * The function also serves the copy-age watchdog (./watchdog/handler.ts) and
+ * the recovery runbook's steps (./run/handler.ts), whose events carry a
+ * RecoveryStackId too: they are told apart first.
  */
 export = {
   handler: (event: CfnRequest, context: LambdaContext) =>
-    isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
+    isRunEvent(event) ? runHandler(event) : isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
 };

@@ -26,6 +26,7 @@ import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from '../shared/intrinsics';
 import { ACCOUNT_ID, RehearsalWorld, Stack, TARGET_REGION } from '../shared/rehearsal-world';
 import { ExecutionResult, RunnerOptions, runRunbook } from '../shared/runbook-runner';
+import { lambdaInvoker } from '../shared/lambda-invoker';
 
 const SUBNET_GROUP = 'dr-subnets';
 export const POLL_SECONDS = 180;
@@ -127,14 +128,21 @@ export class RecoveryWorld {
         [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName}-RecoveryAutomationRole-REHEARSAL`,
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,
       },
+      resourceRefs: { [RECOVERY_ID.preflightFunction]: `${stackName}-${RECOVERY_ID.preflightFunction}-REHEARSAL` },
     };
     return { stackId, stackName, sourceStack, parameters, values };
   }
 
   /** One execution of the recovery runbook in the target Region, as a person or the drill schedule starts it. */
   async run(stack: RecoveryStack, options: RecoveryRunOptions = {}): Promise<ExecutionResult> {
-    const { document } = resolveAutomationDocument(recoveryTemplate(), stack.values);
+    const template = recoveryTemplate();
+    const { document } = resolveAutomationDocument(template, stack.values);
+    // The runbook's steps call the stack's function: its inline code, as the template carries it.
+    const functionName = stack.values.resourceRefs![RECOVERY_ID.preflightFunction];
+    const code = String((template.Resources[RECOVERY_ID.preflightFunction].Properties!.Code as { ZipFile: string }).ZipFile);
+    const lambda = lambdaInvoker(functionName, code, { endpoint: this.world.moto.endpoint, region: TARGET_REGION, ...MOTO_CREDENTIALS });
     return runRunbook({
+      invokeLambda: lambda.invoke,
       document,
       region: TARGET_REGION,
       accountId: ACCOUNT_ID,
@@ -146,7 +154,7 @@ export class RecoveryWorld {
       pollIntervalSeconds: POLL_SECONDS,
       beforeStep: options.beforeStep,
       executionId: options.executionId,
-    });
+    }).finally(() => lambda.close());
   }
 
   /** A cluster (and writer) somebody else made in the target Region, tagged as they chose. */

@@ -16,7 +16,9 @@ jest.setTimeout(60_000);
 const world = useRehearsalWorld();
 const CLUSTER = 'orders-db';
 const HOUR_MS = 3600 * 1000;
-const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.addWriter, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish];
+/** The steps a run went through, each once, in the order first reached (the look-and-pause loop repeats). */
+const stepsReached = (result: Parameters<typeof stepsOf>[0]): string[] => [...new Set(stepsOf(result))];
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.progress, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify, RECOVERY_STEP.finish];
 /** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
 const TIMING = { region: TARGET_REGION, clusterSeconds: 18 * 60, instanceSeconds: 9 * 60 };
 
@@ -39,7 +41,7 @@ describe('recovery runbook rehearsal', () => {
     const { recovery, stack, copy } = await deployed(world());
     const result = await recovery.run(stack);
     expectStatus(result, 'Success');
-    expect(stepsOf(result)).toEqual(ALL_STEPS);
+    expect(stepsReached(result)).toEqual(ALL_STEPS);
     const [restored] = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
     expect(restored).toMatchObject({ status: 'available', deletionProtection: true, writers: [`${restored.id}-writer`] });
     expect(restored.id).toMatch(/^orders-db-restored-\d{12}$/);
@@ -48,7 +50,7 @@ describe('recovery runbook rehearsal', () => {
       [RECOVERY_OUTPUT.cluster]: restored.id,
       [RECOVERY_OUTPUT.snapshot]: copy,
       [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
     });
     expect(result.outputs[RECOVERY_OUTPUT.endpoint]).toMatch(new RegExp(`^${restored.id}\\.cluster-`));
   });
@@ -60,9 +62,9 @@ describe('recovery runbook rehearsal', () => {
     expect(result.outputs).toMatchObject({
       [RECOVERY_OUTPUT.snapshot]: copy,
       [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
     });
-    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.0 h old\. Deleted: orders-db-drill-/);
+    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.00 h old\. Deleted: orders-db-drill-/);
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -81,31 +83,34 @@ describe('recovery runbook rehearsal', () => {
           }),
         );
       },
-      RECOVERY_STEP.addWriter,
+      'WriterNameTaken',
       'no writer',
     ],
     [
       'the wait for the cluster (it never becomes available)',
       async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, clusterSeconds: 5 * 3600 }),
-      RECOVERY_STEP.waitCluster,
+      'is creating after 243 min, over the 240 allowed',
       'cluster is creating',
     ],
     [
       'the wait for the writer (it fails)',
       async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, instanceThen: 'failed' }),
-      RECOVERY_STEP.waitWriter,
+      'writer orders-db-drill-d0d0d0d0-writer is failed: it will not become available',
       'orders-db-drill-d0d0d0d0-writer is failed',
     ],
   ];
 
-  it.each(failures)('tears a drill down when %s fails, and fails loudly', async (_, breakIt, failedStep, reason) => {
+  it.each(failures)('tears a drill down when %s fails, and fails loudly', async (_, breakIt, stepError, reason) => {
     const { recovery, stack } = await deployed(world());
     await breakIt(recovery, world(), stack);
     const before = (await recovery.clusters()).map((c) => c.id);
     const result = await recovery.run(stack, { kind: 'drill', executionId: 'd0d0d0d0-1111-4222-8333-444444444444' });
     expect(['Failed', 'TimedOut']).toContain(result.status);
-    expect(stepsOf(result)).toEqual([...ALL_STEPS.slice(0, ALL_STEPS.indexOf(failedStep as (typeof ALL_STEPS)[number]) + 1), RECOVERY_STEP.finish]);
-    const finish = result.timeline.at(-1)!;
+    // The look that met the failure ends the wait at once, and the run goes to Finish.
+    const [failed, finish] = result.timeline.slice(-2);
+    expect(failed).toMatchObject({ step: RECOVERY_STEP.progress, status: 'Failed' });
+    expect(failed.error).toContain(stepError === 'WriterNameTaken' ? 'DBInstanceAlreadyExists' : stepError);
+    expect(finish.step).toBe(RECOVERY_STEP.verify);
     expect(finish.status).toBe('Failed');
     expect(finish.error).toContain(reason);
     expect(finish.error).toContain('aws ssm get-automation-execution --region us-west-2 --automation-execution-id d0d0d0d0-1111-4222-8333-444444444444');
@@ -117,13 +122,14 @@ describe('recovery runbook rehearsal', () => {
     const { recovery, stack } = await deployed(world());
     const result = await recovery.run(stack, {
       kind: 'drill',
-      beforeStep: ({ step, cancel }) => {
-        if (step === RECOVERY_STEP.waitWriter) cancel();
+      beforeStep: async ({ step, cancel }) => {
+        // Cancelled while the writer is being created.
+        if (step === RECOVERY_STEP.pause && (await recovery.clusters()).some((c) => c.writers.length > 0)) cancel();
       },
     });
     expect(result.status).toBe('Cancelled');
-    expect(stepsOf(result)).toEqual(ALL_STEPS);
-    expect(result.timeline.at(-1)!.error).toMatch(/^RuntimeError: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
+    expect(stepsReached(result)).toEqual(ALL_STEPS.slice(0, -1));
+    expect(result.timeline.at(-1)!.error).toMatch(/^Error: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -135,7 +141,7 @@ describe('recovery runbook rehearsal', () => {
     const result = await recovery.run(stack, {
       kind: 'drill',
       beforeStep: async ({ step }) => {
-        if (step === RECOVERY_STEP.waitCluster) atFirstWait = (await recovery.clusters()).map((c) => c.id);
+        if (step === RECOVERY_STEP.progress && atFirstWait.length === 0) atFirstWait = (await recovery.clusters()).map((c) => c.id);
       },
     });
     expectStatus(result, 'Success');
