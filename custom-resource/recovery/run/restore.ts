@@ -13,8 +13,15 @@
  * Everything made is tagged with the recovery stack's ARN, the kind of run and
  * the execution id: later steps find the run's cluster by these tags, and IAM
  * lets the project delete only a cluster tagged kind=drill.
+ *
+ * A restore run again after one that stopped part way (a cluster of this stack,
+ * kind=restore, still without a writer) takes that cluster over instead of
+ * restoring a second one: it retags it with its own execution id and goes on.
+ * A writer refused for want of capacity or by throttling is asked for again at
+ * the next look, after the runbook's pause, until the writer's time is up.
  */
 import {
+  AddTagsToResourceCommand,
   DBCluster,
   DBInstance,
   DescribeDBClustersCommand,
@@ -63,6 +70,9 @@ export const TERMINAL_STATES = [
   'deleting',
   'stopped',
 ];
+
+/** CreateDBInstance errors that a later try can get past (RDS API reference, CreateDBInstance; common errors). */
+const TRANSIENT = /InsufficientDBInstanceCapacity|Throttl|RequestLimitExceeded|InternalFailure|ServiceUnavailable/;
 
 export const rdsClient = (): RDSClient => new RDSClient({ region: process.env.AWS_REGION, ...RUN_CLIENT_OPTIONS });
 
@@ -133,10 +143,32 @@ export function targetClusterId(e: RunEvent, now: number): string {
   return trim(e.SourceClusterId.toLowerCase(), 63 - suffix.length) + suffix;
 }
 
+/** A restore of this stack left without its writer, that this run may finish: the newest, if it fits what is asked. */
+async function halfDoneRestore(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
+  const [wantedSnapshot, wantedCluster] = [e.SnapshotIdentifier.trim(), e.ClusterIdentifier.trim().toLowerCase()];
+  return (await stackClusters(rds, e))
+    .filter(
+      ({ cluster, tags }) =>
+        tags[RESTORE_TAG.kind] === RESTORE_KIND.restore &&
+        !cluster.DBClusterMembers?.length &&
+        !TERMINAL_STATES.includes(cluster.Status ?? '') &&
+        (!wantedSnapshot || wantedSnapshot === tags[RESTORE_TAG.snapshot]) &&
+        (!wantedCluster || wantedCluster === cluster.DBClusterIdentifier),
+    )
+    .sort((a, b) => (b.cluster.ClusterCreateTime?.getTime() ?? 0) - (a.cluster.ClusterCreateTime?.getTime() ?? 0))[0];
+}
+
 export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId: string; SnapshotId: string }> {
   const rds = rdsClient();
   const region = process.env.AWS_REGION;
   if (e.Kind === RESTORE_KIND.drill) await sweep(rds, e, now);
+  const resumed = e.Kind === RESTORE_KIND.restore ? await halfDoneRestore(rds, e) : undefined;
+  if (resumed) {
+    const { cluster, tags } = resumed;
+    await rds.send(new AddTagsToResourceCommand({ ResourceName: cluster.DBClusterArn, Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? '') }));
+    console.log(`Resuming ${cluster.DBClusterIdentifier}, restored by execution ${tags[RESTORE_TAG.execution]} without its writer`);
+    return { ClusterId: cluster.DBClusterIdentifier!, SnapshotId: tags[RESTORE_TAG.snapshot] ?? '' };
+  }
   const wanted = e.SnapshotIdentifier.trim();
   const copies = (await listCopies(region!, e.SourceClusterId, e.SourceStackId)).filter(
     (s) => !wanted || wanted === s.DBClusterSnapshotIdentifier || wanted === s.DBClusterSnapshotArn,
@@ -189,15 +221,22 @@ export async function advance(e: RunEvent, now: number): Promise<string> {
   if (cluster.Status !== 'available') return waitOr(`cluster ${id}`, cluster.Status, cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS, now);
   const [writer] = await instancesOf(rds, id);
   if (!writer) {
-    await rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: writerId(id),
-        DBClusterIdentifier: id,
-        Engine: cluster.Engine,
-        DBInstanceClass: e.InstanceClass,
-        Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? ''),
-      }),
-    );
+    try {
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: writerId(id),
+          DBClusterIdentifier: id,
+          Engine: cluster.Engine,
+          DBInstanceClass: e.InstanceClass,
+          Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? ''),
+        }),
+      );
+    } catch (error) {
+      const { name, message } = error as Error;
+      // Capacity comes back and throttling passes: ask again at the next look, while the writer's time lasts.
+      if (!TRANSIENT.test(name)) throw error;
+      return waitOr(`writer ${writerId(id)} (${name}: ${message})`, 'not added yet', cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS, now);
+    }
     return `${KEEP_WAITING}: writer ${writerId(id)} added`;
   }
   if (writer.DBInstanceStatus !== 'available') {

@@ -157,6 +157,16 @@ export class RecoveryWorld {
     }).finally(() => lambda.close());
   }
 
+  /** The next `count` CreateDBInstance calls in the target Region fail with `code` (test/support/moto_recovery.py). */
+  async failInstanceCreations(count: number, code: string): Promise<void> {
+    const response = await fetch(`${this.world.moto.endpoint}/rehearsal-api/create-instance-failures`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ region: TARGET_REGION, count, code }),
+    });
+    if (!response.ok) throw new Error(`create-instance-failures: ${response.status}`);
+  }
+
   /** A cluster (and writer) somebody else made in the target Region, tagged as they chose. */
   async createCluster(id: string, tags: Tag[] = [], deletionProtection = false): Promise<void> {
     await this.rds.send(

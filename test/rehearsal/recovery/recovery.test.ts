@@ -170,4 +170,34 @@ describe('recovery runbook rehearsal', () => {
       expect.arrayContaining(['another-stacks-drill', 'protected-drill', 'reporting-db', expect.stringMatching(/^orders-db-restored-/)]),
     );
   });
+
+  it('asks again for a writer refused for want of capacity, after a pause, and restores', async () => {
+    const { recovery, stack } = await deployed(world());
+    await recovery.failInstanceCreations(2, 'InsufficientDBInstanceCapacity');
+    const result = await recovery.run(stack);
+    expectStatus(result, 'Success');
+    const looks = result.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs.Payload));
+    expect(looks.filter((payload) => payload.includes('InsufficientDBInstanceCapacity'))).toHaveLength(2);
+    const restored = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
+    expect(restored).toHaveLength(1);
+    expect(restored[0].writers).toEqual([`${restored[0].id}-writer`]);
+  });
+
+  it('resumes a restore that stopped without its writer when run again, and ends with one cluster', async () => {
+    const { recovery, stack } = await deployed(world());
+    await recovery.failInstanceCreations(1, 'InvalidVPCNetworkStateFault');
+    const first = await recovery.run(stack);
+    expect(first.status).toBe('Failed');
+    expect(first.timeline.find((t) => t.step === RECOVERY_STEP.progress && t.status === 'Failed')!.error).toContain('InvalidVPCNetworkStateFault');
+    const [halfDone] = await recovery.clusters();
+    expect(halfDone.writers).toEqual([]);
+
+    const second = await recovery.run(stack);
+    expectStatus(second, 'Success');
+    const clusters = await recovery.clusters();
+    expect(clusters.map((c) => c.id)).toEqual([halfDone.id]);
+    expect(clusters[0].writers).toEqual([`${halfDone.id}-writer`]);
+    expect(clusters[0].tags[RESTORE_TAG.execution]).toBe(second.executionId);
+    expect(second.outputs[RECOVERY_OUTPUT.cluster]).toBe(halfDone.id);
+  });
 });
