@@ -30,3 +30,6 @@ def _describe_db_cluster_snapshots(self, db_cluster_identifier, *args, **kwargs)
 if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", False):
     _describe_db_cluster_snapshots.strict = True
     rds_models.RDSBackend.describe_db_cluster_snapshots = _describe_db_cluster_snapshots
+
+# What a restore from a cluster snapshot gets, where moto differs: its own module.
+import moto_restore  # noqa: E402,F401
