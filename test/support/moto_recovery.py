@@ -15,12 +15,28 @@ under load (RDS API reference, CreateDBInstance, Errors); moto never does. A
 failure rule (POST /rehearsal-api/create-instance-failures, {region, count,
 code}) makes the next `count` CreateDBInstance calls in a Region fail with
 that error code, so the rehearsal can show a run retrying them.
+
+A restore must need nothing from the source Region, which may be down on the
+day it matters. A refusal (POST /rehearsal-api/refuse-region, {region}; null
+region lifts it) makes every request to that Region's endpoints fail with
+ServiceUnavailable, so a rehearsal can prove it.
 """
 import moto.rds.models as rds_models
+from moto.core.responses import BaseResponse
 from moto.rds.exceptions import RDSClientError
 
 _rules = {}  # region -> {"clusterSeconds", "instanceSeconds", "clusterThen", "instanceThen"}
 _instance_failures = {}  # region -> {"count", "code"}
+_refused_regions = set()
+_call_action = BaseResponse.call_action
+
+
+def _refusing_call_action(self):
+    if getattr(self, "region", None) in _refused_regions:
+        body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                f"<Message>rehearsal: {self.region} is down</Message></Error></ErrorResponse>")
+        return 503, {"Content-Type": "text/xml"}, body
+    return _call_action(self)
 _virtual_now = None
 
 
@@ -55,6 +71,7 @@ def install(virtual_now):
 
     rds_models.RDSBackend.restore_db_cluster_from_snapshot = restore
     rds_models.RDSBackend.create_db_instance = create_instance
+    BaseResponse.call_action = _refusing_call_action
 
 
 def _timed(obj, fallback):
@@ -93,6 +110,7 @@ def _patch_instance_status():
 def reset():
     _rules.clear()
     _instance_failures.clear()
+    _refused_regions.clear()
 
 
 def control(path, method, body):
@@ -107,6 +125,11 @@ def control(path, method, body):
                 "clusterThen": body.get("clusterThen", "available"),
                 "instanceThen": body.get("instanceThen", "available"),
             }
+        return {"ok": True}
+    if path == "/rehearsal-api/refuse-region" and method == "POST":
+        _refused_regions.clear()
+        if body.get("region"):
+            _refused_regions.add(body["region"])
         return {"ok": True}
     if path == "/rehearsal-api/create-instance-failures" and method == "POST":
         _instance_failures[body["region"]] = {"count": int(body["count"]), "code": body["code"]}

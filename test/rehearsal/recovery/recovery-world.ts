@@ -157,14 +157,23 @@ export class RecoveryWorld {
     }).finally(() => lambda.close());
   }
 
-  /** The next `count` CreateDBInstance calls in the target Region fail with `code` (test/support/moto_recovery.py). */
-  async failInstanceCreations(count: number, code: string): Promise<void> {
-    const response = await fetch(`${this.world.moto.endpoint}/rehearsal-api/create-instance-failures`, {
+  private async control(route: string, body: object): Promise<void> {
+    const response = await fetch(`${this.world.moto.endpoint}/rehearsal-api/${route}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ region: TARGET_REGION, count, code }),
+      body: JSON.stringify(body),
     });
-    if (!response.ok) throw new Error(`create-instance-failures: ${response.status}`);
+    if (!response.ok) throw new Error(`${route}: ${response.status}`);
+  }
+
+  /** The next `count` CreateDBInstance calls in the target Region fail with `code` (test/support/moto_recovery.py). */
+  failInstanceCreations(count: number, code: string): Promise<void> {
+    return this.control('create-instance-failures', { region: TARGET_REGION, count, code });
+  }
+
+  /** Every request to `region` fails, as in a Regional outage; undefined ends the outage. */
+  refuseRegion(region: string | undefined): Promise<void> {
+    return this.control('refuse-region', { region: region ?? null });
   }
 
   /** A cluster (and writer) somebody else made in the target Region, tagged as they chose. */

@@ -4,10 +4,10 @@
  * a restore, a drill, a drill failing at each step (always torn down), a
  * left-over drill cluster swept, and what must never be touched.
  */
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
+import { CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
-import { RehearsalWorld, TARGET_REGION } from '../shared/rehearsal-world';
+import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { RecoveryStack, RecoveryWorld } from './recovery-world';
 import { expectStatus, stepsOf, useRehearsalWorld } from '../shared/scenario-support';
 
@@ -199,5 +199,17 @@ describe('recovery runbook rehearsal', () => {
     expect(clusters[0].writers).toEqual([`${halfDone.id}-writer`]);
     expect(clusters[0].tags[RESTORE_TAG.execution]).toBe(second.executionId);
     expect(second.outputs[RECOVERY_OUTPUT.cluster]).toBe(halfDone.id);
+  });
+
+  it('restores and drills with every call to the source Region failing', async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    await recovery.refuseRegion(SOURCE_REGION);
+    // The outage is real: the source Region answers nothing.
+    await expect(world().rds[SOURCE_REGION].send(new DescribeDBClustersCommand({}))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+    expectStatus(await recovery.run(stack, { kind: 'drill' }), 'Success');
+    const restore = await recovery.run(stack);
+    expectStatus(restore, 'Success');
+    expect(restore.outputs[RECOVERY_OUTPUT.snapshot]).toBe(copy);
+    await recovery.refuseRegion(undefined);
   });
 });
