@@ -28,6 +28,7 @@ import {
   orderableProblem,
   securityGroupIds,
   subnetGroupLookupProblem,
+  unrestorableProblem,
 } from './rules';
 
 const recoveryPreflight: Check = async (raw, { signal, step }) => {
@@ -74,6 +75,7 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
       isOrderable(region, engine, version, p.DrillInstanceClass, signal),
     );
     if (!orderable) problems.push(orderableProblem(p, engine, version));
+    problems.push(...[unrestorableProblem(newest)].filter((problem): problem is string => !!problem));
   }
   if (problems.length) throw new CheckFailed(problems.join('; '));
 

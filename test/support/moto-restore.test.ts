@@ -9,6 +9,7 @@ import {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   ModifyDBClusterCommand,
   RDSClient,
@@ -50,6 +51,15 @@ async function configuredSource(id: string, engine: 'aurora-postgresql' | 'auror
   );
   await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: id, DBClusterSnapshotIdentifier: `${id}-snap` }));
 }
+
+describe('a cluster snapshot', () => {
+  it('shows the engine mode, storage type and IAM auth it records', async () => {
+    await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'v1', Engine: 'aurora-mysql', EngineMode: 'serverless', MasterUsername: 'admin_user', MasterUserPassword: 'not-a-secret-1', EnableIAMDatabaseAuthentication: true }));
+    await rds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'v1', DBClusterSnapshotIdentifier: 'v1-snap' }));
+    const { DBClusterSnapshots } = await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: 'v1-snap' }));
+    expect(DBClusterSnapshots![0]).toMatchObject({ EngineMode: 'serverless', StorageType: 'aurora', IAMDatabaseAuthenticationEnabled: true });
+  });
+});
 
 describe('a restore from a cluster snapshot', () => {
   it('keeps what the snapshot records and nothing else: default groups, aurora storage, no IAM auth, logs, scaling, backtrack or tags', async () => {

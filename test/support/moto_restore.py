@@ -25,8 +25,12 @@ use has it; each patch names the page it follows.
   "An Aurora cluster must have a ServerlessV2ScalingConfiguration attribute
   before you can add any DB instances that use the db.serverless DB instance
   class." moto adds the instance.
+- What DescribeDBClusterSnapshots shows of that record: moto leaves out
+  EngineMode, StorageType and IAMDatabaseAuthenticationEnabled, members of
+  DBClusterSnapshot in the API reference.
 - Aurora storage types (aurora, aurora-iopt1): moto knows only gp2, io1 and
-  standard and fails on the others. API reference, DBCluster.AllocatedStorage:
+  standard, fails on the others and gives an Aurora cluster gp2; CreateDBCluster,
+  StorageType: "Default: aurora" (Aurora DB clusters). API reference, DBCluster.AllocatedStorage:
   "For Aurora, AllocatedStorage always returns 1".
 - ModifyDBCluster with ManageMasterUserPassword: moto already creates the secret
   in the cluster's own Region, as the API reference says; nothing to teach.
@@ -84,6 +88,25 @@ def _default_db_parameter_group_details(self):
     return (family, f"default.{family}") if family else _original_default_group(self)
 
 
+_original_create_db_cluster = rds_models.RDSBackend.create_db_cluster
+
+
+def _create_db_cluster(self, kwargs):
+    if str(kwargs.get("engine", "")).startswith("aurora") and not kwargs.get("storage_type"):
+        kwargs = {**kwargs, "storage_type": "aurora"}
+    return _original_create_db_cluster(self, kwargs)
+
+
+_original_snapshot_init = rds_models.DBClusterSnapshot.__init__
+
+
+def _snapshot_init(self, *args, **kwargs):
+    _original_snapshot_init(self, *args, **kwargs)
+    self.engine_mode = self.cluster.engine_mode
+    self.storage_type = self.cluster.storage_type
+    self.iam_database_authentication_enabled = bool(self.cluster.iam_auth)
+
+
 _original_default_allocated_storage = rds_models.DBCluster.default_allocated_storage
 
 
@@ -96,6 +119,8 @@ def _default_allocated_storage(engine, storage_type):
 if not getattr(rds_models.RDSBackend.restore_db_cluster_from_snapshot, "restore_rules", False):
     rds_models.DBCluster.default_allocated_storage = staticmethod(_default_allocated_storage)
     rds_models.DBInstance.default_db_parameter_group_details = _default_db_parameter_group_details
+    rds_models.DBClusterSnapshot.__init__ = _snapshot_init
+    rds_models.RDSBackend.create_db_cluster = _create_db_cluster
     _restore_db_cluster_from_snapshot.restore_rules = True
     rds_models.RDSBackend.restore_db_cluster_from_snapshot = _restore_db_cluster_from_snapshot
     rds_models.RDSBackend.create_db_instance = _create_db_instance

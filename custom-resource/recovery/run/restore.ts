@@ -35,7 +35,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { listCopies } from '../clients';
-import { newestAvailable } from '../rules';
+import { newestAvailable, unrestorableProblem } from '../rules';
 import { KEEP_WAITING, RunEvent } from './contract';
 
 /** The SDK's standard retries (throttling, 5xx) with more attempts than the preflight's: a run has time. */
@@ -180,6 +180,8 @@ export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId
         `aws rds describe-db-cluster-snapshots --region ${region} --snapshot-type manual`,
     );
   }
+  const refused = unrestorableProblem(snap);
+  if (refused) throw new Error(refused);
   const target = targetClusterId(e, now);
   const sid = snap.DBClusterSnapshotIdentifier!;
   await rds.send(

@@ -4,7 +4,7 @@
  * a restore, a drill, a drill failing at each step (always torn down), a
  * left-over drill cluster swept, and what must never be touched.
  */
-import { CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
 import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
@@ -211,5 +211,31 @@ describe('recovery runbook rehearsal', () => {
     expectStatus(restore, 'Success');
     expect(restore.outputs[RECOVERY_OUTPUT.snapshot]).toBe(copy);
     await recovery.refuseRegion(undefined);
+  });
+
+  it('refuses, naming the reason, to restore an Aurora Serverless v1 copy', async () => {
+    const w = world();
+    const sourceKey = await w.createKey(SOURCE_REGION);
+    await w.rds[SOURCE_REGION].send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'legacy-db',
+        Engine: 'aurora-mysql',
+        EngineMode: 'serverless',
+        MasterUsername: 'admin_user',
+        MasterUserPassword: 'rehearsal-password-1',
+        StorageEncrypted: true,
+        KmsKeyId: sourceKey,
+      }),
+    );
+    await w.createKey(TARGET_REGION, 'alias/aurora-dr');
+    const source = await w.createStack({ clusterId: 'legacy-db', kmsTargetKey: 'alias/aurora-dr' });
+    expectStatus(await w.run(source), 'Success');
+    const recovery = new RecoveryWorld(w);
+    const stack = await recovery.createRecoveryStack(source);
+    const result = await recovery.run(stack);
+    expect(result.status).toBe('Failed');
+    expect(result.timeline[0]).toMatchObject({ step: RECOVERY_STEP.restore, status: 'Failed' });
+    expect(result.timeline[0].error).toContain('is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance');
+    expect(await recovery.clusters()).toEqual([]);
   });
 });
