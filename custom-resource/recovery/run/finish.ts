@@ -5,8 +5,10 @@
  * before it) and gives the verdict: cluster and writer available, engine and
  * version those of the snapshot, up within the time the waits allow. It reports
  * the endpoint, the measured restore time (RTO: from the cluster's creation to
- * now) and the recovery point's age (RPO: from the snapshot's creation to the
- * restore). A drill deletes its own cluster first, then any left-over drill
+ * now; split at the writer's request, made once the cluster was available) and
+ * the recovery point's age when the restore started (the copy's
+ * source-created-at tag, the source snapshot's time; SnapshotCreateTime for
+ * copies made before the tag). A drill deletes its own cluster first, then any left-over drill
  * cluster of this stack (another run's, older than a drill can last), without
  * a final snapshot; an error deleting one does not stop the others. Then it
  * publishes the figures as CloudWatch metrics (DrillSucceeded 0 when it did
@@ -25,6 +27,7 @@ import {
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { RECOVERY_METRIC, RESTORE_KIND, RESTORE_TAG } from '../contract';
+import { COPY_TAG } from '../../shared/captured-config';
 import { RunEvent, RunReport } from './contract';
 import { stackName } from '../watchdog/check';
 import {
@@ -67,13 +70,16 @@ async function deleteCluster(rds: RDSClient, id: string, instances: DBInstance[]
   }
 }
 
+/** Minutes to all available, hours of the recovery point's age, minutes to the cluster, minutes of the writer. */
+type Figures = [number, number, number, number];
+
 async function verify(
   rds: RDSClient,
   c: DBCluster,
   instances: DBInstance[],
   snapshotId: string,
   now: number,
-): Promise<{ problems: string[]; figures?: [number, number] }> {
+): Promise<{ problems: string[]; figures?: Figures }> {
   const problems = instances.length
     ? instances.filter((i) => i.DBInstanceStatus !== 'available').map((i) => `${i.DBInstanceIdentifier} is ${i.DBInstanceStatus}`)
     : ['no writer'];
@@ -84,10 +90,13 @@ async function verify(
     if (c[k] !== snap?.[k]) problems.push(`${k} is ${c[k]}, the snapshot's ${snap?.[k]}`);
   }
   const start = c.ClusterCreateTime!.getTime();
-  const rto = Math.round((now - start) / 6_000) / 10;
-  const rpo = Math.round((start - (snap?.SnapshotCreateTime?.getTime() ?? start)) / 36_000) / 100;
+  const minutes = (ms: number) => Math.round(ms / 6_000) / 10;
+  const rto = minutes(now - start);
+  const taken = Date.parse(snap?.TagList?.find((t) => t.Key === COPY_TAG.sourceCreatedAt)?.Value ?? '') || snap?.SnapshotCreateTime?.getTime() || start;
+  const rpo = Math.round((start - taken) / 36_000) / 100;
+  const cluster = minutes((instances[0]?.InstanceCreateTime?.getTime() ?? now) - start);
   if (rto > BUDGET_MINUTES) problems.push(`it took ${rto.toFixed(1)} min, over the ${BUDGET_MINUTES} the waits allow`);
-  return { problems, figures: [rto, rpo] };
+  return { problems, figures: [rto, rpo, cluster, Math.round((rto - cluster) * 10) / 10] };
 }
 
 export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
@@ -106,7 +115,7 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
     Message: '',
   };
   let problems = ['no cluster was restored'];
-  let figures: [number, number] | undefined;
+  let figures: Figures | undefined;
   if (mine) {
     // Whatever the check meets, the teardown below must run.
     try {
@@ -132,7 +141,12 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
     }
     const data: [string, number][] = [[RECOVERY_METRIC.drillSucceeded, problems.length ? 0 : 1]];
     if (!problems.length && figures) {
-      data.push([RECOVERY_METRIC.drillRestoreMinutes, figures[0]], [RECOVERY_METRIC.drillRecoveryPointHours, figures[1]]);
+      data.push(
+        [RECOVERY_METRIC.drillRestoreMinutes, figures[0]],
+        [RECOVERY_METRIC.drillCopyAgeHours, figures[1]],
+        [RECOVERY_METRIC.drillClusterRestoreMinutes, figures[2]],
+        [RECOVERY_METRIC.drillWriterMinutes, figures[3]],
+      );
     }
     try {
       await new CloudWatchClient({ region, ...RUN_CLIENT_OPTIONS }).send(

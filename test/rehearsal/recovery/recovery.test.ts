@@ -4,8 +4,11 @@
  * a restore, a drill, a drill failing at each step (always torn down), a
  * left-over drill cluster swept, and what must never be touched.
  */
-import { CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
-import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { AddTagsToResourceCommand, CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
+import { MOTO_CREDENTIALS } from '../../support/moto-server';
+import { RECOVERY_METRIC, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
 import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { RecoveryStack, RecoveryWorld } from './recovery-world';
@@ -237,5 +240,38 @@ describe('recovery runbook rehearsal', () => {
     expect(result.timeline[0]).toMatchObject({ step: RECOVERY_STEP.restore, status: 'Failed' });
     expect(result.timeline[0].error).toContain('is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance');
     expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it("publishes a drill's RTO, split at the writer, and the age of the copy's recovery point from its source-created-at tag", async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    const w = world();
+    // The source snapshot was taken an hour before its copy: the tag, not the copy's own time, is the recovery point.
+    const [{ arn }] = (await w.snapshots(TARGET_REGION)).filter((s) => s.id === copy);
+    const sourceCreatedAt = new Date(w.clock.now() - 7 * HOUR_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+    await w.rds[TARGET_REGION].send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: COPY_TAG.sourceCreatedAt, Value: sourceCreatedAt }] }));
+    const result = await recovery.run(stack, { kind: 'drill' });
+    expectStatus(result, 'Success');
+    expect(result.outputs[RECOVERY_OUTPUT.recoveryPointHours]).toBe('7.00');
+    const cloudWatch = new CloudWatchClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const published = async (name: string) => {
+      const { Datapoints } = await cloudWatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: RECOVERY_METRIC.namespace,
+          MetricName: name,
+          Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stack.stackName }],
+          StartTime: new Date(w.clock.now() - 24 * HOUR_MS),
+          EndTime: new Date(w.clock.now() + HOUR_MS),
+          Period: 60,
+          Statistics: ['Maximum'],
+        }),
+      );
+      return (Datapoints ?? []).map((d) => d.Maximum);
+    };
+    expect(await published(RECOVERY_METRIC.drillSucceeded)).toEqual([1]);
+    expect(await published(RECOVERY_METRIC.drillRestoreMinutes)).toEqual([27]);
+    expect(await published(RECOVERY_METRIC.drillClusterRestoreMinutes)).toEqual([18]);
+    expect(await published(RECOVERY_METRIC.drillWriterMinutes)).toEqual([9]);
+    expect(await published(RECOVERY_METRIC.drillCopyAgeHours)).toEqual([7]);
+    expect(await published(RECOVERY_METRIC.drillRecoveryPointHours)).toEqual([]);
   });
 });
