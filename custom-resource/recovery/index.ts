@@ -12,6 +12,7 @@ import { CfnRequest } from '../shared/cfn-response';
 import { Check, LambdaContext, safeHandler } from '../shared/safe-handler';
 import { isWatchdogEvent, watchdogHandler } from './watchdog/handler';
 import { isRunEvent, runHandler } from './run/handler';
+import { withCheckBudget } from './run/contract';
 import { copyAgeRule } from '../shared/staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
@@ -102,5 +103,9 @@ const preflightHandler = safeHandler(recoveryPreflight);
  */
 export = {
   handler: (event: CfnRequest, context: LambdaContext) =>
-    isRunEvent(event) ? runHandler(event) : isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
+    isRunEvent(event)
+      ? runHandler(event)
+      : isWatchdogEvent(event)
+        ? watchdogHandler(event, withCheckBudget(context))
+        : preflightHandler(event, withCheckBudget(context)),
 };

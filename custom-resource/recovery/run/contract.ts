@@ -50,3 +50,16 @@ export interface RunReport {
   RecoveryPointHours: string;
   Message: string;
 }
+
+/**
+ * The function may run 300 s for a runbook step, but CloudFormation waits only
+ * its ServiceTimeout (120 s) for the preflight's reply: the preflight and the
+ * watchdog keep the 60 s a function of their own would have, so a hung call
+ * still ends in a reply that names it.
+ */
+export const CHECK_BUDGET_MS = 60_000;
+
+export const withCheckBudget = <C extends { getRemainingTimeInMillis(): number }>(context: C): C =>
+  Object.assign(Object.create(context) as C, {
+    getRemainingTimeInMillis: () => Math.min(context.getRemainingTimeInMillis(), CHECK_BUDGET_MS),
+  });
