@@ -65,6 +65,14 @@ export const RECOVERY_METRIC = {
   drillRestoreMinutes: 'DrillRestoreMinutes',
   /** Hours between the restored copy's snapshot time and the drill's start (measured RPO). */
   drillRecoveryPointHours: 'DrillRecoveryPointHours',
+  /**
+   * Age of the restored copy's recovery point (its source-created-at tag, else its SnapshotCreateTime)
+   * at the drill's start: what drills publish in place of DrillRecoveryPointHours.
+   */
+  drillCopyAgeHours: 'DrillCopyAgeHours',
+  /** The RTO split: restore call to cluster available (the writer's request), and writer request to available. */
+  drillClusterRestoreMinutes: 'DrillClusterRestoreMinutes',
+  drillWriterMinutes: 'DrillWriterMinutes',
   /** 1 for a drill that verified the restore, 0 for one that failed. */
   drillSucceeded: 'DrillSucceeded',
 } as const;

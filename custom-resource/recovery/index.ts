@@ -11,6 +11,8 @@ import { checkKey, keyLookupProblem } from '../dr/rules';
 import { CfnRequest } from '../shared/cfn-response';
 import { Check, LambdaContext, safeHandler } from '../shared/safe-handler';
 import { isWatchdogEvent, watchdogHandler } from './watchdog/handler';
+import { isRunEvent, runHandler } from './run/handler';
+import { withCheckBudget } from './run/contract';
 import { copyAgeRule } from '../shared/staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
@@ -27,6 +29,7 @@ import {
   orderableProblem,
   securityGroupIds,
   subnetGroupLookupProblem,
+  unrestorableProblem,
 } from './rules';
 
 const recoveryPreflight: Check = async (raw, { signal, step }) => {
@@ -69,6 +72,7 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
       isOrderable(region, engine, version, p.DrillInstanceClass, signal),
     );
     if (!orderable) problems.push(orderableProblem(p, engine, version));
+    problems.push(...[unrestorableProblem(newest)].filter((problem): problem is string => !!problem));
   }
   if (problems.length) throw new CheckFailed(problems.join('; '));
 
@@ -89,9 +93,15 @@ const preflightHandler = safeHandler(recoveryPreflight);
 
 /**
  * Lambda loads the inline code as CommonJS index.js and calls exports.handler.
- * The function also serves the copy-age watchdog (../watchdog/handler.ts).
+ * The function also serves the copy-age watchdog (./watchdog/handler.ts) and
+ * the recovery runbook's steps (./run/handler.ts), whose events carry a
+ * RecoveryStackId too: they are told apart first.
  */
 export = {
   handler: (event: CfnRequest, context: LambdaContext) =>
-    isWatchdogEvent(event) ? watchdogHandler(event, context) : preflightHandler(event, context),
+    isRunEvent(event)
+      ? runHandler(event)
+      : isWatchdogEvent(event)
+        ? watchdogHandler(event, withCheckBudget(context))
+        : preflightHandler(event, withCheckBudget(context)),
 };

@@ -104,3 +104,13 @@ export function copiesNote(
 
 export const orderableProblem = (p: RecoveryPreflightProperties, engine: string, version: string): string =>
   say('DrillInstanceClass', p.DrillInstanceClass, `cannot run the copies' ${engine} ${version} here: see aws rds describe-orderable-db-instance-options --engine ${engine} --engine-version ${version}`);
+
+/**
+ * What this stack cannot restore: an Aurora Serverless v1 copy (engine mode
+ * `serverless`, end of life 2025-03-31) takes no instances, and the restore
+ * adds a writer. One rule for the preflight and the restore step.
+ */
+export const unrestorableProblem = (copy: DBClusterSnapshot): string | undefined =>
+  copy.EngineMode === 'serverless'
+    ? `Copy ${copy.DBClusterSnapshotIdentifier} is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance: this stack restores provisioned and Serverless v2 clusters only; move the source to Serverless v2`
+    : undefined;

@@ -6,28 +6,33 @@
  * - a drill (Kind=drill, on the drill schedule): the same restore into a
  *   throwaway cluster, verified, measured (RTO, RPO) and deleted.
  * It runs in this (the target) Region and needs nothing from the source
- * Region, which may be down on the day it matters. Every run ends in Finish
+ * Region, which may be down on the day it matters. Every run ends in Verify
  * (after success, any failure, a timeout or a cancel): it verifies and
  * reports, deletes this run's drill cluster (a restore's is the user's) and
  * fails the run unless the cluster verified, so the alert rule hears it.
+ *
+ * The runbook keeps the order, the pauses and the alerts; each step's work is
+ * done by the stack's own function (custom-resource/recovery/run/, TypeScript,
+ * inlined in the template and readable in the Lambda console), called with
+ * aws:invokeLambdaFunction. The rules it shares with the preflight, the
+ * watchdog and the CLI ("which copies are ours", "the newest copy") so have one
+ * implementation, and the template carries the work once, minified.
  */
 import { CfnResource } from '../shared/cfn';
 import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
 import { RECOVERY_ID } from './logical-ids';
-import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
-import {
-  RECOVERY_DATA,
-  RECOVERY_METRIC,
-  RECOVERY_PARAM,
-  RESTORE_KIND,
-  RESTORE_TAG,
-} from '../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
+import { KEEP_WAITING, RUN_STEP, RunEvent, RunStep } from '../../custom-resource/recovery/run/contract';
+export { LEFT_OVER_AFTER_HOURS } from '../../custom-resource/recovery/run/restore';
 
 export const RECOVERY_STEP = {
   restore: 'RestoreCopy',
-  waitCluster: 'WaitForCluster',
-  addWriter: 'AddWriter',
-  waitWriter: 'WaitForWriter',
+  progress: 'CheckProgress',
+  waiting: 'Waiting',
+  pause: 'Pause',
+  /** Every run ends here, whatever happened: it verifies, reports and tears a drill down. */
+  verify: 'Verify',
+  /** The verdict as the run's outputs, after a verified run. */
   finish: 'Finish',
 } as const;
 
@@ -42,7 +47,7 @@ export const RECOVERY_DOC_PARAM = {
   securityGroups: 'VpcSecurityGroupIds',
 } as const;
 
-/** The runbook's outputs, as GetAutomationExecution reports them (Finish reports them after a success). */
+/** The runbook's outputs, as GetAutomationExecution reports them (Finish gives them after a success). */
 export const RECOVERY_OUTPUT = {
   cluster: `${RECOVERY_STEP.finish}.ClusterId`,
   endpoint: `${RECOVERY_STEP.finish}.Endpoint`,
@@ -52,147 +57,63 @@ export const RECOVERY_OUTPUT = {
   message: `${RECOVERY_STEP.finish}.Message`,
 } as const;
 
-/** Restoring a large cluster takes a while; the writer starts after it. A drill that hangs this long has failed. */
-const WAIT_CLUSTER_SECONDS = 4 * 3600;
-const WAIT_WRITER_SECONDS = 2 * 3600;
-/** A drill cluster of another run older than this belongs to a run that died (the waits, plus the scripts). */
-export const LEFT_OVER_AFTER_HOURS = (WAIT_CLUSTER_SECONDS + WAIT_WRITER_SECONDS) / 3600 + 1;
-
-/**
- * The scripts in automation/recovery/, inlined without their docstrings,
- * comment lines and blank lines, indented one space a level instead of four:
- * the template carries the code, the files carry the explanations, and the
- * template has a size limit. Only the indentation of a line that starts a
- * statement means anything to Python, and a script with a multi-line string
- * (where spaces would be data) is refused.
- */
-export function compactScript(text: string): string {
-  const body = text.replace(/^"""[\s\S]*?"""\n/, '');
-  if (/"""|'''/.test(body)) throw new Error('a recovery script has a multi-line string; compactScript cannot re-indent it');
-  return (
-    body
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !/^\s*#/.test(line))
-      .map((line) => {
-        const spaces = line.length - line.trimStart().length;
-        return ' '.repeat(Math.floor(spaces / 4) + (spaces % 4)) + line.trimStart();
-      })
-      .join('\n') + '\n'
-  );
-}
-
-const recoveryScriptStep = (...[name, description, fileName, ...rest]: Parameters<typeof scriptStep>): RunbookStep => {
-  const step = scriptStep(name, description, `recovery/${fileName}`, ...rest);
-  step.inputs.Script = compactScript(step.inputs.Script as string);
-  // String is an output's default type.
-  step.outputs = step.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
-  return step;
-};
+/** Between two looks at a restore in progress: the RTO is measured to this grain. */
+const PAUSE = 'PT3M';
+/** aws:invokeLambdaFunction runs at most 300 s; Verify may wait that long for a drill's writer to be deleted. */
+const INVOKE_TIMEOUT_SECONDS = 300;
 
 /** Substituted by Fn::Sub when the stack is created. */
 const STACK = { id: '${AWS::StackId}', name: '${AWS::StackName}', region: '${AWS::Region}' };
 
 export function buildRecoveryRunbook(): Runbook {
-  const kind = v(RECOVERY_DOC_PARAM.kind);
-  const onFailure = `step:${RECOVERY_STEP.finish}`;
+  const onFailure = `step:${RECOVERY_STEP.verify}`;
   const guarded = { onFailure, onCancel: onFailure };
-  const restored = (name: string): string => v(`${RECOVERY_STEP.restore}.${name}`);
-  const run = {
-    Region: STACK.region,
-    Kind: kind,
-    RecoveryStackId: STACK.id,
-    ExecutionId: v('automation:EXECUTION_ID'),
-    TagKeys: { ...RESTORE_TAG },
+  // Each step tells the function the run and what its step needs; the function finds the run's cluster by its tags.
+  const run = { Kind: v(RECOVERY_DOC_PARAM.kind), ExecutionId: v('automation:EXECUTION_ID'), RecoveryStackId: STACK.id };
+  const restore: Omit<RunEvent, 'RecoveryRunStep' | 'InstanceClass'> = {
+    ...run,
+    SourceClusterId: `\${${RECOVERY_PARAM.cluster}}`,
+    SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
+    SnapshotIdentifier: v(RECOVERY_DOC_PARAM.snapshot),
+    ClusterIdentifier: v(RECOVERY_DOC_PARAM.cluster),
+    KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
+    SubnetGroup: v(RECOVERY_DOC_PARAM.subnetGroup),
+    SecurityGroupIds: v(RECOVERY_DOC_PARAM.securityGroups),
   };
+  const invoke = (name: string, description: string, step: RunStep, payload: Partial<RunEvent>, extra: Partial<RunbookStep>): RunbookStep => ({
+    name,
+    action: 'aws:invokeLambdaFunction',
+    description,
+    timeoutSeconds: INVOKE_TIMEOUT_SECONDS,
+    ...extra,
+    inputs: { FunctionName: `\${${RECOVERY_ID.preflightFunction}}`, InputPayload: { RecoveryRunStep: step, ...payload } },
+  });
+  const report = scriptStep(RECOVERY_STEP.finish, 'Outputs.', 'recovery/report_run.py', { Verdict: v(`${RECOVERY_STEP.verify}.Payload`) }, Object.values(RECOVERY_OUTPUT).map((name) => out(name.split('.')[1])), { isEnd: true });
+  // String is an output's default type.
+  report.outputs = report.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
   const steps: RunbookStep[] = [
-    recoveryScriptStep(
-      RECOVERY_STEP.restore,
-      'Drill: sweep left-overs. Restore the copy with the target key.',
-      'restore_copy.py',
-      {
-        ...run,
-        LeftOverAfterHours: LEFT_OVER_AFTER_HOURS,
-        SourceClusterId: `\${${RECOVERY_PARAM.cluster}}`,
-        SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
-        OwnerTagKey: SNAPSHOT_TAG.stackId,
-        SnapshotIdentifier: v(RECOVERY_DOC_PARAM.snapshot),
-        ClusterIdentifier: v(RECOVERY_DOC_PARAM.cluster),
-        KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
-        SubnetGroup: v(RECOVERY_DOC_PARAM.subnetGroup),
-        SecurityGroupIds: v(RECOVERY_DOC_PARAM.securityGroups),
-      },
-      [out('ClusterId'), out('InstanceId'), out('SnapshotId'), out('Engine')],
-      guarded,
-    ),
+    invoke(RECOVERY_STEP.restore, 'Drill: sweep left-overs. Restore the copy with the target key.', RUN_STEP.restore, restore, guarded),
+    invoke(RECOVERY_STEP.progress, 'Add the writer once the cluster is available; fail on a state that will not end.', RUN_STEP.advance, { ...run, InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass) }, guarded),
     {
-      name: RECOVERY_STEP.waitCluster,
-      action: 'aws:waitForAwsResourceProperty',
-      description: 'Cluster available?',
-      timeoutSeconds: WAIT_CLUSTER_SECONDS,
+      name: RECOVERY_STEP.waiting,
+      action: 'aws:branch',
+      description: 'Wait more?',
       ...guarded,
       inputs: {
-        Service: 'rds',
-        Api: 'DescribeDBClusters',
-        DBClusterIdentifier: restored('ClusterId'),
-        PropertySelector: '$.DBClusters[0].Status',
-        DesiredValues: ['available'],
+        Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: v(`${RECOVERY_STEP.progress}.Payload`), Contains: KEEP_WAITING }],
+        Default: RECOVERY_STEP.verify,
       },
     },
     {
-      // RDS takes a cluster's instances only once the cluster is available.
-      name: RECOVERY_STEP.addWriter,
-      action: 'aws:executeAwsApi',
-      description: 'Add the writer.',
+      name: RECOVERY_STEP.pause,
+      action: 'aws:sleep',
+      description: 'Then look again.',
       ...guarded,
-      inputs: {
-        Service: 'rds',
-        Api: 'CreateDBInstance',
-        DBInstanceIdentifier: restored('InstanceId'),
-        DBClusterIdentifier: restored('ClusterId'),
-        Engine: restored('Engine'),
-        DBInstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
-        Tags: [
-          { Key: RESTORE_TAG.stackId, Value: STACK.id },
-          { Key: RESTORE_TAG.kind, Value: kind },
-          { Key: RESTORE_TAG.snapshot, Value: restored('SnapshotId') },
-          { Key: RESTORE_TAG.execution, Value: v('automation:EXECUTION_ID') },
-        ],
-      },
+      nextStep: RECOVERY_STEP.progress,
+      inputs: { Duration: PAUSE },
     },
-    {
-      name: RECOVERY_STEP.waitWriter,
-      action: 'aws:waitForAwsResourceProperty',
-      description: 'Writer available?',
-      timeoutSeconds: WAIT_WRITER_SECONDS,
-      ...guarded,
-      inputs: {
-        Service: 'rds',
-        Api: 'DescribeDBInstances',
-        DBInstanceIdentifier: restored('InstanceId'),
-        PropertySelector: '$.DBInstances[0].DBInstanceStatus',
-        DesiredValues: ['available'],
-      },
-    },
-    recoveryScriptStep(
-      RECOVERY_STEP.finish,
-      'Verify, report, delete a drill; fail unless verified.',
-      'finish_run.py',
-      {
-        ...run,
-        RecoveryStackName: STACK.name,
-        BudgetMinutes: (WAIT_CLUSTER_SECONDS + WAIT_WRITER_SECONDS) / 60,
-        LeftOverAfterHours: LEFT_OVER_AFTER_HOURS,
-        Metric: {
-          namespace: RECOVERY_METRIC.namespace,
-          dimension: RECOVERY_METRIC.dimension,
-          drillRestoreMinutes: RECOVERY_METRIC.drillRestoreMinutes,
-          drillRecoveryPointHours: RECOVERY_METRIC.drillRecoveryPointHours,
-          drillSucceeded: RECOVERY_METRIC.drillSucceeded,
-        },
-      },
-      Object.values(RECOVERY_OUTPUT).map((name) => out(name.split('.')[1])),
-      { isEnd: true },
-    ),
+    invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill; fail unless verified.', RUN_STEP.finish, run, {}),
+    report,
   ];
   return {
     schemaVersion: '0.3',

@@ -1,12 +1,16 @@
 /**
  * The recovery stack's three roles, each least privilege:
- * - the automation role (assumed by SSM) reads the source stack's copies,
+ * - the automation role (assumed by SSM) only invokes the stack's function,
+ *   which does the work of each runbook step;
+ * - the run policy, on the function's role, reads the source stack's copies,
  *   restores them only into clusters and instances it tags with this stack's
  *   ARN on create (aws:RequestTag), adds writers only to clusters carrying
  *   that tag (aws:ResourceTag), never writes its tags over another stack's,
  *   writes kind=drill only onto names a drill gives, and deletes only
  *   drill-named clusters and instances tagged with this stack's ARN *and*
- *   kind=drill: a restore's cluster is the user's and out of its reach;
+ *   kind=drill: a restore's cluster is the user's and out of its reach. It is
+ *   a policy of its own because it names the target key the preflight
+ *   resolves, which needs the role first;
  * - the drill trigger role (assumed by EventBridge) starts only this runbook
  *   and passes only the automation role;
  * - the preflight function's role reads the network, the copies, the key and
@@ -15,7 +19,7 @@
  *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, sub } from '../shared/cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, policyDocument, ref, sub } from '../shared/cfn';
 import { RECOVERY_ID } from './logical-ids';
 import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
 import { watchdogStatements } from './watchdog';
@@ -132,6 +136,16 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
   ];
 }
 
+/** The runbook's steps are calls of the stack's function, and of nothing else. */
+export const invokeRunFunction = (): PolicyStatement[] => [
+  {
+    Sid: 'InvokeThisStacksFunction',
+    Effect: 'Allow',
+    Action: ['lambda:InvokeFunction'],
+    Resource: [getAtt(RECOVERY_ID.preflightFunction, 'Arn')],
+  },
+];
+
 export function recoveryPreflightPolicy(): PolicyStatement[] {
   return [
     {
@@ -169,7 +183,7 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
     [RECOVERY_ID.automationRole]: role(
       sub('Aurora snapshot DR restores and drills (stack ${AWS::StackName})'),
       'ssm.amazonaws.com',
-      recoveryAutomationPolicy(),
+      invokeRunFunction(),
       sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
@@ -184,5 +198,13 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       'lambda.amazonaws.com',
       recoveryPreflightPolicy(),
     ),
+    [RECOVERY_ID.runPolicy]: {
+      Type: 'AWS::IAM::Policy',
+      Properties: {
+        PolicyName: 'recovery-runs',
+        Roles: [ref(RECOVERY_ID.preflightRole)],
+        PolicyDocument: policyDocument(recoveryAutomationPolicy()),
+      },
+    },
   };
 }

@@ -6,6 +6,8 @@ export const RECOVERY_ID = {
   preflight: 'RecoveryPreflight',
   document: 'RecoveryRunbook',
   automationRole: 'RecoveryAutomationRole',
+  /** The runbook's work, done by the preflight's function: on its role. */
+  runPolicy: 'RecoveryRunPolicy',
   drillTriggerRole: 'DrillTriggerRole',
   drillScheduleRule: 'DrillScheduleRule',
   drillScheduleFailedAlarm: 'DrillScheduleFailedAlarm',

@@ -39,7 +39,9 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
       role: RECOVERY_ID.preflightRole,
       resource: RECOVERY_ID.preflight,
     },
-    description: 'Checks the recovery stack parameters first; every hour, publishes the newest copy age.',
+    description: 'Checks the recovery stack parameters first; publishes the newest copy age hourly; does the runbook steps.',
+    // A runbook step may take as long as aws:invokeLambdaFunction allows (Finish waits for a drill's writer to go).
+    timeoutSeconds: 300,
     resourceType: RECOVERY_PREFLIGHT_RESOURCE_TYPE,
     properties,
     bundle,

@@ -57,6 +57,8 @@ export interface PreflightSpec {
   calls: string;
   /** Scanner notes that differ from a function run only by stack operations. */
   functionSkipReasons?: { [checkId: string]: string };
+  /** A function that does more than the preflight may need longer than PREFLIGHT_TIMEOUT_SECONDS. */
+  timeoutSeconds?: number;
 }
 
 export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: string]: CfnResource } {
@@ -83,7 +85,7 @@ export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: s
         Description: spec.description,
         Runtime: PREFLIGHT_RUNTIME,
         Handler: 'index.handler',
-        Timeout: PREFLIGHT_TIMEOUT_SECONDS,
+        Timeout: spec.timeoutSeconds ?? PREFLIGHT_TIMEOUT_SECONDS,
         MemorySize: 256,
         Role: getAtt(ids.role, 'Arn'),
         LoggingConfig: { LogGroup: ref(ids.logGroup), LogFormat: 'Text' },

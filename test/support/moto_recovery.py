@@ -8,10 +8,35 @@ clusterSeconds of virtual time and then `clusterThen`, and every instance a
 later CreateDBInstance adds to a cluster read "creating" for instanceSeconds
 and then `instanceThen`. An instance's clock starts when its cluster is
 available (RDS starts it then). The rule is cleared by POST /moto-api/reset.
+
+RDS answers CreateDBInstance with InsufficientDBInstanceCapacity when the
+Availability Zone has no capacity for the class, and with throttling errors
+under load (RDS API reference, CreateDBInstance, Errors); moto never does. A
+failure rule (POST /rehearsal-api/create-instance-failures, {region, count,
+code}) makes the next `count` CreateDBInstance calls in a Region fail with
+that error code, so the rehearsal can show a run retrying them.
+
+A restore must need nothing from the source Region, which may be down on the
+day it matters. A refusal (POST /rehearsal-api/refuse-region, {region}; null
+region lifts it) makes every request to that Region's endpoints fail with
+ServiceUnavailable, so a rehearsal can prove it.
 """
 import moto.rds.models as rds_models
+from moto.core.responses import BaseResponse
+from moto.rds.exceptions import RDSClientError
 
 _rules = {}  # region -> {"clusterSeconds", "instanceSeconds", "clusterThen", "instanceThen"}
+_instance_failures = {}  # region -> {"count", "code"}
+_refused_regions = set()
+_call_action = BaseResponse.call_action
+
+
+def _refusing_call_action(self):
+    if getattr(self, "region", None) in _refused_regions:
+        body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
+                f"<Message>rehearsal: {self.region} is down</Message></Error></ErrorResponse>")
+        return 503, {"Content-Type": "text/xml"}, body
+    return _call_action(self)
 _virtual_now = None
 
 
@@ -32,6 +57,10 @@ def install(virtual_now):
         return cluster
 
     def create_instance(self, db_kwargs):
+        failure = _instance_failures.get(self.region_name)
+        if failure and failure["count"] > 0:
+            failure["count"] -= 1
+            raise RDSClientError(failure["code"], f"rehearsal: CreateDBInstance refused with {failure['code']}")
         instance = original_create_instance(self, db_kwargs)
         rule = _rules.get(self.region_name)
         cluster = self.clusters.get(db_kwargs.get("db_cluster_identifier") or "")
@@ -42,6 +71,7 @@ def install(virtual_now):
 
     rds_models.RDSBackend.restore_db_cluster_from_snapshot = restore
     rds_models.RDSBackend.create_db_instance = create_instance
+    BaseResponse.call_action = _refusing_call_action
 
 
 def _timed(obj, fallback):
@@ -79,6 +109,8 @@ def _patch_instance_status():
 
 def reset():
     _rules.clear()
+    _instance_failures.clear()
+    _refused_regions.clear()
 
 
 def control(path, method, body):
@@ -93,5 +125,13 @@ def control(path, method, body):
                 "clusterThen": body.get("clusterThen", "available"),
                 "instanceThen": body.get("instanceThen", "available"),
             }
+        return {"ok": True}
+    if path == "/rehearsal-api/refuse-region" and method == "POST":
+        _refused_regions.clear()
+        if body.get("region"):
+            _refused_regions.add(body["region"])
+        return {"ok": True}
+    if path == "/rehearsal-api/create-instance-failures" and method == "POST":
+        _instance_failures[body["region"]] = {"count": int(body["count"]), "code": body["code"]}
         return {"ok": True}
     return None

@@ -41,3 +41,5 @@ if not getattr(rds_models.RDSBackend.describe_db_cluster_snapshots, "strict", Fa
 # parameters, StorageType, ClusterScalabilityType): see the module.
 import moto_source_config  # noqa: E402,F401
 moto_cross_account.install()
+# What a restore from a cluster snapshot gets, where moto differs: its own module.
+import moto_restore  # noqa: E402,F401

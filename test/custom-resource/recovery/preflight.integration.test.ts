@@ -11,7 +11,9 @@ import {
   RECOVERY_PREFLIGHT_RESOURCE_TYPE,
   RecoveryPreflightProperties,
 } from '../../../custom-resource/recovery/contract';
-import { MotoServer, startMotoServer } from '../../support/moto-server';
+import { CopyDBClusterSnapshotCommand, CreateDBClusterCommand, CreateDBClusterSnapshotCommand, RDSClient } from '@aws-sdk/client-rds';
+import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { MOTO_CREDENTIALS, MotoServer, startMotoServer } from '../../support/moto-server';
 import { makeEvent } from '../support/events';
 import { ChildEnvironment, Invocation, MotoSeed, invokeInChild, seedMoto, writeLambdaDir } from '../support/lambda-harness';
 import { RECOVERY_SEED, RecoverySeed, recoveryProperties, seedRecovery } from '../support/recovery-seed';
@@ -167,6 +169,25 @@ describe('recovery preflight code from the recovery template, against moto', () 
     expect(reply.body.Reason).toBe(reason());
     expect(reply.body).not.toHaveProperty('Data');
     expect(reply.body.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  it('replies FAILED when the newest copy is Aurora Serverless v1, which the stack cannot restore', async () => {
+    const config = { endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
+    const sourceRds = new RDSClient({ region: RECOVERY_SEED.source, ...config });
+    await sourceRds.send(
+      new CreateDBClusterCommand({ DBClusterIdentifier: 'legacy-db', Engine: 'aurora-mysql', EngineMode: 'serverless', MasterUsername: 'dbadmin', MasterUserPassword: 'not-a-secret-1' }),
+    );
+    const snapshot = (await sourceRds.send(new CreateDBClusterSnapshotCommand({ DBClusterIdentifier: 'legacy-db', DBClusterSnapshotIdentifier: 'legacy-db-dr-1' }))).DBClusterSnapshot!;
+    await new RDSClient({ region: RECOVERY_SEED.target, ...config }).send(
+      new CopyDBClusterSnapshotCommand({
+        SourceDBClusterSnapshotIdentifier: snapshot.DBClusterSnapshotArn,
+        TargetDBClusterSnapshotIdentifier: 'legacy-db-dr-1',
+        Tags: [{ Key: SNAPSHOT_TAG.stackId, Value: RECOVERY_SEED.sourceStackId }],
+      }),
+    );
+    const { reply } = await run({ DBClusterIdentifier: 'legacy-db' });
+    expect(reply.body.Status).toBe('FAILED');
+    expect(reply.body.Reason).toContain('Copy legacy-db-dr-1 is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance');
   });
 
   it('names every problem of a request in one Reason', async () => {

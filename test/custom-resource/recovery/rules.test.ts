@@ -6,6 +6,7 @@ import {
   keyTarget,
   newestAvailable,
   securityGroupIds,
+  unrestorableProblem,
 } from '../../../custom-resource/recovery/rules';
 import { RecoveryPreflightProperties } from '../../../custom-resource/recovery/contract';
 
@@ -128,5 +129,17 @@ describe('the copies', () => {
     expect(copiesNote([copy('landing', 'copying', 4)], undefined, good())).toBe(
       `No available copy of orders-db by ${SOURCE_STACK} here yet (1 in progress): restores and drills fail until one lands`,
     );
+  });
+});
+
+describe('what the stack cannot restore', () => {
+  it.each([
+    ['provisioned', undefined],
+    [undefined, undefined],
+    ['serverless', 'Copy c1 is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance'],
+  ])('a copy of engine mode %p: %p', (mode, problem) => {
+    const found = unrestorableProblem({ DBClusterSnapshotIdentifier: 'c1', EngineMode: mode });
+    if (problem) expect(found).toContain(problem);
+    else expect(found).toBeUndefined();
   });
 });

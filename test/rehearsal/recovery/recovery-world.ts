@@ -27,6 +27,7 @@ import { rolePolicy } from '../../iam/simulate';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from '../shared/intrinsics';
 import { ACCOUNT_ID, RehearsalWorld, Stack, TARGET_REGION } from '../shared/rehearsal-world';
 import { ExecutionResult, RunnerOptions, runRunbook } from '../shared/runbook-runner';
+import { lambdaInvoker } from '../shared/lambda-invoker';
 
 const SUBNET_GROUP = 'dr-subnets';
 export const POLL_SECONDS = 180;
@@ -128,14 +129,21 @@ export class RecoveryWorld {
         [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName}-RecoveryAutomationRole-REHEARSAL`,
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,
       },
+      resourceRefs: { [RECOVERY_ID.preflightFunction]: `${stackName}-${RECOVERY_ID.preflightFunction}-REHEARSAL` },
     };
     return { stackId, stackName, sourceStack, parameters, values };
   }
 
   /** One execution of the recovery runbook in the target Region, as a person or the drill schedule starts it. */
   async run(stack: RecoveryStack, options: RecoveryRunOptions = {}): Promise<ExecutionResult> {
-    const { document } = resolveAutomationDocument(recoveryTemplate(), stack.values);
+    const template = recoveryTemplate();
+    const { document } = resolveAutomationDocument(template, stack.values);
+    // The runbook's steps call the stack's function: its inline code, as the template carries it.
+    const functionName = stack.values.resourceRefs![RECOVERY_ID.preflightFunction];
+    const code = String((template.Resources[RECOVERY_ID.preflightFunction].Properties!.Code as { ZipFile: string }).ZipFile);
+    const lambda = lambdaInvoker(functionName, code, { endpoint: this.world.moto.endpoint, region: TARGET_REGION, ...MOTO_CREDENTIALS });
     return runRunbook({
+      invokeLambda: lambda.invoke,
       document,
       region: TARGET_REGION,
       accountId: ACCOUNT_ID,
@@ -147,8 +155,27 @@ export class RecoveryWorld {
       pollIntervalSeconds: POLL_SECONDS,
       beforeStep: options.beforeStep,
       executionId: options.executionId,
-      iamRole: { name: RECOVERY_ID.automationRole, policy: rolePolicy(recoveryTemplate(), RECOVERY_ID.automationRole, stack.values) },
+      iamRole: { name: RECOVERY_ID.automationRole, policy: rolePolicy(template, RECOVERY_ID.automationRole, stack.values) },
+    }).finally(() => lambda.close());
+  }
+
+  private async control(route: string, body: object): Promise<void> {
+    const response = await fetch(`${this.world.moto.endpoint}/rehearsal-api/${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
     });
+    if (!response.ok) throw new Error(`${route}: ${response.status}`);
+  }
+
+  /** The next `count` CreateDBInstance calls in the target Region fail with `code` (test/support/moto_recovery.py). */
+  failInstanceCreations(count: number, code: string): Promise<void> {
+    return this.control('create-instance-failures', { region: TARGET_REGION, count, code });
+  }
+
+  /** Every request to `region` fails, as in a Regional outage; undefined ends the outage. */
+  refuseRegion(region: string | undefined): Promise<void> {
+    return this.control('refuse-region', { region: region ?? null });
   }
 
   /** A cluster (and writer) somebody else made in the target Region, tagged as they chose. */

@@ -4,10 +4,13 @@
  * a restore, a drill, a drill failing at each step (always torn down), a
  * left-over drill cluster swept, and what must never be touched.
  */
-import { CreateDBInstanceCommand } from '@aws-sdk/client-rds';
-import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { AddTagsToResourceCommand, CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
+import { MOTO_CREDENTIALS } from '../../support/moto-server';
+import { RECOVERY_METRIC, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
-import { RehearsalWorld, TARGET_REGION } from '../shared/rehearsal-world';
+import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { RecoveryStack, RecoveryWorld } from './recovery-world';
 import { expectStatus, stepsOf, useRehearsalWorld } from '../shared/scenario-support';
 
@@ -16,7 +19,9 @@ jest.setTimeout(60_000);
 const world = useRehearsalWorld();
 const CLUSTER = 'orders-db';
 const HOUR_MS = 3600 * 1000;
-const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waitCluster, RECOVERY_STEP.addWriter, RECOVERY_STEP.waitWriter, RECOVERY_STEP.finish];
+/** The steps a run went through, each once, in the order first reached (the look-and-pause loop repeats). */
+const stepsReached = (result: Parameters<typeof stepsOf>[0]): string[] => [...new Set(stepsOf(result))];
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.progress, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify, RECOVERY_STEP.finish];
 /** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
 const TIMING = { region: TARGET_REGION, clusterSeconds: 18 * 60, instanceSeconds: 9 * 60 };
 
@@ -39,7 +44,7 @@ describe('recovery runbook rehearsal', () => {
     const { recovery, stack, copy } = await deployed(world());
     const result = await recovery.run(stack);
     expectStatus(result, 'Success');
-    expect(stepsOf(result)).toEqual(ALL_STEPS);
+    expect(stepsReached(result)).toEqual(ALL_STEPS);
     const [restored] = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
     expect(restored).toMatchObject({ status: 'available', deletionProtection: true, writers: [`${restored.id}-writer`] });
     expect(restored.id).toMatch(/^orders-db-restored-\d{12}$/);
@@ -48,7 +53,7 @@ describe('recovery runbook rehearsal', () => {
       [RECOVERY_OUTPUT.cluster]: restored.id,
       [RECOVERY_OUTPUT.snapshot]: copy,
       [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
     });
     expect(result.outputs[RECOVERY_OUTPUT.endpoint]).toMatch(new RegExp(`^${restored.id}\\.cluster-`));
   });
@@ -60,9 +65,9 @@ describe('recovery runbook rehearsal', () => {
     expect(result.outputs).toMatchObject({
       [RECOVERY_OUTPUT.snapshot]: copy,
       [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.0',
+      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
     });
-    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.0 h old\. Deleted: orders-db-drill-/);
+    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.00 h old\. Deleted: orders-db-drill-/);
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -81,31 +86,34 @@ describe('recovery runbook rehearsal', () => {
           }),
         );
       },
-      RECOVERY_STEP.addWriter,
+      'WriterNameTaken',
       'no writer',
     ],
     [
       'the wait for the cluster (it never becomes available)',
       async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, clusterSeconds: 5 * 3600 }),
-      RECOVERY_STEP.waitCluster,
+      'is creating after 243 min, over the 240 allowed',
       'cluster is creating',
     ],
     [
       'the wait for the writer (it fails)',
       async (_r, w) => w.moto.setRestoreTiming({ ...TIMING, instanceThen: 'failed' }),
-      RECOVERY_STEP.waitWriter,
+      'writer orders-db-drill-d0d0d0d0-writer is failed: it will not become available',
       'orders-db-drill-d0d0d0d0-writer is failed',
     ],
   ];
 
-  it.each(failures)('tears a drill down when %s fails, and fails loudly', async (_, breakIt, failedStep, reason) => {
+  it.each(failures)('tears a drill down when %s fails, and fails loudly', async (_, breakIt, stepError, reason) => {
     const { recovery, stack } = await deployed(world());
     await breakIt(recovery, world(), stack);
     const before = (await recovery.clusters()).map((c) => c.id);
     const result = await recovery.run(stack, { kind: 'drill', executionId: 'd0d0d0d0-1111-4222-8333-444444444444' });
     expect(['Failed', 'TimedOut']).toContain(result.status);
-    expect(stepsOf(result)).toEqual([...ALL_STEPS.slice(0, ALL_STEPS.indexOf(failedStep as (typeof ALL_STEPS)[number]) + 1), RECOVERY_STEP.finish]);
-    const finish = result.timeline.at(-1)!;
+    // The look that met the failure ends the wait at once, and the run goes to Finish.
+    const [failed, finish] = result.timeline.slice(-2);
+    expect(failed).toMatchObject({ step: RECOVERY_STEP.progress, status: 'Failed' });
+    expect(failed.error).toContain(stepError === 'WriterNameTaken' ? 'DBInstanceAlreadyExists' : stepError);
+    expect(finish.step).toBe(RECOVERY_STEP.verify);
     expect(finish.status).toBe('Failed');
     expect(finish.error).toContain(reason);
     expect(finish.error).toContain('aws ssm get-automation-execution --region us-west-2 --automation-execution-id d0d0d0d0-1111-4222-8333-444444444444');
@@ -117,13 +125,14 @@ describe('recovery runbook rehearsal', () => {
     const { recovery, stack } = await deployed(world());
     const result = await recovery.run(stack, {
       kind: 'drill',
-      beforeStep: ({ step, cancel }) => {
-        if (step === RECOVERY_STEP.waitWriter) cancel();
+      beforeStep: async ({ step, cancel }) => {
+        // Cancelled while the writer is being created.
+        if (step === RECOVERY_STEP.pause && (await recovery.clusters()).some((c) => c.writers.length > 0)) cancel();
       },
     });
     expect(result.status).toBe('Cancelled');
-    expect(stepsOf(result)).toEqual(ALL_STEPS);
-    expect(result.timeline.at(-1)!.error).toMatch(/^RuntimeError: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
+    expect(stepsReached(result)).toEqual(ALL_STEPS.slice(0, -1));
+    expect(result.timeline.at(-1)!.error).toMatch(/^Error: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -135,7 +144,7 @@ describe('recovery runbook rehearsal', () => {
     const result = await recovery.run(stack, {
       kind: 'drill',
       beforeStep: async ({ step }) => {
-        if (step === RECOVERY_STEP.waitCluster) atFirstWait = (await recovery.clusters()).map((c) => c.id);
+        if (step === RECOVERY_STEP.progress && atFirstWait.length === 0) atFirstWait = (await recovery.clusters()).map((c) => c.id);
       },
     });
     expectStatus(result, 'Success');
@@ -163,5 +172,106 @@ describe('recovery runbook rehearsal', () => {
     expect(before.map((c) => c.id)).toEqual(
       expect.arrayContaining(['another-stacks-drill', 'protected-drill', 'reporting-db', expect.stringMatching(/^orders-db-restored-/)]),
     );
+  });
+
+  it('asks again for a writer refused for want of capacity, after a pause, and restores', async () => {
+    const { recovery, stack } = await deployed(world());
+    await recovery.failInstanceCreations(2, 'InsufficientDBInstanceCapacity');
+    const result = await recovery.run(stack);
+    expectStatus(result, 'Success');
+    const looks = result.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs.Payload));
+    expect(looks.filter((payload) => payload.includes('InsufficientDBInstanceCapacity'))).toHaveLength(2);
+    const restored = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
+    expect(restored).toHaveLength(1);
+    expect(restored[0].writers).toEqual([`${restored[0].id}-writer`]);
+  });
+
+  it('resumes a restore that stopped without its writer when run again, and ends with one cluster', async () => {
+    const { recovery, stack } = await deployed(world());
+    await recovery.failInstanceCreations(1, 'InvalidVPCNetworkStateFault');
+    const first = await recovery.run(stack);
+    expect(first.status).toBe('Failed');
+    expect(first.timeline.find((t) => t.step === RECOVERY_STEP.progress && t.status === 'Failed')!.error).toContain('InvalidVPCNetworkStateFault');
+    const [halfDone] = await recovery.clusters();
+    expect(halfDone.writers).toEqual([]);
+
+    const second = await recovery.run(stack);
+    expectStatus(second, 'Success');
+    const clusters = await recovery.clusters();
+    expect(clusters.map((c) => c.id)).toEqual([halfDone.id]);
+    expect(clusters[0].writers).toEqual([`${halfDone.id}-writer`]);
+    expect(clusters[0].tags[RESTORE_TAG.execution]).toBe(second.executionId);
+    expect(second.outputs[RECOVERY_OUTPUT.cluster]).toBe(halfDone.id);
+  });
+
+  it('restores and drills with every call to the source Region failing', async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    await recovery.refuseRegion(SOURCE_REGION);
+    // The outage is real: the source Region answers nothing.
+    await expect(world().rds[SOURCE_REGION].send(new DescribeDBClustersCommand({}))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+    expectStatus(await recovery.run(stack, { kind: 'drill' }), 'Success');
+    const restore = await recovery.run(stack);
+    expectStatus(restore, 'Success');
+    expect(restore.outputs[RECOVERY_OUTPUT.snapshot]).toBe(copy);
+    await recovery.refuseRegion(undefined);
+  });
+
+  it('refuses, naming the reason, to restore an Aurora Serverless v1 copy', async () => {
+    const w = world();
+    const sourceKey = await w.createKey(SOURCE_REGION);
+    await w.rds[SOURCE_REGION].send(
+      new CreateDBClusterCommand({
+        DBClusterIdentifier: 'legacy-db',
+        Engine: 'aurora-mysql',
+        EngineMode: 'serverless',
+        MasterUsername: 'admin_user',
+        MasterUserPassword: 'rehearsal-password-1',
+        StorageEncrypted: true,
+        KmsKeyId: sourceKey,
+      }),
+    );
+    await w.createKey(TARGET_REGION, 'alias/aurora-dr');
+    const source = await w.createStack({ clusterId: 'legacy-db', kmsTargetKey: 'alias/aurora-dr' });
+    expectStatus(await w.run(source), 'Success');
+    const recovery = new RecoveryWorld(w);
+    const stack = await recovery.createRecoveryStack(source);
+    const result = await recovery.run(stack);
+    expect(result.status).toBe('Failed');
+    expect(result.timeline[0]).toMatchObject({ step: RECOVERY_STEP.restore, status: 'Failed' });
+    expect(result.timeline[0].error).toContain('is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance');
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it("publishes a drill's RTO, split at the writer, and the age of the copy's recovery point from its source-created-at tag", async () => {
+    const { recovery, stack, copy } = await deployed(world());
+    const w = world();
+    // The source snapshot was taken an hour before its copy: the tag, not the copy's own time, is the recovery point.
+    const [{ arn }] = (await w.snapshots(TARGET_REGION)).filter((s) => s.id === copy);
+    const sourceCreatedAt = new Date(w.clock.now() - 7 * HOUR_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+    await w.rds[TARGET_REGION].send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: COPY_TAG.sourceCreatedAt, Value: sourceCreatedAt }] }));
+    const result = await recovery.run(stack, { kind: 'drill' });
+    expectStatus(result, 'Success');
+    expect(result.outputs[RECOVERY_OUTPUT.recoveryPointHours]).toBe('7.00');
+    const cloudWatch = new CloudWatchClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
+    const published = async (name: string) => {
+      const { Datapoints } = await cloudWatch.send(
+        new GetMetricStatisticsCommand({
+          Namespace: RECOVERY_METRIC.namespace,
+          MetricName: name,
+          Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stack.stackName }],
+          StartTime: new Date(w.clock.now() - 24 * HOUR_MS),
+          EndTime: new Date(w.clock.now() + HOUR_MS),
+          Period: 60,
+          Statistics: ['Maximum'],
+        }),
+      );
+      return (Datapoints ?? []).map((d) => d.Maximum);
+    };
+    expect(await published(RECOVERY_METRIC.drillSucceeded)).toEqual([1]);
+    expect(await published(RECOVERY_METRIC.drillRestoreMinutes)).toEqual([27]);
+    expect(await published(RECOVERY_METRIC.drillClusterRestoreMinutes)).toEqual([18]);
+    expect(await published(RECOVERY_METRIC.drillWriterMinutes)).toEqual([9]);
+    expect(await published(RECOVERY_METRIC.drillCopyAgeHours)).toEqual([7]);
+    expect(await published(RECOVERY_METRIC.drillRecoveryPointHours)).toEqual([]);
   });
 });

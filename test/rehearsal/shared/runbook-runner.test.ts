@@ -477,3 +477,57 @@ describe('runbook runner', () => {
     });
   });
 });
+
+describe('aws:invokeLambdaFunction', () => {
+  const invokeStep = (name: string, extra: { [key: string]: unknown } = {}) => ({
+    name,
+    action: 'aws:invokeLambdaFunction',
+    ...extra,
+    inputs: { FunctionName: 'fn', InputPayload: { Count: '{{ Count }}' } },
+  });
+  const options = (document: unknown, invokeLambda: RunnerOptions['invokeLambda']): RunnerOptions => ({
+    document,
+    region: SOURCE_REGION,
+    accountId: '123456789012',
+    aws: { endpoint: 'http://127.0.0.1:1', credentials: MOTO_CREDENTIALS },
+    clock: new VirtualClock(Date.UTC(2026, 11, 1)),
+    invokeLambda,
+    parameters: { Count: '2' },
+  });
+
+  it('passes InputPayload, gives the returned value as the Payload text a branch can read, and fails the step on a function error', async () => {
+    const calls: unknown[] = [];
+    const document = runbook(
+      [
+        invokeStep('Call'),
+        { name: 'Decide', action: 'aws:branch', inputs: { Choices: [{ NextStep: 'Again', Variable: '{{ Call.Payload }}', Contains: 'waiting' }], Default: 'Done' } },
+        invokeStep('Again', { isEnd: true }),
+        { name: 'Done', action: 'aws:sleep', isEnd: true, inputs: { Duration: 'PT1S' } },
+      ],
+      { Count: { type: 'String', default: '1' } },
+    );
+    let answer = 0;
+    const result = await runRunbook(
+      options(document, async ({ payload }) => {
+        calls.push(payload);
+        answer += 1;
+        return answer === 1
+          ? { kind: 'returned', payload: 'waiting: not yet', log: '' }
+          : { kind: 'raised', errorType: 'Error', errorMessage: 'cluster is failed', log: '' };
+      }),
+    );
+    expect(calls).toEqual([{ Count: '2' }, { Count: '2' }]);
+    expect(result.timeline.map((t) => [t.step, t.status])).toEqual([
+      ['Call', 'Success'],
+      ['Decide', 'Success'],
+      ['Again', 'Failed'],
+    ]);
+    expect(result.timeline[0].outputs).toEqual({ Payload: '"waiting: not yet"' });
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toContain('Error: cluster is failed');
+  });
+
+  it('refuses a runbook that uses the action when no invoker was given', async () => {
+    await expect(runRunbook(options(runbook([invokeStep('Call', { isEnd: true })]), undefined))).rejects.toThrow(RunbookNotSupportedError);
+  });
+});

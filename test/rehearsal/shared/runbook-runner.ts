@@ -4,7 +4,9 @@
  * stores documents but does not execute them.
  *
  * Implemented: aws:executeScript (python3.11, inline Script), aws:executeAwsApi,
- * aws:waitForAwsResourceProperty, aws:branch, aws:sleep; step fields name,
+ * aws:waitForAwsResourceProperty, aws:branch, aws:sleep, aws:invokeLambdaFunction
+ * (through RunnerOptions.invokeLambda: the rehearsal runs the template's inline
+ * function code in a Node child against moto); step fields name,
  * action, description, inputs, outputs, onFailure (Abort | Continue |
  * step:<name>), onCancel (Abort | step:<name>), maxAttempts, timeoutSeconds, nextStep, isEnd, isCritical;
  * document fields schemaVersion, description, assumeRole, parameters (type,
@@ -100,6 +102,17 @@ export interface RunnerOptions {
    * call is simulated under the role's policy (iam-check.ts); one IAM would deny fails the rehearsal.
    */
   iamRole?: RehearsedRole;
+  /** Runs aws:invokeLambdaFunction; a runbook that uses the action cannot be rehearsed without it. */
+  invokeLambda?: LambdaInvoker;
+}
+
+/** What Lambda's Invoke gives back: the handler's value, or the error it threw (FunctionError). */
+export type LambdaOutcome =
+  | { kind: 'returned'; payload: unknown; log: string }
+  | { kind: 'raised'; errorType: string; errorMessage: string; log: string };
+
+export interface LambdaInvoker {
+  (request: { functionName: string; payload: unknown; nowMs: number; timeoutSeconds: number }): Promise<LambdaOutcome>;
 }
 
 /** The document uses something the runner does not implement; the rehearsal cannot speak for it. */
@@ -192,7 +205,16 @@ const ACTION_INPUTS: { [action: string]: { required: string[]; optional: string[
   },
   'aws:branch': { required: ['Choices'], optional: ['Default'], apiParameters: false },
   'aws:sleep': { required: [], optional: ['Duration', 'Timestamp'], apiParameters: false },
+  'aws:invokeLambdaFunction': { required: ['FunctionName'], optional: ['InputPayload'], apiParameters: false },
 };
+/**
+ * aws:invokeLambdaFunction's outputs are predefined (Automation actions reference):
+ * StatusCode, FunctionError, LogResult and Payload, "the JSON representation of
+ * the object returned by the Lambda function"; it declares no selectors.
+ */
+const LAMBDA_OUTPUTS = ['StatusCode', 'Payload'];
+/** aws:invokeLambdaFunction runs at most 300 s. */
+const INVOKE_MAX_SECONDS = 300;
 const ACTIONS_WITH_OUTPUTS = ['aws:executeScript', 'aws:executeAwsApi'];
 
 /** The Python runtime the rehearsal has: the project's .venv interpreter. */
@@ -305,7 +327,12 @@ export function parseRunbook(document: unknown): Runbook {
         ]
       : []),
   ];
-  const declaredOutputs = new Set(steps.flatMap((step) => step.outputs.map((output) => `${step.name}.${output.Name}`)));
+  const declaredOutputs = new Set(
+    steps.flatMap((step) => [
+      ...step.outputs.map((output) => `${step.name}.${output.Name}`),
+      ...(step.action === 'aws:invokeLambdaFunction' ? LAMBDA_OUTPUTS.map((name) => `${step.name}.${name}`) : []),
+    ]),
+  );
   const builtIns = Object.keys(builtInVariables({ executionId: '', accountId: '', region: '', partition: '', nowMs: 0 }));
   const known = (name: string): boolean => name in parameters || declaredOutputs.has(name) || builtIns.includes(name);
   for (const step of steps) {
@@ -577,6 +604,7 @@ export class RunbookExecution {
         const result = await this.runAction(step, inputs);
         if (result.log) logs.push(result.log);
         entry.outputs = this.takeOutputs(step, result.response);
+        if (step.action === 'aws:invokeLambdaFunction') entry.outputs = { Payload: this.values.get(`${step.name}.Payload`) };
         entry.next = result.next;
         entry.status = 'Success';
         entry.error = undefined;
@@ -630,6 +658,8 @@ export class RunbookExecution {
         return {};
       case 'aws:executeScript':
         return this.executeScript(step, inputs);
+      case 'aws:invokeLambdaFunction':
+        return this.invokeLambda(step, inputs);
       default:
         throw new RunbookNotSupportedError(`action ${step.action} is not implemented by the runner`);
     }
@@ -728,6 +758,23 @@ export class RunbookExecution {
       throw new StepFailure(`the script returned ${bytes} bytes; aws:executeScript's Payload is at most ${PAYLOAD_MAX_BYTES}`);
     }
     return { response: { Payload: outcome.payload }, log: outcome.log || undefined };
+  }
+
+  private async invokeLambda(step: Step, inputs: { [key: string]: unknown }): Promise<{ log?: string }> {
+    if (!this.options.invokeLambda) throw new RunbookNotSupportedError(`step ${step.name}: no Lambda invoker was given to the runner`);
+    const outcome = await this.options.invokeLambda({
+      functionName: String(inputs.FunctionName),
+      payload: inputs.InputPayload ?? {},
+      nowMs: this.options.clock.now(),
+      timeoutSeconds: Math.min(step.timeoutSeconds ?? INVOKE_MAX_SECONDS, INVOKE_MAX_SECONDS),
+    });
+    if (outcome.kind === 'raised') {
+      // A function error (FunctionError: Unhandled) fails the step with the function's message.
+      throw new StepFailure(`${outcome.errorType}: ${outcome.errorMessage}`, false, outcome.log || undefined);
+    }
+    this.values.set(`${step.name}.StatusCode`, 200);
+    this.values.set(`${step.name}.Payload`, JSON.stringify(outcome.payload));
+    return { log: outcome.log || undefined };
   }
 }
 

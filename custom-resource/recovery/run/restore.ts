@@ -1,0 +1,248 @@
+/**
+ * The restore half of a recovery run, one call per runbook step:
+ * - restore: a drill first sweeps the drill clusters of this stack that dead
+ *   runs left (another run's, older than a drill can last); then the named copy,
+ *   or the newest available copy the source stack made of the cluster, is
+ *   restored into a new cluster (engine and version from the snapshot, the
+ *   target key, the stack's network). A drill's cluster has no deletion
+ *   protection (finish deletes it); a restore's has (it is the user's).
+ * - advance: one look at the run's cluster. RDS adds instances only to an
+ *   available cluster, so the writer is added then; until cluster and writer
+ *   are available the runbook pauses and asks again. A state from which
+ *   neither comes back ends the wait at once, naming the state.
+ * Everything made is tagged with the recovery stack's ARN, the kind of run and
+ * the execution id: later steps find the run's cluster by these tags, and IAM
+ * lets the project delete only a cluster tagged kind=drill.
+ *
+ * A restore run again after one that stopped part way (a cluster of this stack,
+ * kind=restore, still without a writer) takes that cluster over instead of
+ * restoring a second one: it retags it with its own execution id and goes on.
+ * A writer refused for want of capacity or by throttling is asked for again at
+ * the next look, after the runbook's pause, until the writer's time is up.
+ */
+import {
+  AddTagsToResourceCommand,
+  DBCluster,
+  DBInstance,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  CreateDBInstanceCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
+  RDSClient,
+  RestoreDBClusterFromSnapshotCommand,
+  Tag,
+} from '@aws-sdk/client-rds';
+import { RESTORE_KIND, RESTORE_TAG } from '../contract';
+import { listCopies } from '../clients';
+import { newestAvailable, unrestorableProblem } from '../rules';
+import { KEEP_WAITING, RunEvent } from './contract';
+
+/** The SDK's standard retries (throttling, 5xx) with more attempts than the preflight's: a run has time. */
+export const RUN_CLIENT_OPTIONS = {
+  maxAttempts: 10,
+  requestHandler: { connectionTimeout: 3000, requestTimeout: 20_000, throwOnRequestTimeout: true },
+};
+
+const HOUR_MS = 3_600_000;
+/** Restoring a large cluster takes a while; the writer starts after it. A drill that hangs this long has failed. */
+export const CLUSTER_BUDGET_HOURS = 4;
+export const WRITER_BUDGET_HOURS = 2;
+/** A drill cluster of another run older than this belongs to a run that died (the budgets, plus the steps). */
+export const LEFT_OVER_AFTER_HOURS = CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS + 1;
+
+/**
+ * States a cluster or instance does not leave by itself (RDS User Guide,
+ * "Viewing Amazon Aurora DB cluster status" and "DB instance status"): a wait
+ * for `available` would burn its whole budget on them.
+ */
+export const TERMINAL_STATES = [
+  'failed',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+  'incompatible-network',
+  'incompatible-option-group',
+  'incompatible-parameters',
+  'incompatible-restore',
+  'insufficient-capacity',
+  'restore-error',
+  'storage-full',
+  'deleting',
+  'stopped',
+];
+
+/** CreateDBInstance errors that a later try can get past (RDS API reference, CreateDBInstance; common errors). */
+const TRANSIENT = /InsufficientDBInstanceCapacity|Throttl|RequestLimitExceeded|InternalFailure|ServiceUnavailable/;
+
+export const rdsClient = (): RDSClient => new RDSClient({ region: process.env.AWS_REGION, ...RUN_CLIENT_OPTIONS });
+
+export const tagsOf = (tags: Tag[] | undefined): { [key: string]: string } =>
+  Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+/** Identifiers are at most 63 characters and may not end with a hyphen. */
+const trim = (text: string, length: number): string => text.slice(0, length).replace(/-+$/, '');
+
+export const writerId = (clusterId: string): string => `${trim(clusterId, 56)}-writer`;
+
+export async function allClusters(rds: RDSClient): Promise<DBCluster[]> {
+  const clusters: DBCluster[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClustersCommand({ Marker }));
+    clusters.push(...(page.DBClusters ?? []));
+    Marker = page.Marker;
+  } while (Marker);
+  return clusters;
+}
+
+export const instancesOf = async (rds: RDSClient, clusterId: string): Promise<DBInstance[]> =>
+  (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }))).DBInstances ?? [];
+
+/** This stack's clusters, each with its tags. */
+export async function stackClusters(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } }[]> {
+  return (await allClusters(rds))
+    .map((cluster) => ({ cluster, tags: tagsOf(cluster.TagList) }))
+    .filter(({ tags }) => tags[RESTORE_TAG.stackId] === e.RecoveryStackId);
+}
+
+/** A drill cluster of this stack that a run other than this one left, older than a drill can last. */
+export const isLeftOver = (cluster: DBCluster, tags: { [key: string]: string }, e: RunEvent, now: number): boolean =>
+  tags[RESTORE_TAG.kind] === RESTORE_KIND.drill &&
+  tags[RESTORE_TAG.execution] !== e.ExecutionId &&
+  !cluster.DeletionProtection &&
+  (cluster.ClusterCreateTime?.getTime() ?? now) < now - LEFT_OVER_AFTER_HOURS * HOUR_MS;
+
+async function sweep(rds: RDSClient, e: RunEvent, now: number): Promise<void> {
+  for (const { cluster, tags } of await stackClusters(rds, e)) {
+    if (!isLeftOver(cluster, tags, e, now)) continue;
+    // A sweep that cannot finish (a writer still being deleted, say) must not stop the drill: Verify tries again.
+    try {
+      for (const m of cluster.DBClusterMembers ?? []) {
+        await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: m.DBInstanceIdentifier }));
+      }
+      await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: cluster.DBClusterIdentifier, SkipFinalSnapshot: true }));
+    } catch (error) {
+      console.log(`${cluster.DBClusterIdentifier} left to Verify: ${(error as Error).message}`);
+    }
+  }
+}
+
+const runTags = (e: RunEvent, snapshotId: string): Tag[] => [
+  { Key: RESTORE_TAG.stackId, Value: e.RecoveryStackId },
+  { Key: RESTORE_TAG.kind, Value: e.Kind },
+  { Key: RESTORE_TAG.snapshot, Value: snapshotId },
+  { Key: RESTORE_TAG.execution, Value: e.ExecutionId },
+];
+
+/** The new cluster's identifier: the one asked for (RDS checks it and names the rule it breaks), or one derived from the source's. */
+export function targetClusterId(e: RunEvent, now: number): string {
+  const named = e.ClusterIdentifier.trim().toLowerCase();
+  if (named) return named;
+  const stamp = new Date(now).toISOString().slice(0, 16).replace(/\D/g, '');
+  const suffix = e.Kind === RESTORE_KIND.drill ? `-drill-${e.ExecutionId.slice(0, 8)}` : `-restored-${stamp}`;
+  return trim(e.SourceClusterId.toLowerCase(), 63 - suffix.length) + suffix;
+}
+
+/** A restore of this stack left without its writer, that this run may finish: the newest, if it fits what is asked. */
+async function halfDoneRestore(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
+  const [wantedSnapshot, wantedCluster] = [e.SnapshotIdentifier.trim(), e.ClusterIdentifier.trim().toLowerCase()];
+  return (await stackClusters(rds, e))
+    .filter(
+      ({ cluster, tags }) =>
+        tags[RESTORE_TAG.kind] === RESTORE_KIND.restore &&
+        !cluster.DBClusterMembers?.length &&
+        !TERMINAL_STATES.includes(cluster.Status ?? '') &&
+        (!wantedSnapshot || wantedSnapshot === tags[RESTORE_TAG.snapshot]) &&
+        (!wantedCluster || wantedCluster === cluster.DBClusterIdentifier),
+    )
+    .sort((a, b) => (b.cluster.ClusterCreateTime?.getTime() ?? 0) - (a.cluster.ClusterCreateTime?.getTime() ?? 0))[0];
+}
+
+export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId: string; SnapshotId: string }> {
+  const rds = rdsClient();
+  const region = process.env.AWS_REGION;
+  if (e.Kind === RESTORE_KIND.drill) await sweep(rds, e, now);
+  const resumed = e.Kind === RESTORE_KIND.restore ? await halfDoneRestore(rds, e) : undefined;
+  if (resumed) {
+    const { cluster, tags } = resumed;
+    await rds.send(new AddTagsToResourceCommand({ ResourceName: cluster.DBClusterArn, Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? '') }));
+    console.log(`Resuming ${cluster.DBClusterIdentifier}, restored by execution ${tags[RESTORE_TAG.execution]} without its writer`);
+    return { ClusterId: cluster.DBClusterIdentifier!, SnapshotId: tags[RESTORE_TAG.snapshot] ?? '' };
+  }
+  const wanted = e.SnapshotIdentifier.trim();
+  const copies = (await listCopies(region!, e.SourceClusterId, e.SourceStackId)).filter(
+    (s) => !wanted || wanted === s.DBClusterSnapshotIdentifier || wanted === s.DBClusterSnapshotArn,
+  );
+  const snap = newestAvailable(copies);
+  if (!snap) {
+    throw new Error(
+      `No available copy ${wanted} of ${e.SourceClusterId} made by ${e.SourceStackId} in ${region}. See them with: ` +
+        `aws rds describe-db-cluster-snapshots --region ${region} --snapshot-type manual`,
+    );
+  }
+  const refused = unrestorableProblem(snap);
+  if (refused) throw new Error(refused);
+  const target = targetClusterId(e, now);
+  const sid = snap.DBClusterSnapshotIdentifier!;
+  await rds.send(
+    new RestoreDBClusterFromSnapshotCommand({
+      DBClusterIdentifier: target,
+      SnapshotIdentifier: sid,
+      Engine: snap.Engine,
+      EngineVersion: snap.EngineVersion,
+      KmsKeyId: e.KmsKeyArn,
+      DBSubnetGroupName: e.SubnetGroup,
+      VpcSecurityGroupIds: e.SecurityGroupIds.split(',').map((g) => g.trim()).filter(Boolean),
+      DeletionProtection: e.Kind !== RESTORE_KIND.drill,
+      CopyTagsToSnapshot: true,
+      Tags: runTags(e, sid),
+    }),
+  );
+  return { ClusterId: target, SnapshotId: sid };
+}
+
+/** This run's cluster, found by its execution tag. */
+export async function runCluster(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
+  return (await stackClusters(rds, e)).find(({ tags }) => tags[RESTORE_TAG.execution] === e.ExecutionId);
+}
+
+const waitOr = (what: string, status: string | undefined, since: Date | undefined, budgetHours: number, now: number): string => {
+  if (TERMINAL_STATES.includes(status ?? '')) throw new Error(`${what} is ${status}: it will not become available`);
+  const minutes = (now - (since?.getTime() ?? now)) / 60_000;
+  if (minutes > budgetHours * 60) throw new Error(`${what} is ${status} after ${Math.round(minutes)} min, over the ${budgetHours * 60} allowed`);
+  return `${KEEP_WAITING}: ${what} is ${status}`;
+};
+
+/** One look at the run: 'ready', or a sentence starting with KEEP_WAITING; throws when waiting cannot help. */
+export async function advance(e: RunEvent, now: number): Promise<string> {
+  const rds = rdsClient();
+  const run = await runCluster(rds, e);
+  if (!run) throw new Error('no cluster was restored');
+  const { cluster, tags } = run;
+  const id = cluster.DBClusterIdentifier!;
+  if (cluster.Status !== 'available') return waitOr(`cluster ${id}`, cluster.Status, cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS, now);
+  const [writer] = await instancesOf(rds, id);
+  if (!writer) {
+    try {
+      await rds.send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: writerId(id),
+          DBClusterIdentifier: id,
+          Engine: cluster.Engine,
+          DBInstanceClass: e.InstanceClass,
+          Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? ''),
+        }),
+      );
+    } catch (error) {
+      const { name, message } = error as Error;
+      // Capacity comes back and throttling passes: ask again at the next look, while the writer's time lasts.
+      if (!TRANSIENT.test(name)) throw error;
+      return waitOr(`writer ${writerId(id)} (${name}: ${message})`, 'not added yet', cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS, now);
+    }
+    return `${KEEP_WAITING}: writer ${writerId(id)} added`;
+  }
+  if (writer.DBInstanceStatus !== 'available') {
+    return waitOr(`writer ${writer.DBInstanceIdentifier}`, writer.DBInstanceStatus, writer.InstanceCreateTime ?? cluster.ClusterCreateTime, WRITER_BUDGET_HOURS, now);
+  }
+  return 'ready';
+}
