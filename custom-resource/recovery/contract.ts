@@ -59,10 +59,18 @@ export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
 export const RECOVERY_METRIC = {
   namespace: 'AuroraSnapshotDR',
   dimension: 'RecoveryStack',
-  /** Hours since the newest available copy of the source stack was taken (the watchdog). */
+  /** Hours since the recovery point of the newest available copy of the source stack (the watchdog). */
   newestCopyAgeHours: 'NewestCopyAgeHours',
+  /** The worst-case RPO, hours (custom-resource/shared/staleness.ts worstCaseRpo; the watchdog). */
+  worstCaseRpoHours: 'WorstCaseRpoHours',
   /** Minutes from a drill's restore call to the cluster and writer available (measured RTO). */
   drillRestoreMinutes: 'DrillRestoreMinutes',
+  /** The RTO split: the cluster's restore, then its writer, then the first login. */
+  drillClusterRestoreMinutes: 'DrillClusterRestoreMinutes',
+  drillWriterMinutes: 'DrillWriterMinutes',
+  drillLoginMinutes: 'DrillLoginMinutes',
+  /** Hours from the restored copy's recovery point to the drill's start (not the RPO: see worstCaseRpoHours). */
+  drillCopyAgeHours: 'DrillCopyAgeHours',
   /** Hours between the restored copy's snapshot time and the drill's start (measured RPO). */
   drillRecoveryPointHours: 'DrillRecoveryPointHours',
   /** 1 for a drill that verified the restore, 0 for one that failed. */
