@@ -112,14 +112,14 @@ export function watchdogStatements(): PolicyStatement[] {
  * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
  */
 const ALARM_DESCRIPTION = sub(
-  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: the check failed (log group \${${RECOVERY_ID.preflightLogGroup}}). ` +
-    'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
+  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: check failed (log \${${RECOVERY_ID.preflightLogGroup}}). ` +
+    'See aurora-snapshot-dr status.',
 );
 
 /**
  * The dashboard body: JSON, as CloudWatch takes it, with the Region, stack
- * name and threshold substituted. Two widgets, each titled with what its
- * metrics mean: hours (the copy age against the allowed age, the worst-case
+ * name and threshold substituted. Two widgets, whose metric names say what
+ * each line is: hours (the copy age against the allowed age, the worst-case
  * RPO, the copy's age at each drill) and the drills' RTO split in minutes
  * with their verdicts ("." repeats the line above's namespace and
  * dimension); CloudWatch lays them out in reading order.
@@ -139,11 +139,11 @@ export function dashboardBody(): CfnValue {
   const body = {
     widgets: [
       widget(
-        'Hours: newest copy age, worst-case RPO, copy age at drill',
+        'Hours',
         [RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.worstCaseRpoHours, RECOVERY_METRIC.drillCopyAgeHours],
         { annotations: { horizontal: [{ label: 'Allowed age', value: placeholder }] } },
       ),
-      widget('Drills: RTO min (cluster restore, writer, login, total), verified 1/0', [
+      widget('Drills: RTO minutes, verified 1/0', [
         RECOVERY_METRIC.drillClusterRestoreMinutes,
         RECOVERY_METRIC.drillWriterMinutes,
         RECOVERY_METRIC.drillLoginMinutes,

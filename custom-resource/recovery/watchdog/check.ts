@@ -46,29 +46,22 @@ export const COPY_TIME_LOOKBACK_DAYS = 30;
 /** arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid> → <name>. */
 export const stackName = (stackId: string): string => stackId.split('/')[1] ?? stackId;
 
-/** The ages this check published over the lookback, oldest first, one per hour (CloudWatch gives newest first). */
-async function publishedAges(cloudWatch: CloudWatchClient, dimensions: Dimension[], now: number): Promise<number[]> {
-  const ages: number[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await cloudWatch.send(
-      new GetMetricDataCommand({
-        StartTime: new Date(now - COPY_TIME_LOOKBACK_DAYS * 24 * HOUR_MS),
-        EndTime: new Date(now),
-        ScanBy: 'TimestampAscending',
-        MetricDataQueries: [
-          {
-            Id: 'age',
-            MetricStat: { Metric: { Namespace: RECOVERY_METRIC.namespace, MetricName: RECOVERY_METRIC.newestCopyAgeHours, Dimensions: dimensions }, Period: 3600, Stat: 'Maximum' },
-          },
-        ],
-        NextToken,
-      }),
-    );
-    ages.push(...(page.MetricDataResults?.[0]?.Values ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return ages;
+/**
+ * The ages this check published over the lookback, oldest first, one per hour.
+ * One page: 30 days of hourly points are far below GetMetricData's 100,800.
+ */
+async function publishedAges(cloudWatch: CloudWatchClient, Dimensions: Dimension[], now: number): Promise<number[]> {
+  const { MetricDataResults } = await cloudWatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now - COPY_TIME_LOOKBACK_DAYS * 24 * HOUR_MS),
+      EndTime: new Date(now),
+      ScanBy: 'TimestampAscending',
+      MetricDataQueries: [
+        { Id: 'age', MetricStat: { Metric: { Namespace: RECOVERY_METRIC.namespace, MetricName: RECOVERY_METRIC.newestCopyAgeHours, Dimensions }, Period: 3600, Stat: 'Maximum' } },
+      ],
+    }),
+  );
+  return MetricDataResults?.[0]?.Values ?? [];
 }
 
 /**
@@ -83,7 +76,7 @@ export async function checkNewestCopy(config: WatchdogConfig, now: number): Prom
   const since = (copy && recoveryPointOf(copy)) ?? Stacks?.[0]?.CreationTime;
   if (!since) throw new Error(`Stack ${config.recoveryStackId} has no CreationTime`);
   const ageHours = Math.max(0, (now - since.getTime()) / HOUR_MS);
-  const parameter = (key: keyof RecoveryPreflightProperties) => Stacks![0].Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue ?? '';
+  const parameter = (key: keyof RecoveryPreflightProperties) => Stacks?.[0]?.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue ?? '';
 
   const cloudWatch = new CloudWatchClient({ region: config.region, ...CLIENT_OPTIONS });
   const Dimensions = [{ Name: RECOVERY_METRIC.dimension, Value: stackName(config.recoveryStackId) }];
@@ -96,6 +89,6 @@ export async function checkNewestCopy(config: WatchdogConfig, now: number): Prom
       MetricData: [datum(RECOVERY_METRIC.newestCopyAgeHours, ageHours), ...(worst === undefined ? [] : [datum(RECOVERY_METRIC.worstCaseRpoHours, worst)])],
     }),
   );
-  console.log(`${copy?.DBClusterSnapshotIdentifier ?? 'No copy yet: age of the stack'}, since ${since.toISOString()}: ${ageHours.toFixed(2)} h; worst-case RPO ${worst} h`);
+  console.log(`${copy?.DBClusterSnapshotIdentifier ?? 'No copy yet: age of the stack'}, since ${since.toISOString()}: ${ageHours.toFixed(2)} h${worst ? `; worst-case RPO ${worst.toFixed(1)} h` : ''}`);
   return { ageHours, copy: copy?.DBClusterSnapshotIdentifier, since, worstCaseRpoHours: worst };
 }

@@ -22,47 +22,42 @@ import { RESTORE_KIND, RESTORE_TAG } from '../contract';
  * AutomationExecutionStatus values after which a run does nothing more (SSM API
  * reference, AutomationExecution: Success, Failed, TimedOut, Cancelled,
  * Rejected, CompletedWithSuccess, CompletedWithFailure,
- * ChangeCalendarOverrideRejected, Exited), and NotFound: SSM keeps executions
- * for 30 days. Any other status, one added later included, counts as running.
+ * ChangeCalendarOverrideRejected, Exited). Any other status, one added later
+ * included, counts as running.
  */
-export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited|NotFound)$/;
+export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited)$/;
 
 const tagOf = (cluster: DBCluster, key: string) => cluster.TagList?.find((tag) => tag.Key === key)?.Value;
 
-/** Deletes this stack's drill clusters whose run has ended; returns those it deleted or began to delete. */
-export async function deleteEndedDrills(region: string, recoveryStackId: string): Promise<string[]> {
+/**
+ * Deletes this stack's drill clusters whose run has ended. A failure on one
+ * (deletion protection on, the run unreadable: SSM keeps runs 30 days, after
+ * which the next drill's own sweep deletes the cluster) is logged, and the
+ * others go on.
+ */
+export async function deleteEndedDrills(region: string, recoveryStackId: string): Promise<void> {
   const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
   const ssm = new SSMClient({ region, ...CLIENT_OPTIONS });
-  const deleted: string[] = [];
   let Marker: string | undefined;
   do {
     const page = await rds.send(new DescribeDBClustersCommand({ Marker }));
     for (const cluster of page.DBClusters ?? []) {
-      const id = cluster.DBClusterIdentifier!;
+      const id = cluster.DBClusterIdentifier;
       const run = tagOf(cluster, RESTORE_TAG.execution);
-      if (tagOf(cluster, RESTORE_TAG.stackId) !== recoveryStackId || tagOf(cluster, RESTORE_TAG.kind) !== RESTORE_KIND.drill || !run) continue;
+      if (tagOf(cluster, RESTORE_TAG.stackId) !== recoveryStackId || tagOf(cluster, RESTORE_TAG.kind) !== RESTORE_KIND.drill) continue;
       try {
-        const status = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run })).then(
-          ({ AutomationExecution }) => AutomationExecution?.AutomationExecutionStatus,
-          (error: Error) => {
-            if (error.name !== 'AutomationExecutionNotFoundException') throw error;
-            return 'NotFound';
-          },
-        );
-        if (!RUN_ENDED.test(status ?? '')) continue;
-        if (cluster.DeletionProtection) throw new Error('deletion protection is on: turn it off and delete the cluster');
-        for (const member of cluster.DBClusterMembers ?? []) {
-          await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member.DBInstanceIdentifier }));
-        }
-        // RDS may refuse the cluster while its instances are still deleting: the next check deletes it.
+        const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run }));
+        const status = AutomationExecution?.AutomationExecutionStatus;
+        if (!RUN_ENDED.test(status!)) continue;
+        if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
+        for (const { DBInstanceIdentifier } of cluster.DBClusterMembers ?? []) await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier }));
+        // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.
         await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-        console.log(`Deleted drill ${id}, run ${run} ${status}`);
-        deleted.push(id);
+        console.log(`Deleted drill ${id}: run ${run} ${status}`);
       } catch (error) {
         console.log(`Drill ${id}, run ${run}: ${error}`);
       }
     }
     Marker = page.Marker;
   } while (Marker);
-  return deleted;
 }
