@@ -166,7 +166,7 @@ function drillLine(drill: DrillResult | undefined, stack: Stack): string {
 
 function worstCaseLine(worst: RecoveryFigures['worstCaseRpo']): string {
   if (!worst) return 'Worst-case RPO: not measured yet (the hourly check publishes it).';
-  return `Worst-case RPO: ${formatHours(figure(worst.hours))} (measured ${utc(worst.at).slice(0, 16)} UTC): the most data a disaster can take, from one recovery point until the next copy is available.`;
+  return `Worst-case RPO: ${figure(worst.hours)}h (measured ${utc(worst.at).slice(0, 16)} UTC): the most data a disaster can take, from one recovery point until the next copy is available.`;
 }
 
 /**
