@@ -2,7 +2,7 @@
  * The watchdog's check: find the newest available copy the source stack made
  * in this Region and publish the age of its recovery point in hours, so an
  * alarm can tell when copies stop arriving, whatever stopped them; and beside
- * it the worst-case RPO (custom-resource/shared/staleness.ts worstCaseRpo),
+ * it the worst-case RPO (custom-resource/shared/staleness.ts worstCaseRpoHours),
  * measured from the ages this check published before. The clock is passed in, so
  * tests run it on a virtual clock against moto; the clients are made as the
  * preflight's are, from the Region and the SDK's environment.

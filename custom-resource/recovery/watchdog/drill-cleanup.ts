@@ -9,9 +9,9 @@
  *
  * Touched only: clusters tagged with this recovery stack's ARN and kind=drill
  * (the role can delete nothing else), whose Automation execution (the
- * execution-id tag) has ended. A run in any other state, one SSM cannot
- * describe for another reason, a restore's cluster and a cluster with deletion
- * protection are left as they are; the last is reported in the log.
+ * execution-id tag) has ended. A run in any other state, a restore's
+ * cluster, a drill whose run SSM cannot describe and one with deletion
+ * protection are left as they are; the last two are named in the log.
  */
 import { DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
