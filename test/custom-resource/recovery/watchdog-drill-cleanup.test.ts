@@ -113,12 +113,15 @@ describe("the hourly check deletes the drill clusters whose run has ended", () =
     expect(log).toHaveBeenCalledWith(`Deleted drill ${left.id}: run ${executionId} Cancelled`);
   });
 
-  it.each(['Failed', 'TimedOut'])('deletes the cluster of a drill whose run ended %s', async (status) => {
+  it('deletes the clusters of drills whose run ended Failed or TimedOut', async () => {
     const w = world();
     const { recovery, stack } = await deployed(w);
-    const executionId = randomUUID();
-    await recovery.createCluster('orders-db-drill-died', RecoveryWorld.drillTags(stack, executionId));
-    runIs(executionId, status);
+    for (const status of ['Failed', 'TimedOut']) {
+      const executionId = randomUUID();
+      await recovery.createCluster(`orders-db-drill-${status.toLowerCase()}`, RecoveryWorld.drillTags(stack, executionId));
+      runIs(executionId, status);
+    }
+    expect(await recovery.clusters()).toHaveLength(2);
     await nextHourlyCheck(w, stack);
     expect(await recovery.clusters()).toEqual([]);
   });
