@@ -15,10 +15,11 @@ import { DEFAULT_EXECUTION_COUNT, EXIT, STATUS } from '../shared/commands';
 import { awsErrorName, Context, describeError } from '../shared/context';
 import { formatDuration, formatHours, table, utc } from '../shared/progress';
 import { integerFlag, regionProblem } from '../shared/validate';
-import { reportRecoveryStacks } from '../recovery/status';
+import { recoveryStackStatus, reportRecoveryStacks } from '../recovery/status';
+import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 import { DEFAULTS, PARAM } from '../../generator/dr/parameters';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
-import { copyAgeRule, SOURCE_SNAPSHOT_WAIT_HOURS } from '../../custom-resource/shared/staleness';
+import { copyAgeRule, recoveryPointOf, SOURCE_SNAPSHOT_WAIT_HOURS, worstCaseRpoHours } from '../../custom-resource/shared/staleness';
 
 export interface StatusInput {
   stackName: string;
@@ -77,8 +78,9 @@ export function judgeRecoveryPoint(
   newest: Date | undefined,
   stackCreated: Date | undefined,
   now: Date,
+  maxCopyAgeHours = 0,
 ): Verdict {
-  const rule = copyAgeRule(schedule, copyTimeoutHours);
+  const rule = copyAgeRule(schedule, copyTimeoutHours, maxCopyAgeHours);
   const allowedHours = rule?.allowedHours;
   const scheduleGapHours = rule?.scheduleGapHours;
   const allowedMs = allowedHours === undefined ? undefined : allowedHours * 3_600_000;
@@ -158,16 +160,75 @@ export async function newestCopy(context: Context, targetRegion: string, stackId
     );
     marker = page.Marker;
   } while (marker);
-  const byTime = (a: DBClusterSnapshot, b: DBClusterSnapshot) =>
-    (b.SnapshotCreateTime?.getTime() ?? 0) - (a.SnapshotCreateTime?.getTime() ?? 0);
-  ours.sort(byTime);
+  const time = (copy?: DBClusterSnapshot) => (copy && recoveryPointOf(copy)?.getTime()) ?? 0;
+  ours.sort((a, b) => time(b) - time(a));
   const snapshot = ours.find((s) => s.Status === 'available');
   const pending = ours.find((s) => s.Status !== 'available' && s.Status !== 'failed');
-  const inProgress =
-    pending && (!snapshot || (pending.SnapshotCreateTime?.getTime() ?? 0) > (snapshot.SnapshotCreateTime?.getTime() ?? 0))
-      ? pending
-      : undefined;
+  const inProgress = pending && (!snapshot || time(pending) > time(snapshot)) ? pending : undefined;
   return { snapshot, inProgress };
+}
+
+export interface RecoveryPointQuery {
+  /** The copies' Region: the DR Region. */
+  region: string;
+  /** The source stack, whose ownership tag its copies carry. */
+  sourceStackId: string;
+  cluster: string;
+  schedule: string;
+  copyTimeoutHours: number;
+  /** The recovery stack's MaxCopyAgeHours; 0 computes the allowance. */
+  maxCopyAgeHours?: number;
+  /** Since when a missing copy counts as missing. */
+  stackCreated?: Date;
+  /** Who tags the copies, as the message names it ("this stack"). */
+  owner: string;
+}
+
+/**
+ * Prints the newest available copy in the DR Region (RDS of that Region only),
+ * its recovery point and age, judged by the shared staleness rule; returns
+ * whether it is stale (or missing past one allowed interval).
+ */
+export async function reportRecoveryPoint(context: Context, q: RecoveryPointQuery): Promise<boolean> {
+  const { out } = context.output;
+  const point = await newestCopy(context, q.region, q.sourceStackId);
+  const recoveryPoint = point.snapshot && recoveryPointOf(point.snapshot);
+  const verdict = judgeRecoveryPoint(q.schedule, q.copyTimeoutHours, recoveryPoint, q.stackCreated, context.now(), q.maxCopyAgeHours);
+  const rule =
+    verdict.allowedHours === undefined
+      ? `the schedule ${q.schedule} cannot be read, so the age is not judged`
+      : verdict.scheduleGapHours === undefined
+        ? `allowed ${formatHours(verdict.allowedHours)}: MaxCopyAgeHours`
+        : `allowed ${formatHours(verdict.allowedHours)}: schedule gap ${formatHours(verdict.scheduleGapHours)} + snapshot ${SOURCE_SNAPSHOT_WAIT_HOURS}h + copy timeout ${formatHours(q.copyTimeoutHours)}`;
+
+  out(`Recovery point in ${q.region}:`);
+  if (point.snapshot) {
+    out(`  ${point.snapshot.DBClusterSnapshotIdentifier}`);
+    out(`  taken ${utc(recoveryPoint)} UTC, ${formatDuration(verdict.ageMs!)} ago`);
+  } else {
+    out(`  none: no available copy of ${q.cluster} tagged with ${q.owner}.`);
+  }
+  if (point.inProgress) {
+    const progress = point.inProgress.PercentProgress === undefined ? '' : `, ${point.inProgress.PercentProgress}%`;
+    out(`  newer copy in progress: ${point.inProgress.DBClusterSnapshotIdentifier} (${point.inProgress.Status}${progress})`);
+  }
+  switch (verdict.state) {
+    case 'current':
+      out(`  CURRENT (${rule})`);
+      return false;
+    case 'unjudged':
+      out(`  NOT JUDGED: ${rule}.`);
+      return false;
+    case 'none-yet':
+      out(`  NONE YET: the stack is younger than one schedule interval (${rule}).`);
+      return false;
+    case 'stale':
+      out(`  STALE: older than the schedule allows (${rule}).`);
+      return true;
+    case 'none':
+      out(`  NONE: the stack is older than one schedule interval (${rule}).`);
+      return true;
+  }
 }
 
 const parameterValue = (stack: Stack, key: string) => stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue;
@@ -185,6 +246,7 @@ export async function status(input: StatusInput, context: Context): Promise<numb
   const schedule = parameterValue(stack, PARAM.schedule) ?? DEFAULTS.schedule;
   const copyTimeoutHours = Number(parameterValue(stack, PARAM.copyTimeout) ?? DEFAULTS.copyTimeoutHours);
   const runbook = outputValue(stack, 'RunbookName');
+  if (parameterValue(stack, RECOVERY_PARAM.sourceStackId) !== undefined) return recoveryStackStatus(context, stack, region);
   if (!cluster || !targetRegion) {
     err(`Stack ${stack.StackName} has no ${PARAM.cluster} or ${PARAM.targetRegion} parameter: it is not an aurora-snapshot-dr stack.`);
     return EXIT.failed;
@@ -221,46 +283,22 @@ export async function status(input: StatusInput, context: Context): Promise<numb
     out('');
   }
 
-  const point = await newestCopy(context, targetRegion, stack.StackId!);
-  const verdict = judgeRecoveryPoint(schedule, copyTimeoutHours, point.snapshot?.SnapshotCreateTime, stack.CreationTime, context.now());
-  const rule =
-    verdict.allowedHours === undefined
-      ? `the schedule ${schedule} cannot be read, so the age is not judged`
-      : `allowed ${formatHours(verdict.allowedHours)}: schedule gap ${formatHours(verdict.scheduleGapHours!)} + snapshot ${SOURCE_SNAPSHOT_WAIT_HOURS}h + copy timeout ${formatHours(copyTimeoutHours)}`;
-
-  out(`Recovery point in ${targetRegion}:`);
-  if (point.snapshot) {
-    out(`  ${point.snapshot.DBClusterSnapshotIdentifier}`);
-    out(`  taken ${utc(point.snapshot.SnapshotCreateTime)} UTC, ${formatDuration(verdict.ageMs!)} ago`);
-  } else {
-    out(`  none: no available copy of ${cluster} tagged with this stack.`);
-  }
-  if (point.inProgress) {
-    const progress = point.inProgress.PercentProgress === undefined ? '' : `, ${point.inProgress.PercentProgress}%`;
-    out(`  newer copy in progress: ${point.inProgress.DBClusterSnapshotIdentifier} (${point.inProgress.Status}${progress})`);
-  }
-  let stale = false;
-  switch (verdict.state) {
-    case 'current':
-      out(`  CURRENT (${rule})`);
-      break;
-    case 'unjudged':
-      out(`  NOT JUDGED: ${rule}.`);
-      break;
-    case 'none-yet':
-      out(`  NONE YET: the stack is younger than one schedule interval (${rule}).`);
-      break;
-    case 'stale':
-      out(`  STALE: older than the schedule allows (${rule}).`);
-      stale = true;
-      break;
-    case 'none':
-      out(`  NONE: the stack is older than one schedule interval (${rule}).`);
-      stale = true;
-      break;
-  }
+  const stale = await reportRecoveryPoint(context, {
+    region: targetRegion,
+    sourceStackId: stack.StackId!,
+    cluster,
+    schedule,
+    copyTimeoutHours,
+    stackCreated: stack.CreationTime,
+    owner: 'this stack',
+  });
   if (stale) {
     out('  Look at the failed runs above and the alert topic' + (outputValue(stack, 'AlertTopicArn') ? ` ${outputValue(stack, 'AlertTopicArn')}` : '') + '.');
+  }
+  // Until a recovery stack has measured the copy time, the timeouts bound it.
+  const worst = worstCaseRpoHours(schedule, copyTimeoutHours);
+  if (worst !== undefined) {
+    out(`Worst-case RPO by the schedule and the runbook's timeouts: ${formatHours(worst)} (a recovery stack measures the copy time: below).`);
   }
 
   // The recovery stack's view from the target Region: its copy-age alarm and its last drill.

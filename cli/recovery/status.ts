@@ -2,12 +2,17 @@
  * The recovery stack's side of `status`, read in the target Region without
  * the source Region: the recovery stacks that watch this source stack's
  * copies (their SourceStackId parameter is its ARN), the state of each one's
- * copy-age alarm, and its last drill's verdict and figures from the metrics
- * the drills publish.
+ * copy-age alarm, the worst-case RPO its watchdog measured, and its last
+ * drill's verdict and figures from the metrics the drills publish. Given a
+ * recovery stack itself, `status` prints the same with the newest copy, and
+ * calls nothing outside the recovery stack's Region (recoveryStackStatus):
+ * the view for the day the source Region is down.
  */
 import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsForMetricCommand, GetMetricDataCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { EXIT } from '../shared/commands';
 import { Context, describeError } from '../shared/context';
+import { reportRecoveryPoint } from '../dr/status';
 import { formatHours, utc } from '../shared/progress';
 import { RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
@@ -18,8 +23,18 @@ const HOUR_SECONDS = 3600;
 export interface DrillResult {
   at: Date;
   succeeded: boolean;
+  /** The RTO, total and split; a failed drill has none. */
   restoreMinutes?: number;
-  recoveryPointHours?: number;
+  clusterRestoreMinutes?: number;
+  writerMinutes?: number;
+  /** How old the restored copy's recovery point was when the drill started (not the RPO). */
+  copyAgeHours?: number;
+}
+
+export interface RecoveryFigures {
+  drill?: DrillResult;
+  /** The newest worst-case RPO the watchdog published, and when. */
+  worstCaseRpo?: { hours: number; at: Date };
 }
 
 /** What the recovery side adds to the exit code: a problem seen (3) or a part that could not be read (1). */
@@ -55,8 +70,20 @@ export async function copyAgeAlarm(context: Context, region: string, recoverySta
   return MetricAlarms?.[0];
 }
 
-/** The newest drill: DrillSucceeded's newest datapoint, and the RTO and RPO published with it (a failed drill has none). */
-export async function lastDrill(context: Context, region: string, recoveryStack: string): Promise<DrillResult | undefined> {
+/** The figures of each drill, by query id: the metric and its key in DrillResult. */
+const DRILL_FIGURES: [keyof DrillResult, string][] = [
+  ['restoreMinutes', RECOVERY_METRIC.drillRestoreMinutes],
+  ['clusterRestoreMinutes', RECOVERY_METRIC.drillClusterRestoreMinutes],
+  ['writerMinutes', RECOVERY_METRIC.drillWriterMinutes],
+  ['copyAgeHours', RECOVERY_METRIC.drillCopyAgeHours],
+];
+
+/**
+ * The newest drill (DrillSucceeded's newest datapoint, with the figures
+ * published in the same hour: a failed drill has none) and the newest
+ * worst-case RPO, in one read of CloudWatch in the recovery stack's Region.
+ */
+export async function recoveryFigures(context: Context, region: string, recoveryStack: string): Promise<RecoveryFigures> {
   const now = context.now();
   const query = (id: string, metric: string, stat: string) => ({
     Id: id,
@@ -66,7 +93,7 @@ export async function lastDrill(context: Context, region: string, recoveryStack:
       Stat: stat,
     },
   });
-  const series: { [id: string]: { at: number; value: number }[] } = { verdict: [], rto: [], rpo: [] };
+  const series: { [id: string]: { at: number; value: number }[] } = {};
   let NextToken: string | undefined;
   do {
     const page = await context.clients.cloudWatch(region).send(
@@ -77,21 +104,31 @@ export async function lastDrill(context: Context, region: string, recoveryStack:
         // A failure in the same hour as a success counts: the verdict takes the hour's Minimum.
         MetricDataQueries: [
           query('verdict', RECOVERY_METRIC.drillSucceeded, 'Minimum'),
-          query('rto', RECOVERY_METRIC.drillRestoreMinutes, 'Maximum'),
-          query('rpo', RECOVERY_METRIC.drillRecoveryPointHours, 'Maximum'),
+          ...DRILL_FIGURES.map(([id, metric]) => query(id, metric, 'Maximum')),
+          query('worst', RECOVERY_METRIC.worstCaseRpoHours, 'Maximum'),
         ],
         NextToken,
       }),
     );
     for (const result of page.MetricDataResults ?? []) {
-      (result.Timestamps ?? []).forEach((t, i) => series[result.Id!]?.push({ at: t.getTime(), value: result.Values![i] }));
+      const points = (series[result.Id!] ??= []);
+      (result.Timestamps ?? []).forEach((t, i) => points.push({ at: t.getTime(), value: result.Values![i] }));
     }
     NextToken = page.NextToken;
   } while (NextToken);
-  const newest = series.verdict.sort((a, b) => b.at - a.at)[0];
-  if (!newest) return undefined;
-  const sameHour = (points: { at: number; value: number }[]) => points.find((p) => p.at === newest.at)?.value;
-  return { at: new Date(newest.at), succeeded: newest.value >= 1, restoreMinutes: sameHour(series.rto), recoveryPointHours: sameHour(series.rpo) };
+  const newest = (id: string) => (series[id] ?? []).sort((a, b) => b.at - a.at)[0];
+  const worst = newest('worst');
+  const figures: RecoveryFigures = worst ? { worstCaseRpo: { hours: worst.value, at: new Date(worst.at) } } : {};
+  const verdict = newest('verdict');
+  if (verdict) {
+    const drill: DrillResult = { at: new Date(verdict.at), succeeded: verdict.value >= 1 };
+    for (const [id] of DRILL_FIGURES) {
+      const value = series[id]?.find((p) => p.at === verdict.at)?.value;
+      if (value !== undefined) (drill[id] as number) = value;
+    }
+    figures.drill = drill;
+  }
+  return figures;
 }
 
 function alarmLine(alarm: MetricAlarm | undefined): string {
@@ -100,6 +137,8 @@ function alarmLine(alarm: MetricAlarm | undefined): string {
   const line = `Copy-age alarm: ${alarm.StateValue} since ${utc(alarm.StateUpdatedTimestamp)} UTC${allowed}`;
   return alarm.StateValue === 'ALARM' ? `${line}: ${alarm.StateReason}` : line;
 }
+
+const figure = (value: number) => +value.toFixed(1);
 
 function drillLine(drill: DrillResult | undefined, stack: Stack): string {
   if (!drill) {
@@ -110,9 +149,21 @@ function drillLine(drill: DrillResult | undefined, stack: Stack): string {
   const hour = utc(drill.at).slice(0, 13);
   const when = `Last drill: ${hour}:00-${String((drill.at.getUTCHours() + 1) % 24).padStart(2, '0')}:00 UTC`;
   if (!drill.succeeded) return `${when}, FAILED: the restore did not verify.`;
-  const rto = drill.restoreMinutes === undefined ? '' : `, restore ${+drill.restoreMinutes.toFixed(1)} min (RTO)`;
-  const rpo = drill.recoveryPointHours === undefined ? '' : `, recovery point ${+drill.recoveryPointHours.toFixed(1)}h old (RPO)`;
-  return `${when}, VERIFIED${rto}${rpo}.`;
+  const split = [
+    ['cluster restore', drill.clusterRestoreMinutes],
+    ['writer', drill.writerMinutes],
+  ]
+    .filter(([, minutes]) => minutes !== undefined)
+    .map(([name, minutes]) => `${name} ${figure(minutes as number)}`);
+  const rto =
+    drill.restoreMinutes === undefined ? '' : `, RTO ${figure(drill.restoreMinutes)} min${split.length ? ` (${split.join(', ')})` : ''}`;
+  const copyAge = drill.copyAgeHours === undefined ? '' : `, copy age at drill ${figure(drill.copyAgeHours)}h`;
+  return `${when}, VERIFIED${rto}${copyAge}.`;
+}
+
+function worstCaseLine(worst: RecoveryFigures['worstCaseRpo']): string {
+  if (!worst) return 'Worst-case RPO: not measured yet (the hourly check publishes it).';
+  return `Worst-case RPO: ${figure(worst.hours)}h (measured ${utc(worst.at).slice(0, 16)} UTC): the most data a disaster can take, from one recovery point until the next copy is available.`;
 }
 
 /**
@@ -136,28 +187,73 @@ export async function reportRecoveryStacks(context: Context, region: string, sou
   }
   let finding: RecoveryFinding = 'ok';
   for (const stack of stacks) {
-    const name = stack.StackName!;
-    out(`Recovery stack in ${region}: ${name} (${stack.StackStatus})`);
-    let alarm: MetricAlarm | undefined;
-    let drill: DrillResult | undefined;
-    try {
-      [alarm, drill] = await Promise.all([copyAgeAlarm(context, region, name), lastDrill(context, region, name)]);
-    } catch (error) {
-      err(`Recovery stack ${name}: its alarm and drill metrics could not be read from CloudWatch in ${region}: ${describeError(error, undefined)}`);
-      finding = 'unreadable';
-      continue;
-    }
-    out(`  ${alarmLine(alarm)}`);
-    out(`  ${drillLine(drill, stack)}`);
-    const troubled = alarm?.StateValue === 'ALARM' || (drill !== undefined && !drill.succeeded);
-    if (troubled) {
-      const runbook = outputOf(stack, 'RecoveryRunbookName');
-      out('  What each alarm means and what to check first: docs/alarms.md.');
-      if (drill && !drill.succeeded && runbook) {
-        out(`  The drill's run: aws ssm describe-automation-executions --region ${region} --filters Key=DocumentNamePrefix,Values=${runbook}`);
-      }
-      if (finding === 'ok') finding = 'problem';
-    }
+    out(`Recovery stack in ${region}: ${stack.StackName} (${stack.StackStatus})`);
+    finding = worse(finding, await reportObjectives(context, region, stack));
   }
   return finding;
+}
+
+const worse = (a: RecoveryFinding, b: RecoveryFinding): RecoveryFinding => (a === 'unreadable' || b === 'unreadable' ? 'unreadable' : a === 'problem' ? a : b);
+
+/** The copy-age alarm, the worst-case RPO and the last drill of one recovery stack, from CloudWatch in its Region. */
+async function reportObjectives(context: Context, region: string, stack: Stack): Promise<RecoveryFinding> {
+  const { out, err } = context.output;
+  const name = stack.StackName!;
+  let alarm: MetricAlarm | undefined;
+  let figures: RecoveryFigures;
+  try {
+    [alarm, figures] = await Promise.all([copyAgeAlarm(context, region, name), recoveryFigures(context, region, name)]);
+  } catch (error) {
+    err(`Recovery stack ${name}: its alarm and drill metrics could not be read from CloudWatch in ${region}: ${describeError(error, undefined)}`);
+    return 'unreadable';
+  }
+  const { drill, worstCaseRpo } = figures;
+  out(`  ${alarmLine(alarm)}`);
+  out(`  ${worstCaseLine(worstCaseRpo)}`);
+  out(`  ${drillLine(drill, stack)}`);
+  if (alarm?.StateValue !== 'ALARM' && (drill === undefined || drill.succeeded)) return 'ok';
+  const runbook = outputOf(stack, 'RecoveryRunbookName');
+  out('  What each alarm means and what to check first: docs/alarms.md.');
+  if (drill && !drill.succeeded && runbook) {
+    out(`  The drill's run: aws ssm describe-automation-executions --region ${region} --filters Key=DocumentNamePrefix,Values=${runbook}`);
+  }
+  return 'problem';
+}
+
+/**
+ * `status` of a recovery stack: the newest copy and its recovery point, the
+ * worst-case RPO, the copy-age alarm and the last drill, every call in the
+ * recovery stack's own Region, so it answers while the source Region is down.
+ */
+export async function recoveryStackStatus(context: Context, stack: Stack, region: string): Promise<number> {
+  const { out, err } = context.output;
+  const parameter = (key: string) => parameterOf(stack, key) ?? '';
+  const sourceStackId = parameter(RECOVERY_PARAM.sourceStackId);
+  const cluster = parameter(RECOVERY_PARAM.cluster);
+  out(`Recovery stack ${stack.StackName} in ${region}: ${stack.StackStatus}`);
+  out(`Protects  ${cluster}, copied by ${sourceStackId} (its Region is not called)`);
+  out(`Runbook   ${outputOf(stack, 'RecoveryRunbookName') ?? '(no RecoveryRunbookName output: the stack is not complete)'}`);
+  out('');
+  let stale = false;
+  let unreadable = false;
+  try {
+    stale = await reportRecoveryPoint(context, {
+      region,
+      sourceStackId,
+      cluster,
+      schedule: parameter(RECOVERY_PARAM.sourceSchedule),
+      copyTimeoutHours: Number(parameter(RECOVERY_PARAM.copyTimeout)),
+      maxCopyAgeHours: Number(parameter(RECOVERY_PARAM.maxCopyAge)),
+      stackCreated: stack.CreationTime,
+      owner: 'the source stack',
+    });
+  } catch (error) {
+    err(`Recovery point: the copies could not be read from RDS in ${region}: ${describeError(error, undefined)}`);
+    unreadable = true;
+  }
+  out('');
+  out('Recovery objectives:');
+  const objectives = await reportObjectives(context, region, stack);
+  if (stale || objectives === 'problem') return EXIT.stale;
+  return unreadable || objectives === 'unreadable' ? EXIT.failed : EXIT.ok;
 }

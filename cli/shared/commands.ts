@@ -256,7 +256,8 @@ export const STATUS: CommandSpec = {
     'Reads the stack\'s parameters and outputs, lists the last executions of its runbook (start, status, and for a failed run the failed step and its message), ' +
     'and finds the newest available copy this stack made in the target Region: the recovery point you have right now, with its age. ' +
     `The copy is STALE when it is older than the schedule allows: the longest gap between two scheduled runs, plus 2 hours for the source snapshot, plus CopyTimeoutHours (default ${DEFAULTS.copyTimeoutHours}). ` +
-    'In the target Region it also shows each recovery stack that watches this stack: its copy-age alarm and its last drill (docs/alarms.md). ' +
+    'In the target Region it also shows each recovery stack that watches this stack: its copy-age alarm, its worst-case RPO and its last drill (docs/alarms.md). ' +
+    'Given a recovery stack (in its own Region), it shows the same from that Region alone, with the newest copy there: the view for the day the source Region is down. ' +
     'Exits 0 when the newest copy is current, 3 when it is stale or there is none (or the copy-age alarm is in ALARM, or the last drill failed), 1 when the stack or a part of the report cannot be read.',
   flags: [
     { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the deployed stack.' },
@@ -266,11 +267,11 @@ export const STATUS: CommandSpec = {
       value: 'N',
       description: `How many of the most recent runs to show (1-50). Default: ${DEFAULT_EXECUTION_COUNT}.`,
     },
-    { ...REGION_FLAG, description: `${REGION_FLAG.description} Use the Region of the stack (its SourceRegion).` },
+    { ...REGION_FLAG, description: `${REGION_FLAG.description} Use the Region of the stack (a source stack's SourceRegion, a recovery stack's DR Region).` },
     PROFILE_FLAG,
     HELP_FLAG,
   ],
-  examples: [`${PROGRAM} status --stack-name orders-prod-dr --region us-east-1`],
+  examples: [`${PROGRAM} status --stack-name orders-prod-dr --region us-east-1`, `${PROGRAM} status --stack-name orders-prod-dr-recovery --region us-west-2`],
 };
 
 const RECOVERY_STACK_FLAG: FlagSpec = {

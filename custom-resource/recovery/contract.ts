@@ -59,20 +59,17 @@ export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
 export const RECOVERY_METRIC = {
   namespace: 'AuroraSnapshotDR',
   dimension: 'RecoveryStack',
-  /** Hours since the newest available copy of the source stack was taken (the watchdog). */
+  /** Hours since the recovery point of the newest available copy of the source stack (the watchdog). */
   newestCopyAgeHours: 'NewestCopyAgeHours',
+  /** The worst-case RPO, hours (custom-resource/shared/staleness.ts worstCaseRpo; the watchdog). */
+  worstCaseRpoHours: 'WorstCaseRpoHours',
   /** Minutes from a drill's restore call to the cluster and writer available (measured RTO). */
   drillRestoreMinutes: 'DrillRestoreMinutes',
-  /** Hours between the restored copy's snapshot time and the drill's start (measured RPO). */
-  drillRecoveryPointHours: 'DrillRecoveryPointHours',
-  /**
-   * Age of the restored copy's recovery point (its source-created-at tag, else its SnapshotCreateTime)
-   * at the drill's start: what drills publish in place of DrillRecoveryPointHours.
-   */
-  drillCopyAgeHours: 'DrillCopyAgeHours',
   /** The RTO split: restore call to cluster available (the writer's request), and writer request to available. */
   drillClusterRestoreMinutes: 'DrillClusterRestoreMinutes',
   drillWriterMinutes: 'DrillWriterMinutes',
+  /** Hours from the restored copy's recovery point to the drill's start (not the RPO: see worstCaseRpoHours). */
+  drillCopyAgeHours: 'DrillCopyAgeHours',
   /** 1 for a drill that verified the restore, 0 for one that failed. */
   drillSucceeded: 'DrillSucceeded',
 } as const;

@@ -9,6 +9,7 @@ import type { DBClusterSnapshot, DBSubnetGroup } from '@aws-sdk/client-rds';
 import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../dr/rules';
 import { RecoveryPreflightProperties } from './contract';
 import { scheduleProblem } from '../shared/schedule';
+import { recoveryPointOf } from '../shared/staleness';
 
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[0-9a-f-]+$/;
 const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;
@@ -84,11 +85,10 @@ export function checkNetwork(
   return problems;
 }
 
-/** The copy a default restore would use: the newest available one. */
+/** The copy a default restore would use: the available one with the newest recovery point. */
 export function newestAvailable(copies: DBClusterSnapshot[]): DBClusterSnapshot | undefined {
-  return copies
-    .filter((s) => s.Status === 'available')
-    .sort((a, b) => (b.SnapshotCreateTime?.getTime() ?? 0) - (a.SnapshotCreateTime?.getTime() ?? 0))[0];
+  const time = (copy: DBClusterSnapshot) => recoveryPointOf(copy)?.getTime() ?? 0;
+  return copies.filter((s) => s.Status === 'available').sort((a, b) => time(b) - time(a))[0];
 }
 
 /** No copy yet is not an error (the recovery stack may come first), but it is worth saying. */

@@ -18,8 +18,6 @@ export const RECOVERY_DEFAULTS = {
   dashboard: 'true',
 };
 
-const SCHEDULE_PATTERN = '(cron\\([^()]+\\)|rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\))';
-
 export const recoveryParameters: { [name: string]: CfnParameter } = {
   [RECOVERY_PARAM.cluster]: {
     ...sourceParameters[PARAM.cluster],
@@ -62,15 +60,12 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     Type: 'String',
     Description: 'When to run a restore drill (EventBridge schedule, UTC); empty: no drills.',
     Default: RECOVERY_DEFAULTS.drillSchedule,
-    AllowedPattern: `^(|${SCHEDULE_PATTERN})$`,
-    ConstraintDescription: 'must be empty or a schedule such as cron(0 5 ? * SUN *) or rate(7 days).',
+    // Both schedules are judged by the preflight and the CLI with the one rule (custom-resource/shared/schedule.ts).
   },
   [RECOVERY_PARAM.sourceSchedule]: {
     Type: 'String',
     Description: "The source stack's ScheduleExpression.",
     Default: RECOVERY_DEFAULTS.sourceSchedule,
-    AllowedPattern: `^${SCHEDULE_PATTERN}$`,
-    ConstraintDescription: 'must be a schedule such as cron(0 3 * * ? *) or rate(1 day).',
   },
   [RECOVERY_PARAM.copyTimeout]: {
     ...sourceParameters[PARAM.copyTimeout],

@@ -5,7 +5,7 @@
  * (custom-resource/recovery/watchdog/), an alarm fires when that age passes the allowed
  * staleness — or when the metric stops arriving, because then the check
  * itself is broken — and an optional dashboard shows the recovery objectives
- * (the watchdog's age, the drills' RTO and RPO).
+ * (the copy age, the worst-case RPO, the drills' RTO split and copy age).
  *
  * The check shares the preflight's function rather than shipping a second
  * inline bundle, role and log group: the template must stay under 51,200
@@ -17,7 +17,7 @@ import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scann
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
 import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
-import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM, RESTORE_KIND, RESTORE_TAG } from '../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/recovery/watchdog/contract';
 
 export const WATCHDOG_ID = {
@@ -39,6 +39,7 @@ export const WATCHDOG_CONDITION = { dashboard: 'DashboardEnabled' } as const;
 export const WATCHDOG_INTERVAL_SECONDS = 3600;
 export const WATCHDOG_SCHEDULE = 'cron(30 * * * ? *)';
 
+const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const allowedHours = getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.allowedCopyAgeHours);
 const functionArn = getAtt(RECOVERY_ID.preflightFunction, 'Arn');
 
@@ -69,11 +70,31 @@ export const watchdogConditions = (): { [name: string]: CfnValue } => ({
 export function watchdogStatements(): PolicyStatement[] {
   return [
     {
-      // With no copy yet, the age counts from this stack's creation.
-      Sid: 'ReadThisStacksCreationTime',
+      // This stack's parameters and creation time; the clusters, and the runs named in the drill clusters' tags.
+      Sid: 'ReadThisStackAndItsDrills',
       Effect: 'Allow',
-      Action: ['cloudformation:DescribeStacks'],
-      Resource: [AWS.stackId],
+      Action: ['cloudformation:DescribeStacks', 'rds:DescribeDBClusters', 'ssm:GetAutomationExecution'],
+      Resource: [AWS.stackId, rdsArn('cluster:*'), sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*')],
+    },
+    {
+      // An ended drill's cluster and writer: only what carries this stack's ARN and kind=drill.
+      Sid: 'DeleteEndedDrills',
+      Effect: 'Allow',
+      Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+      Resource: [rdsArn('cluster:*'), rdsArn('db:*')],
+      Condition: {
+        StringEquals: {
+          [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: AWS.stackId,
+          [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
+        },
+      },
+    },
+    {
+      // The ages published before measure the snapshot-plus-copy time; GetMetricData has no resource type.
+      Sid: 'ReadCopyAges',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricData'],
+      Resource: ['*'],
     },
     {
       // PutMetricData has no resource type; the namespace condition is how it is scoped.
@@ -91,32 +112,42 @@ export function watchdogStatements(): PolicyStatement[] {
  * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
  */
 const ALARM_DESCRIPTION = sub(
-  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: the check failed (log group \${${RECOVERY_ID.preflightLogGroup}}). ` +
-    'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
+  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: check failed (log \${${RECOVERY_ID.preflightLogGroup}}). ` +
+    'See aurora-snapshot-dr status.',
 );
 
 /**
  * The dashboard body: JSON, as CloudWatch takes it, with the Region, stack
- * name and threshold substituted. Two widgets: the age against the allowed
- * age, and the drills' figures ("." repeats the line above's namespace and
+ * name and threshold substituted. Two widgets, whose metric names say what
+ * each line is: hours (the copy age against the allowed age, the worst-case
+ * RPO, the copy's age at each drill) and the drills' RTO split in minutes
+ * with their verdicts ("." repeats the line above's namespace and
  * dimension); CloudWatch lays them out in reading order.
  */
 export function dashboardBody(): CfnValue {
   const placeholder = 'ALLOWED_HOURS';
   const { namespace, dimension } = RECOVERY_METRIC;
-  const widget = (title: string, metrics: string[][], extra: object = {}) => ({
+  const widget = (title: string, [first, ...others]: string[], extra: object = {}) => ({
     type: 'metric',
-    properties: { title, region: '${AWS::Region}', metrics, ...extra },
+    properties: {
+      title,
+      region: '${AWS::Region}',
+      metrics: [[namespace, first, dimension, '${AWS::StackName}'], ...others.map((metric) => ['.', metric, '.', '.'])],
+      ...extra,
+    },
   });
   const body = {
     widgets: [
-      widget('Newest copy age (h)', [[namespace, RECOVERY_METRIC.newestCopyAgeHours, dimension, '${AWS::StackName}']], {
-        annotations: { horizontal: [{ label: 'Allowed', value: placeholder }] },
-      }),
-      widget('Drills: RTO min, RPO h, verified 1/0', [
-        [namespace, RECOVERY_METRIC.drillRestoreMinutes, dimension, '${AWS::StackName}'],
-        ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
-        ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
+      widget(
+        'Hours',
+        [RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.worstCaseRpoHours, RECOVERY_METRIC.drillCopyAgeHours],
+        { annotations: { horizontal: [{ label: 'Allowed age', value: placeholder }] } },
+      ),
+      widget('Drills: RTO minutes, verified 1/0', [
+        RECOVERY_METRIC.drillClusterRestoreMinutes,
+        RECOVERY_METRIC.drillWriterMinutes,
+        RECOVERY_METRIC.drillRestoreMinutes,
+        RECOVERY_METRIC.drillSucceeded,
       ]),
     ],
   };

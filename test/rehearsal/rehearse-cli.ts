@@ -15,6 +15,7 @@ import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-ser
 import { formatTimeline } from './shared/format-timeline';
 import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, Stack, TARGET_REGION } from './shared/rehearsal-world';
 import { RecoveryWorld } from './recovery/recovery-world';
+import { worstCaseRpoHours } from '../../custom-resource/shared/staleness';
 import { RECOVERY_OUTPUT } from '../../generator/recovery/document';
 
 const CLUSTER = 'sample-aurora-cluster';
@@ -110,7 +111,9 @@ async function drill(world: RehearsalWorld, source: Stack, logs: boolean): Promi
   console.log('');
   if (result.status === 'Success') {
     console.log(`Measured RTO: ${result.outputs[RECOVERY_OUTPUT.restoreMinutes]} min (restore call to cluster and writer available)`);
-    console.log(`Measured RPO: ${result.outputs[RECOVERY_OUTPUT.recoveryPointHours]} h (age of the copy restored)`);
+    console.log(`Copy age at drill: ${result.outputs[RECOVERY_OUTPUT.recoveryPointHours]} h (how old the restored copy was; not the RPO)`);
+    const worst = worstCaseRpoHours(stack.parameters.SourceScheduleExpression, Number(stack.parameters.CopyTimeoutHours));
+    console.log(`Worst-case RPO: ${worst} h (schedule gap + snapshot wait + copy timeout, until the hourly check has measured the copy time)`);
   }
   const left = await recovery.clusters();
   console.log(`Clusters left in ${TARGET_REGION}: ${left.length === 0 ? '(none: the drill deleted its own)' : left.map((c) => c.id).join(', ')}`);

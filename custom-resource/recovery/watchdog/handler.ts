@@ -5,11 +5,13 @@
  * resource that runs the first check at create and update, so the copy-age
  * alarm created after it starts from a measurement rather than from missing
  * data (which it treats as breaching, and would page about on every new
- * stack). Both publish the age of the newest copy (check.ts).
+ * stack). Both publish the age of the newest copy and the worst-case RPO
+ * (check.ts); the hourly rule's run also deletes ended drills' clusters.
  */
 import { CfnRequest } from '../../shared/cfn-response';
 import { LambdaContext, safeHandler } from '../../shared/safe-handler';
 import { checkNewestCopy } from './check';
+import { deleteEndedDrills } from './drill-cleanup';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from './contract';
 
 type Event = Partial<CfnRequest> & Partial<WatchdogInput>;
@@ -40,6 +42,11 @@ const firstCheck = (event: CfnRequest, context: LambdaContext) =>
     return { NewestCopyAgeHours: ageHours.toFixed(2) };
   })(event, context);
 
-/** A failed hourly check throws: Lambda records the error, no datapoint arrives, and the alarm breaches. */
+/**
+ * A failed hourly check throws: Lambda records the error, no datapoint arrives, and the alarm breaches.
+ * After the check, the hourly run deletes the drill clusters whose run has ended (drill-cleanup.ts).
+ */
 export const watchdogHandler = (event: Event, context: LambdaContext): Promise<unknown> =>
-  event.RequestType ? firstCheck(event as CfnRequest, context) : check(event);
+  event.RequestType
+    ? firstCheck(event as CfnRequest, context)
+    : check(event).then(() => deleteEndedDrills(event.RecoveryStackId!.split(':')[3], event.RecoveryStackId!));

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { DescribeAutomationExecutionsCommand, GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
 import { judgeRecoveryPoint } from '../../../cli/dr/status';
 import { longestGapHours } from '../../../custom-resource/shared/schedule-interval';
 import { MotoServer, startMotoServer } from '../../support/moto-server';
@@ -51,7 +52,7 @@ async function deployStack(): Promise<string> {
 }
 
 /** A source snapshot of orders-prod and its copy in us-west-2, tagged as the runbook tags them. */
-async function seedCopies(stackId: string): Promise<void> {
+async function seedCopies(stackId: string, sourceTaken?: Date): Promise<void> {
   const source = new RDSClient({ region: 'us-east-1' });
   const target = new RDSClient({ region: 'us-west-2' });
   const { KeyMetadata } = await new KMSClient({ region: 'us-west-2' }).send(new CreateKeyCommand({}));
@@ -81,6 +82,7 @@ async function seedCopies(stackId: string): Promise<void> {
     { Key: SNAPSHOT_TAG.stackId, Value: stackId },
     { Key: SNAPSHOT_TAG.cluster, Value: 'orders-prod' },
     { Key: SNAPSHOT_TAG.execution, Value: execution },
+    ...(sourceTaken ? [{ Key: COPY_TAG.sourceCreatedAt, Value: sourceTaken.toISOString() }] : []),
   ];
   await copy('orders-prod-dr-202611290300-1a2b3c4d', ours('1a2b3c4d'));
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -143,10 +145,20 @@ describe('status against moto', () => {
     expect(text).toContain('Recovery point in us-west-2:\n  orders-prod-dr-202611300300-5e6f7a8b\n');
     expect(text).toMatch(/taken \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, 5h 0m ago/);
     expect(text).toContain('CURRENT (allowed 38h: schedule gap 24h + snapshot 2h + copy timeout 12h)');
+    expect(text).toContain("Worst-case RPO by the schedule and the runbook's timeouts: 38h (a recovery stack measures the copy time: below).");
     expect(ssm).toHaveReceivedCommandWith(DescribeAutomationExecutionsCommand, {
       Filters: [{ Key: 'DocumentNamePrefix', Values: [RUNBOOK] }],
     });
     expect(ssm).toHaveReceivedCommandTimes(GetAutomationExecutionCommand, 1);
+  });
+
+  it("takes the recovery point from the source snapshot's time on the copy's tag: an old snapshot copied late is not current", async () => {
+    const stackId = await deployStack();
+    await seedCopies(stackId, new Date(Date.now() - 40 * 3_600_000));
+    seedExecutions();
+    const { code, output } = await runCli(STATUS, { now: hoursFromNow(1) });
+    expect(code).toBe(3);
+    expect(output.stdout.join('\n')).toMatch(/taken .* UTC, 1d 17h ago\n {2}STALE/);
   });
 
   it('flags the recovery point STALE, with exit code 3, when it is older than the schedule allows', async () => {

@@ -103,11 +103,12 @@ const alarm = (state: string, extra: Partial<MetricAlarm> = {}): MetricAlarm => 
   ...extra,
 });
 /** GetMetricData as CloudWatch answers it, newest first, for drills at the given hours. */
-const drills = (points: { at: string; succeeded: boolean; rto?: number; rpo?: number }[]) => ({
+const drills = (points: { at: string; succeeded: boolean; rto?: number; copyAge?: number }[], worstCaseRpo?: number) => ({
   MetricDataResults: [
     { Id: 'verdict', Timestamps: points.map((p) => new Date(p.at)), Values: points.map((p) => (p.succeeded ? 1 : 0)) },
-    { Id: 'rto', Timestamps: points.filter((p) => p.rto).map((p) => new Date(p.at)), Values: points.filter((p) => p.rto).map((p) => p.rto!) },
-    { Id: 'rpo', Timestamps: points.filter((p) => p.rpo).map((p) => new Date(p.at)), Values: points.filter((p) => p.rpo).map((p) => p.rpo!) },
+    { Id: 'restoreMinutes', Timestamps: points.filter((p) => p.rto).map((p) => new Date(p.at)), Values: points.filter((p) => p.rto).map((p) => p.rto!) },
+    { Id: 'copyAgeHours', Timestamps: points.filter((p) => p.copyAge).map((p) => new Date(p.at)), Values: points.filter((p) => p.copyAge).map((p) => p.copyAge!) },
+    ...(worstCaseRpo === undefined ? [] : [{ Id: 'worst', Timestamps: [new Date('2026-12-01T11:30:00Z')], Values: [worstCaseRpo] }]),
   ],
 });
 
@@ -118,10 +119,13 @@ describe('status: the recovery stack in the target Region', () => {
     await deployRecovery('billing-recovery', stackId.replace(STACK, 'billing-dr'));
     cloudWatch.on(DescribeAlarmsForMetricCommand).resolves({ MetricAlarms: [alarm('OK')] });
     cloudWatch.on(GetMetricDataCommand).resolves(
-      drills([
-        { at: '2026-11-29T05:00:00Z', succeeded: true, rto: 23.44, rpo: 2.14 },
-        { at: '2026-11-22T05:00:00Z', succeeded: false },
-      ]),
+      drills(
+        [
+          { at: '2026-11-29T05:00:00Z', succeeded: true, rto: 23.44, copyAge: 2.14 },
+          { at: '2026-11-22T05:00:00Z', succeeded: false },
+        ],
+        25.5,
+      ),
     );
 
     const { code, output } = await runCli(STATUS, { now: () => NOW });
@@ -134,7 +138,8 @@ describe('status: the recovery stack in the target Region', () => {
       [
         `Recovery stack in us-west-2: ${RECOVERY} (CREATE_COMPLETE)`,
         '  Copy-age alarm: OK since 2026-12-01 10:00:00 UTC (allowed 38h)',
-        '  Last drill: 2026-11-29 05:00-06:00 UTC, VERIFIED, restore 23.4 min (RTO), recovery point 2.1h old (RPO).',
+        '  Worst-case RPO: 25.5h (measured 2026-12-01 11:30 UTC): the most data a disaster can take, from one recovery point until the next copy is available.',
+        '  Last drill: 2026-11-29 05:00-06:00 UTC, VERIFIED, RTO 23.4 min, copy age at drill 2.1h.',
       ].join('\n'),
     );
     expect(text).not.toContain('billing-recovery');
@@ -177,7 +182,7 @@ describe('status: the recovery stack in the target Region', () => {
     cloudWatch.on(GetMetricDataCommand).resolves(
       drills([
         { at: '2026-11-29T05:00:00Z', succeeded: false },
-        { at: '2026-11-22T05:00:00Z', succeeded: true, rto: 20, rpo: 2 },
+        { at: '2026-11-22T05:00:00Z', succeeded: true, rto: 20, copyAge: 2 },
       ]),
     );
 

@@ -1,15 +1,16 @@
 /**
  * The recovery side of `status` on its own, with mocked clients: paging
- * through many stacks and many datapoints, and which figures belong to the
- * last drill.
+ * through many stacks and many datapoints, which figures belong to the last
+ * drill, and the newest worst-case RPO.
  */
 import 'aws-sdk-client-mock-jest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationClient, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { findRecoveryStacks, lastDrill } from '../../../cli/recovery/status';
+import { findRecoveryStacks, recoveryFigures } from '../../../cli/recovery/status';
 import { Context } from '../../../cli/shared/context';
 import { captureOutput, useIsolatedAwsEnv } from '../support';
+import { RECOVERY_METRIC } from '../../../custom-resource/recovery/contract';
 
 const cfn = mockClient(CloudFormationClient);
 const cloudWatch = mockClient(CloudWatchClient);
@@ -63,52 +64,60 @@ describe('finding the recovery stacks of a source stack', () => {
   });
 });
 
-describe('the last drill', () => {
-  it("takes the newest verdict across pages, with the RTO and RPO of that drill's hour only", async () => {
+describe('the last drill and the worst-case RPO', () => {
+  it("takes the newest verdict across pages, with the RTO split and copy age of that drill's hour only", async () => {
     cloudWatch
       .on(GetMetricDataCommand)
       .resolvesOnce({
         MetricDataResults: [
           { Id: 'verdict', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [1] },
-          { Id: 'rto', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [19] },
-          { Id: 'rpo', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [2] },
+          { Id: 'restoreMinutes', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [19] },
+          { Id: 'copyAgeHours', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [2] },
+          { Id: 'worst', Timestamps: [new Date('2026-12-01T11:30:00Z')], Values: [25.5] },
         ],
         NextToken: 'more',
       })
       .resolvesOnce({
         MetricDataResults: [
           { Id: 'verdict', Timestamps: [new Date('2026-11-29T05:00:00Z')], Values: [1] },
-          { Id: 'rto', Timestamps: [new Date('2026-11-29T05:00:00Z')], Values: [23] },
-          { Id: 'rpo', Timestamps: [], Values: [] },
+          { Id: 'restoreMinutes', Timestamps: [new Date('2026-11-29T05:00:00Z')], Values: [23] },
+          { Id: 'clusterRestoreMinutes', Timestamps: [new Date('2026-11-29T05:00:00Z')], Values: [14] },
+          { Id: 'writerMinutes', Timestamps: [new Date('2026-11-29T05:00:00Z')], Values: [8.5] },
+          { Id: 'copyAgeHours', Timestamps: [], Values: [] },
+          { Id: 'worst', Timestamps: [new Date('2026-12-01T10:30:00Z')], Values: [38] },
         ],
       });
-    expect(await lastDrill(context(), 'us-west-2', 'orders-recovery')).toEqual({
-      at: new Date('2026-11-29T05:00:00Z'),
-      succeeded: true,
-      restoreMinutes: 23,
-      recoveryPointHours: undefined,
+    expect(await recoveryFigures(context(), 'us-west-2', 'orders-recovery')).toEqual({
+      drill: { at: new Date('2026-11-29T05:00:00Z'), succeeded: true, restoreMinutes: 23, clusterRestoreMinutes: 14, writerMinutes: 8.5 },
+      worstCaseRpo: { hours: 25.5, at: new Date('2026-12-01T11:30:00Z') },
     });
     expect(cloudWatch.commandCalls(GetMetricDataCommand)[1].args[0].input.NextToken).toBe('more');
+    const metrics = cloudWatch.commandCalls(GetMetricDataCommand)[0].args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.MetricName);
+    expect(metrics).toEqual([
+      RECOVERY_METRIC.drillSucceeded,
+      RECOVERY_METRIC.drillRestoreMinutes,
+      RECOVERY_METRIC.drillClusterRestoreMinutes,
+      RECOVERY_METRIC.drillWriterMinutes,
+      RECOVERY_METRIC.drillCopyAgeHours,
+      RECOVERY_METRIC.worstCaseRpoHours,
+    ]);
   });
 
   it('counts an hour with a failed drill as failed, and shows no figures for it', async () => {
     cloudWatch.on(GetMetricDataCommand).resolves({
       MetricDataResults: [
         { Id: 'verdict', Timestamps: [new Date('2026-11-29T05:00:00Z'), new Date('2026-11-22T05:00:00Z')], Values: [0, 1] },
-        { Id: 'rto', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [19] },
-        { Id: 'rpo', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [2] },
+        { Id: 'restoreMinutes', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [19] },
+        { Id: 'copyAgeHours', Timestamps: [new Date('2026-11-22T05:00:00Z')], Values: [2] },
       ],
     });
-    expect(await lastDrill(context(), 'us-west-2', 'orders-recovery')).toEqual({
-      at: new Date('2026-11-29T05:00:00Z'),
-      succeeded: false,
-      restoreMinutes: undefined,
-      recoveryPointHours: undefined,
+    expect(await recoveryFigures(context(), 'us-west-2', 'orders-recovery')).toEqual({
+      drill: { at: new Date('2026-11-29T05:00:00Z'), succeeded: false },
     });
   });
 
-  it('finds none when no drill published in the window', async () => {
+  it('finds neither when nothing was published in the window', async () => {
     cloudWatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'verdict', Timestamps: [], Values: [] }] });
-    expect(await lastDrill(context(), 'us-west-2', 'orders-recovery')).toBeUndefined();
+    expect(await recoveryFigures(context(), 'us-west-2', 'orders-recovery')).toEqual({});
   });
 });

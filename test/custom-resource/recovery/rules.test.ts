@@ -1,4 +1,5 @@
-import type { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot, Tag } from '@aws-sdk/client-rds';
+import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
 import {
   checkNetwork,
   checkRecoveryParameters,
@@ -114,6 +115,16 @@ describe('the copies', () => {
   it('takes the newest available copy, not a newer one still copying', () => {
     const copies = [copy('old', 'available', 1), copy('new', 'available', 3), copy('landing', 'copying', 4)];
     expect(newestAvailable(copies)?.DBClusterSnapshotIdentifier).toBe('new');
+  });
+
+  it("orders copies by their source snapshot's time (the copy's tag), not by when each copy was made", () => {
+    const sourceTaken = (day: number): Tag[] => [{ Key: COPY_TAG.sourceCreatedAt, Value: new Date(Date.UTC(2026, 11, day, 3)).toISOString() }];
+    // A late copy of an older snapshot (a re-run) is not the newest recovery point.
+    const copies = [
+      { ...copy('older-snapshot-copied-late', 'available', 5), TagList: sourceTaken(2) },
+      { ...copy('newer-snapshot', 'available', 4), TagList: sourceTaken(3) },
+    ];
+    expect(newestAvailable(copies)?.DBClusterSnapshotIdentifier).toBe('newer-snapshot');
   });
 
   it('has no newest copy when none is available yet', () => {

@@ -7,7 +7,7 @@
 import 'aws-sdk-client-mock-jest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CopyDBClusterSnapshotCommand,
@@ -18,6 +18,7 @@ import {
   Tag,
 } from '@aws-sdk/client-rds';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
 import { RECOVERY_METRIC } from '../../../custom-resource/recovery/contract';
 import { checkNewestCopy, stackName, WatchdogConfig } from '../../../custom-resource/recovery/watchdog/check';
 import { useIsolatedAwsEnv } from '../../cli/support';
@@ -52,12 +53,23 @@ beforeEach(() => {
 });
 afterEach(() => log.mockRestore());
 
+/** The recovery stack as the check reads it: the source stack's schedule and copy timeout, as its parameters. */
+const RECOVERY_STAND_IN = {
+  Parameters: {
+    SourceScheduleExpression: { Type: 'String', Default: 'cron(0 3 * * ? *)' },
+    CopyTimeoutHours: { Type: 'Number', Default: 12 },
+  },
+  Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+};
+
 interface World {
   watchdog: WatchdogConfig;
   cloudWatch: CloudWatchClient;
   stackCreated: Date;
   /** A snapshot of the cluster in the source Region, copied to the target Region with these tags; returns the copy's time. */
   copy(id: string, tags?: Tag[]): Promise<Date>;
+  /** The same, tagged with the source snapshot's time as the DR runbook tags it. */
+  copyOf(id: string, sourceCreatedAt: Date): Promise<Date>;
 }
 
 const ours = (): Tag[] => [
@@ -65,7 +77,7 @@ const ours = (): Tag[] => [
   { Key: SNAPSHOT_TAG.cluster, Value: CLUSTER },
 ];
 
-async function newWorld(): Promise<World> {
+async function newWorld(parameters: { [name: string]: string } = {}): Promise<World> {
   await moto.reset();
   clock = new VirtualClock();
   clock.onAdvance(async () => {
@@ -83,12 +95,16 @@ async function newWorld(): Promise<World> {
   );
   const cfn = new CloudFormationClient(config(TARGET));
   const { StackId } = await cfn.send(
-    new CreateStackCommand({ StackName: 'orders-prod-recovery', TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }) }),
+    new CreateStackCommand({
+      StackName: 'orders-prod-recovery',
+      TemplateBody: JSON.stringify(RECOVERY_STAND_IN),
+      Parameters: Object.entries(parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    }),
   );
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: StackId }));
   // moto stamps the stack with real time, a moment after the clock started: the world begins there.
   await clock.advanceTo(Stacks![0].CreationTime!.getTime());
-  return {
+  const world: World = {
     watchdog: { region: TARGET, sourceStackId: SOURCE_STACK_ID, cluster: CLUSTER, recoveryStackId: StackId! },
     cloudWatch: new CloudWatchClient(config(TARGET)),
     stackCreated: Stacks![0].CreationTime!,
@@ -106,7 +122,26 @@ async function newWorld(): Promise<World> {
       );
       return copy!.SnapshotCreateTime!;
     },
+    copyOf(id, sourceCreatedAt) {
+      return world.copy(id, [...ours(), { Key: COPY_TAG.sourceCreatedAt, Value: sourceCreatedAt.toISOString() }]);
+    },
   };
+  return world;
+}
+
+async function publishedWorstCase(w: World): Promise<number[]> {
+  const { Datapoints } = await w.cloudWatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: RECOVERY_METRIC.namespace,
+      MetricName: RECOVERY_METRIC.worstCaseRpoHours,
+      Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: 'orders-prod-recovery' }],
+      StartTime: new Date(w.stackCreated.getTime() - HOUR),
+      EndTime: new Date(clock.now() + HOUR),
+      Period: 60,
+      Statistics: ['Maximum'],
+    }),
+  );
+  return (Datapoints ?? []).sort((a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime()).map((d) => d.Maximum!);
 }
 
 /** What CloudWatch holds for the metric, oldest first. */
@@ -141,10 +176,10 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     const measured = await checkNewestCopy(w.watchdog, now);
 
     expect(second.getTime() - first.getTime()).toBeGreaterThanOrEqual(24 * HOUR);
-    expect(measured).toEqual({ copy: 'orders-prod-dr-202612020300-bbbbbbbb', since: second, ageHours: (now - second.getTime()) / HOUR });
+    expect(measured).toMatchObject({ copy: 'orders-prod-dr-202612020300-bbbbbbbb', since: second, ageHours: (now - second.getTime()) / HOUR });
     expect(measured.ageHours).toBeGreaterThanOrEqual(3);
     expect(await publishedAges(w)).toEqual([{ at: now, hours: measured.ageHours }]);
-    expect(log).toHaveBeenLastCalledWith(`orders-prod-dr-202612020300-bbbbbbbb, since ${second.toISOString()}: 3.00 h`);
+    expect(log).toHaveBeenLastCalledWith(`orders-prod-dr-202612020300-bbbbbbbb, since ${second.toISOString()}: 3.00 h; worst-case RPO 38.0 h`);
   });
 
   it('publishes an age that grows past a day once copies stop, still naming the last copy', async () => {
@@ -174,7 +209,7 @@ describe('the watchdog check, on a virtual clock against moto', () => {
     const now = clock.now();
     const measured = await checkNewestCopy(w.watchdog, now);
 
-    expect(measured).toEqual({ copy: undefined, since: w.stackCreated, ageHours: (now - w.stackCreated.getTime()) / HOUR });
+    expect(measured).toMatchObject({ copy: undefined, since: w.stackCreated, ageHours: (now - w.stackCreated.getTime()) / HOUR });
     expect(measured.ageHours).toBeGreaterThanOrEqual(50);
     expect((await publishedAges(w)).map((point) => point.hours)).toEqual([measured.ageHours]);
     expect(log).toHaveBeenLastCalledWith(expect.stringMatching(/^No copy yet: age of the stack, since /));
@@ -199,6 +234,64 @@ describe('the watchdog check, on a virtual clock against moto', () => {
   });
 });
 
+describe("the watchdog's recovery point and worst-case RPO, on a virtual clock against moto", () => {
+  it("counts the age from the source snapshot's time on the copy's tag, not from when the copy was made", async () => {
+    const w = await newWorld();
+    const copied = await w.copy('orders-prod-dr-202612010300-aaaaaaaa');
+    await clock.advanceBy(HOUR);
+    // A copy made later of a snapshot taken earlier: a re-run's copy, or a slow cross-Region copy.
+    const sourceTaken = new Date(copied.getTime() - 5 * HOUR);
+    const late = await w.copyOf('orders-prod-dr-202611302200-cccccccc', sourceTaken);
+    await clock.advanceBy(2 * HOUR);
+
+    const measured = await checkNewestCopy(w.watchdog, clock.now());
+
+    expect(late.getTime()).toBeGreaterThan(copied.getTime());
+    expect(measured).toMatchObject({ copy: 'orders-prod-dr-202612010300-aaaaaaaa', since: copied, ageHours: 3 });
+  });
+
+  it("ages a copy from its source snapshot's time, hours before the copy itself was made", async () => {
+    const w = await newWorld();
+    await clock.advanceBy(10 * HOUR);
+    const sourceTaken = new Date(clock.now() - 4 * HOUR);
+    await w.copyOf('orders-prod-dr-202612010300-aaaaaaaa', sourceTaken);
+    await clock.advanceBy(HOUR);
+    expect(await checkNewestCopy(w.watchdog, clock.now())).toMatchObject({ since: sourceTaken, ageHours: 5 });
+  });
+
+  it('publishes the allowed age as the worst-case RPO until a copy is seen landing, then the schedule gap plus the measured snapshot-plus-copy time', async () => {
+    const w = await newWorld();
+    const worst: number[] = [];
+    const hourly = async (hours: number) => {
+      for (let i = 0; i < hours; i++) {
+        await clock.advanceBy(HOUR);
+        worst.push((await checkNewestCopy(w.watchdog, clock.now())).worstCaseRpoHours!);
+      }
+    };
+    await hourly(3);
+    // A copy lands 0.7 h after a check; its source snapshot was taken 0.8 h before that.
+    await clock.advanceBy(0.7 * HOUR);
+    await w.copyOf('orders-prod-dr-202612010300-aaaaaaaa', new Date(clock.now() - 0.8 * HOUR));
+    await clock.advanceBy(0.3 * HOUR);
+    worst.push((await checkNewestCopy(w.watchdog, clock.now())).worstCaseRpoHours!);
+    await hourly(2);
+
+    // The first check after the landing saw the copy 0.8 + 0.3 = 1.1 h after its recovery point.
+    expect(worst.slice(0, 3)).toEqual([38, 38, 38]);
+    expect(worst[3]).toBeCloseTo(24 + 1.1, 6);
+    expect(worst.slice(4)).toEqual([worst[3], worst[3]]);
+    expect(await publishedWorstCase(w)).toEqual(worst);
+  });
+
+  it('publishes no worst-case RPO when the schedule cannot be read (MaxCopyAgeHours set instead), but still the age', async () => {
+    const w = await newWorld({ SourceScheduleExpression: 'cron(0 22-2 * * ? *)' });
+    const measured = await checkNewestCopy(w.watchdog, clock.now());
+    expect(measured.worstCaseRpoHours).toBeUndefined();
+    expect(await publishedWorstCase(w)).toEqual([]);
+    expect(await publishedAges(w)).toHaveLength(1);
+  });
+});
+
 describe('the watchdog check, where moto cannot judge', () => {
   // Mocking patches every client of the class, so only while these tests run (the moto tests above use real ones).
   let rdsMock: ReturnType<typeof mockClient>;
@@ -208,7 +301,11 @@ describe('the watchdog check, where moto cannot judge', () => {
     [rdsMock, cloudWatchMock, cfnMock] = [mockClient(RDSClient), mockClient(CloudWatchClient), mockClient(CloudFormationClient)];
   });
   afterAll(() => [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.restore()));
-  beforeEach(() => [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.reset()));
+  beforeEach(() => {
+    [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.reset());
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'orders-prod-recovery', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date('2026-11-01T00:00:00Z') }] });
+    cloudWatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'age', Values: [] }] });
+  });
 
   const watchdog: WatchdogConfig = {
     region: TARGET,
@@ -246,7 +343,6 @@ describe('the watchdog check, where moto cannot judge', () => {
           Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: 'orders-prod-recovery' }],
           Timestamp: new Date('2026-12-01T09:00:00Z'),
           Value: 6,
-          Unit: 'None',
         },
       ],
     });

@@ -8,7 +8,7 @@ import { buildRecoveryTemplate } from '../../../generator/recovery/template';
 import { RECOVERY_CONDITION, RECOVERY_ID } from '../../../generator/recovery/logical-ids';
 import { WATCHDOG_CONDITION, WATCHDOG_ID, WATCHDOG_INTERVAL_SECONDS, WATCHDOG_SCHEDULE } from '../../../generator/recovery/watchdog';
 import { longestGapHours } from '../../../custom-resource/shared/schedule-interval';
-import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM, RESTORE_KIND, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../../custom-resource/recovery/watchdog/contract';
 
 const template = buildRecoveryTemplate('exports.handler=async()=>{};');
@@ -83,8 +83,8 @@ describe('the copy-age alarm', () => {
       [RECOVERY_ID.preflightLogGroup]: '/aws/lambda/orders-prod-recovery-preflight',
     });
     expect(text).toBe(
-      'Newest copy of orders-prod too old (datapoint: its age, h), or no datapoint: the check failed (log group /aws/lambda/orders-prod-recovery-preflight). ' +
-        'First: aurora-snapshot-dr status on the source stack: its last runs and schedule rule.',
+      'Newest copy of orders-prod too old (datapoint: its age, h), or no datapoint: check failed (log /aws/lambda/orders-prod-recovery-preflight). ' +
+        'See aurora-snapshot-dr status.',
     );
     expect(text.length).toBeLessThanOrEqual(1024);
   });
@@ -125,16 +125,41 @@ describe('the hourly check', () => {
     });
   });
 
-  it('may read only this stack and publish only to the recovery namespace, beside the preflight', () => {
+  it('may read only this stack, the clusters and the runs, its own copy ages, and publish only to the recovery namespace, beside the preflight', () => {
     const statements: any[] = props(RECOVERY_ID.preflightRole).Policies[0].PolicyDocument.Statement;
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['cloudformation:DescribeStacks'],
-      Resource: [{ Ref: 'AWS::StackId' }],
+      Action: ['cloudformation:DescribeStacks', 'rds:DescribeDBClusters', 'ssm:GetAutomationExecution'],
+      Resource: [
+        { Ref: 'AWS::StackId' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
+        { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' },
+      ],
     });
+    // GetMetricData has no resource type (Service Authorization Reference); it reads, and only metrics.
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: ['*'] });
     const publish = statements.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
     expect(publish).toHaveLength(1);
     expect(publish[0].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } });
+    const deletes = statements.filter((s) => s.Action.some((action: string) => /^rds:Delete/.test(action)));
+    expect(deletes).toEqual([
+      {
+        Sid: 'DeleteEndedDrills',
+        Effect: 'Allow',
+        Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+        Resource: [
+          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*' },
+        ],
+        // Only what carries this stack's ARN and kind=drill: never a restore, never another stack's drill.
+        Condition: {
+          StringEquals: {
+            [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: { Ref: 'AWS::StackId' },
+            [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
+          },
+        },
+      },
+    ]);
     const listing = statements.find((s) => s.Action.includes('rds:DescribeDBClusterSnapshots'));
     expect(listing.Resource).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-snapshot:*' });
   });
@@ -150,7 +175,7 @@ describe('the recovery objectives dashboard', () => {
     expect(Object.keys(template.Conditions!)).toEqual(expect.arrayContaining(Object.values(RECOVERY_CONDITION)));
   });
 
-  it("shows this stack's copy age against the allowed age, and the drills' RTO, RPO and verdicts", () => {
+  it("shows the copy age against the allowed age beside the worst-case RPO and the copy age at each drill, and the drills' RTO split and verdicts", () => {
     const body = JSON.parse(
       substitute((dashboard.Properties as any).DashboardBody, {
         'AWS::Region': 'us-west-2',
@@ -158,17 +183,20 @@ describe('the recovery objectives dashboard', () => {
         'var:Allowed': '38',
       }),
     );
-    const [age, drills] = body.widgets;
-    expect(age.properties.metrics).toEqual([
-      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.dimension, 'orders-recovery'],
-    ]);
+    const [hours, drills] = body.widgets;
     // "." repeats the namespace and the dimension of the line above.
+    expect(hours.properties.metrics).toEqual([
+      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.dimension, 'orders-recovery'],
+      ['.', RECOVERY_METRIC.worstCaseRpoHours, '.', '.'],
+      ['.', RECOVERY_METRIC.drillCopyAgeHours, '.', '.'],
+    ]);
     expect(drills.properties.metrics).toEqual([
-      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.drillRestoreMinutes, RECOVERY_METRIC.dimension, 'orders-recovery'],
-      ['.', RECOVERY_METRIC.drillRecoveryPointHours, '.', '.'],
+      [RECOVERY_METRIC.namespace, RECOVERY_METRIC.drillClusterRestoreMinutes, RECOVERY_METRIC.dimension, 'orders-recovery'],
+      ['.', RECOVERY_METRIC.drillWriterMinutes, '.', '.'],
+      ['.', RECOVERY_METRIC.drillRestoreMinutes, '.', '.'],
       ['.', RECOVERY_METRIC.drillSucceeded, '.', '.'],
     ]);
     expect(body.widgets.every((widget: any) => widget.type === 'metric' && widget.properties.region === 'us-west-2')).toBe(true);
-    expect(body.widgets[0].properties.annotations).toEqual({ horizontal: [{ label: 'Allowed', value: 38 }] });
+    expect(hours.properties.annotations).toEqual({ horizontal: [{ label: 'Allowed age', value: 38 }] });
   });
 });

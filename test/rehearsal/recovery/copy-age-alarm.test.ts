@@ -22,6 +22,9 @@ import { recoveryTemplate } from './recovery-world';
 import { DAY_MS, RehearsalWorld, Stack, TARGET_REGION } from '../shared/rehearsal-world';
 import { expectStatus, useRehearsalWorld } from '../shared/scenario-support';
 
+// About a hundred hourly checks on the virtual clock, each a handful of calls to moto: room for a busy machine.
+jest.setTimeout(180_000);
+
 const HOUR = 3_600_000;
 const CLUSTER = 'orders-db';
 const RECOVERY_STACK = 'orders-db-recovery';

@@ -272,6 +272,6 @@ describe('recovery runbook rehearsal', () => {
     expect(await published(RECOVERY_METRIC.drillClusterRestoreMinutes)).toEqual([18]);
     expect(await published(RECOVERY_METRIC.drillWriterMinutes)).toEqual([9]);
     expect(await published(RECOVERY_METRIC.drillCopyAgeHours)).toEqual([7]);
-    expect(await published(RECOVERY_METRIC.drillRecoveryPointHours)).toEqual([]);
+    expect(await published('DrillRecoveryPointHours')).toEqual([]);
   });
 });

@@ -1,0 +1,63 @@
+/**
+ * The hourly check's second duty: delete the drill clusters whose run is over.
+ * SSM runs a cancelled run's onCancel step for at most two minutes (Automation
+ * actions reference, onCancel), too short to delete a cluster whose writer is
+ * still creating, and a run can die outright; either leaves a drill cluster
+ * billing until the next drill. The check runs every hour in the same Region,
+ * so it deletes such a cluster within about an hour (its writer first; the
+ * cluster once RDS lets it, at the latest one check later).
+ *
+ * Touched only: clusters tagged with this recovery stack's ARN and kind=drill
+ * (the role can delete nothing else), whose Automation execution (the
+ * execution-id tag) has ended. A run in any other state, a restore's
+ * cluster, a drill whose run SSM cannot describe and one with deletion
+ * protection are left as they are; the last two are named in the log.
+ */
+import { DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { CLIENT_OPTIONS } from '../../shared/clients';
+import { RESTORE_KIND, RESTORE_TAG } from '../contract';
+
+/**
+ * AutomationExecutionStatus values after which a run does nothing more (SSM API
+ * reference, AutomationExecution: Success, Failed, TimedOut, Cancelled,
+ * Rejected, CompletedWithSuccess, CompletedWithFailure,
+ * ChangeCalendarOverrideRejected, Exited). Any other status, one added later
+ * included, counts as running.
+ */
+export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited)$/;
+
+const tagOf = (cluster: DBCluster, key: string) => cluster.TagList?.find((tag) => tag.Key === key)?.Value;
+
+/**
+ * Deletes this stack's drill clusters whose run has ended. A failure on one
+ * (deletion protection on, the run unreadable: SSM keeps runs 30 days, after
+ * which the next drill's own sweep deletes the cluster) is logged, and the
+ * others go on.
+ */
+export async function deleteEndedDrills(region: string, recoveryStackId: string): Promise<void> {
+  const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
+  const ssm = new SSMClient({ region, ...CLIENT_OPTIONS });
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClustersCommand({ Marker }));
+    for (const cluster of page.DBClusters ?? []) {
+      const id = cluster.DBClusterIdentifier;
+      const run = tagOf(cluster, RESTORE_TAG.execution);
+      if (tagOf(cluster, RESTORE_TAG.stackId) !== recoveryStackId || tagOf(cluster, RESTORE_TAG.kind) !== RESTORE_KIND.drill) continue;
+      try {
+        const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run }));
+        const status = AutomationExecution?.AutomationExecutionStatus;
+        if (!RUN_ENDED.test(status!)) continue;
+        if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
+        for (const { DBInstanceIdentifier } of cluster.DBClusterMembers ?? []) await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier }));
+        // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.
+        await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
+        console.log(`Deleted drill ${id}: run ${run} ${status}`);
+      } catch (error) {
+        console.log(`Drill ${id}, run ${run}: ${error}`);
+      }
+    }
+    Marker = page.Marker;
+  } while (Marker);
+}
