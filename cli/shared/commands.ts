@@ -41,6 +41,14 @@ const PROFILE_FLAG: FlagSpec = {
 };
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'Show this help and exit.' };
 
+/** --timeout of a command whose wait `what` goes on without it. */
+const timeoutFlag = (what: string, follow: string): FlagSpec => ({
+  name: 'timeout',
+  type: 'string',
+  value: 'MINUTES',
+  description: `Stop waiting after this many minutes (1-1440) and exit 1; ${what} goes on. Default: wait until it ends. On a timeout, as on Ctrl-C, it prints ${follow}.`,
+});
+
 const TEMPLATE_FLAG: FlagSpec = {
   name: 'template',
   type: 'string',
@@ -215,6 +223,7 @@ export const STACKSET_DEPLOY: CommandSpec = {
       value: 'N',
       description: 'Operation preference: number of accounts per Region that may fail before the operation stops (0 or more). Not with --failure-tolerance-percentage.',
     },
+    timeoutFlag('each stack set operation started', 'how to follow them'),
     { ...REGION_FLAG, description: `${REGION_FLAG.description} The stack set itself lives there (its administrator Region).` },
     PROFILE_FLAG,
     HELP_FLAG,
@@ -264,6 +273,7 @@ const NO_WAIT_FLAG: FlagSpec = {
   type: 'boolean',
   description: 'Start the run, print its execution id and exit 0 without following it.',
 };
+const RUN_TIMEOUT_FLAG = timeoutFlag('the run goes on in Systems Manager', 'the commands that follow and stop it');
 const RECOVERY_REGION_FLAG: FlagSpec = {
   ...REGION_FLAG,
   description: `${REGION_FLAG.description} Use the Region of the recovery stack: the disaster-recovery Region.`,
@@ -276,6 +286,7 @@ export const RESTORE: CommandSpec = {
     "Starts the recovery stack's runbook with Kind=restore: it restores the newest available copy of the protected cluster (or --snapshot) into a new cluster named after the source (or --cluster-name), " +
     "encrypted with the target key, in the stack's subnet group and security groups, adds the writer, and waits until both are available. " +
     'Prints each step as it runs, then the writer endpoint, the recovery point (the age of the copy restored) and the measured restore time. ' +
+    'Before it starts anything it shows the writer class and asks for confirmation (--instance-class or --yes skip the question), and it refuses to start while another restore of the same stack is in progress (--allow-concurrent overrides). ' +
     'The restored cluster has deletion protection on and is yours: nothing in this project deletes it. Exits 1 when the restore fails, with the failed step and its message.',
   flags: [
     RECOVERY_STACK_FLAG,
@@ -290,16 +301,30 @@ export const RESTORE: CommandSpec = {
       name: 'instance-class',
       type: 'string',
       value: 'CLASS',
-      description: "Writer's instance class, e.g. db.r7g.2xlarge for production load. Default: the stack's DrillInstanceClass.",
+      description:
+        "Writer's instance class, e.g. db.r7g.2xlarge. Default: the writer class of the source cluster, captured with the copy; for a copy without one, the stack's DrillInstanceClass. " +
+        'Without this flag the class is shown first and must be confirmed: y at the prompt on a terminal, or --yes.',
+    },
+    {
+      name: 'yes',
+      type: 'boolean',
+      description: 'Confirm the default writer class without a prompt (scripts, no terminal).',
+    },
+    {
+      name: 'allow-concurrent',
+      type: 'boolean',
+      description:
+        'Start even while another restore of this recovery stack is in progress. Without it, restore names the running one, says how to follow it, and starts nothing.',
     },
     NO_WAIT_FLAG,
+    RUN_TIMEOUT_FLAG,
     RECOVERY_REGION_FLAG,
     PROFILE_FLAG,
     HELP_FLAG,
   ],
   examples: [
-    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2`,
-    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2 --instance-class db.r7g.2xlarge --cluster-name orders-prod-dr`,
+    `${PROGRAM} restore --stack-name orders-prod-dr-recovery --region us-west-2`,
+    `${PROGRAM} restore --stack-name orders-prod-dr-recovery --region us-west-2 --instance-class db.r7g.2xlarge --cluster-name orders-prod-restored`,
   ],
 };
 
@@ -310,8 +335,8 @@ export const DRILL: CommandSpec = {
     "Starts the recovery stack's runbook with Kind=drill, as its schedule does: it restores the newest copy into a throwaway cluster, verifies it (cluster and writer available, engine and version those of the snapshot), " +
     'publishes the measured restore time (RTO) and recovery point age (RPO) as CloudWatch metrics, and deletes the cluster and its writer, also when the drill fails. ' +
     'Prints each step, then the verdict and the figures. Exits 0 when the drill passed, 1 when it failed.',
-  flags: [RECOVERY_STACK_FLAG, NO_WAIT_FLAG, RECOVERY_REGION_FLAG, PROFILE_FLAG, HELP_FLAG],
-  examples: [`${PROGRAM} drill --stack-name orders-prod-recovery --region us-west-2`],
+  flags: [RECOVERY_STACK_FLAG, NO_WAIT_FLAG, RUN_TIMEOUT_FLAG, RECOVERY_REGION_FLAG, PROFILE_FLAG, HELP_FLAG],
+  examples: [`${PROGRAM} drill --stack-name orders-prod-dr-recovery --region us-west-2`],
 };
 
 export const DEPLOY_RECOVERY: CommandSpec = {
@@ -344,6 +369,7 @@ export const DEPLOY_RECOVERY: CommandSpec = {
     { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-recovery.yaml of this package.' },
     { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },
     { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
+    timeoutFlag('the stack operation goes on in CloudFormation', 'how to follow it'),
     { ...REGION_FLAG, description: "Region of the recovery stack. Default and only accepted value: the source stack's TargetRegion." },
     PROFILE_FLAG,
     HELP_FLAG,
