@@ -5,13 +5,14 @@
 import { commandHelp, FlagValues, parseFlags, programHelp, UsageError } from './shared/args';
 import { noRegionProblem, profileProblem, sdkDefaultRegion } from './shared/aws-config';
 import { AwsClients, sdkClients } from './shared/clients';
-import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS } from './shared/commands';
+import { CommandSpec, DEPLOY, DEPLOY_RECOVERY, DRILL, EXIT, PROGRAM, RESTORE, STACKSET_DEPLOY, STATUS, TEARDOWN } from './shared/commands';
 import { Context, describeError, POLL_INTERVAL_MS, realSleep } from './shared/context';
 import { deploy, parseDeployInput } from './shared/deploy';
 import { Output, processOutput } from './shared/progress';
 import { terminalConfirm } from './shared/confirm';
 import { parseTimeout, sleepWithin, WaitDeadlinePassed } from './shared/waiting';
 import { parseStackSetInput, stackSetDeploy } from './shared/stackset';
+import { parseTeardownInput, teardown } from './shared/teardown';
 import { parseStatusInput, status } from './dr/status';
 import { deployRecovery, parseDeployRecoveryInput } from './recovery/deploy-recovery';
 import { drill, parseDrillInput } from './recovery/drill';
@@ -88,6 +89,7 @@ const ROUTES: Route[] = [
   commandRoute(DEPLOY_RECOVERY, parseDeployRecoveryInput, deployRecovery, (input) => input.region ?? input.sourceRegion),
   commandRoute(RESTORE, parseRestoreInput, restore),
   commandRoute(DRILL, parseDrillInput, drill),
+  commandRoute(TEARDOWN, parseTeardownInput, teardown),
 ];
 
 /**

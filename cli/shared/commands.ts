@@ -379,7 +379,33 @@ export const DEPLOY_RECOVERY: CommandSpec = {
   ],
 };
 
-export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, RESTORE, DRILL];
+export const TEARDOWN: CommandSpec = {
+  name: 'teardown',
+  summary: 'Delete the recovery stacks and the DR stack of one cluster; with --delete-snapshots, its snapshots and copies too.',
+  description:
+    'Finds the recovery stacks that watch the DR stack (in its TargetRegion), shows what it will delete, asks for confirmation (or --yes), then deletes the recovery stacks first and the DR stack after them, following each to the end. ' +
+    'Deleting a stack deletes no snapshot, and snapshots are billed for as long as they exist: with --delete-snapshots it then deletes the manual snapshots in the Region of the stack and the copies in the TargetRegion that carry the tag aurora-snapshot-dr:stack-id with the DR stack\'s ARN, and the configuration captured with each copy. ' +
+    'Nothing else is deleted: not the cluster, not a restored cluster, not a snapshot without that tag. Exits 1 when a stack cannot be deleted (nothing after it is touched) or a snapshot is still being made.',
+  flags: [
+    { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the DR stack (the one that makes the copies).' },
+    {
+      name: 'delete-snapshots',
+      type: 'boolean',
+      description: "Also delete the snapshots and copies carrying the DR stack's ownership tag, once both stacks are gone.",
+    },
+    { name: 'yes', type: 'boolean', description: 'Delete without asking (scripts, no terminal).' },
+    timeoutFlag('the stack deletion goes on in CloudFormation', 'how to follow it'),
+    { ...REGION_FLAG, description: `${REGION_FLAG.description} Use the Region of the DR stack (its SourceRegion).` },
+    PROFILE_FLAG,
+    HELP_FLAG,
+  ],
+  examples: [
+    `${PROGRAM} teardown --stack-name orders-prod-dr --region us-east-1`,
+    `${PROGRAM} teardown --stack-name orders-prod-dr --region us-east-1 --delete-snapshots --yes`,
+  ],
+};
+
+export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, RESTORE, DRILL, TEARDOWN];
 
 /** Exit codes, the same for every command. */
 export const EXIT = {

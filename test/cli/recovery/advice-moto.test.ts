@@ -16,40 +16,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { MotoServer, startMotoServer } from '../../support/moto-server';
 import { runCli, tempDir, useIsolatedAwsEnv, writeTemp } from '../support';
-import { recoveryParameters } from '../../../generator/recovery/parameters';
-
-/** The DR stack as the CLI reads it: TargetRegion and the RecoveryStackParameters output. */
-const SOURCE_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-  DBClusterIdentifier: {Type: String}
-  KMSTargetKey: {Type: String}
-  SourceRegion: {Type: String}
-  TargetRegion: {Type: String}
-  ScheduleExpression: {Type: String, Default: 'cron(0 3 * * ? *)'}
-  CopyTimeoutHours: {Type: Number, Default: 12}
-Resources:
-  AlertTopic:
-    Type: AWS::SNS::Topic
-Outputs:
-  RunbookName:
-    Value: !Sub '\${AWS::StackName}-SnapshotCopyRunbook'
-  RecoveryStackParameters:
-    Value: !Sub '"SourceStackId=\${AWS::StackId}" "DBClusterIdentifier=\${DBClusterIdentifier}" "KMSTargetKey=alias/dr-snapshots" "SourceScheduleExpression=\${ScheduleExpression}" "CopyTimeoutHours=\${CopyTimeoutHours}"'
-`;
-
-/** The recovery template's parameters, exactly, and the output restore and drill read. */
-const RECOVERY_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
-Parameters:
-${Object.entries(recoveryParameters)
-  .map(([name, p]) => `  ${name}: {Type: ${p.Type}${p.Default === undefined ? '' : `, Default: '${p.Default}'`}}`)
-  .join('\n')}
-Resources:
-  AlertTopic:
-    Type: AWS::SNS::Topic
-Outputs:
-  RecoveryRunbookName:
-    Value: !Sub '\${AWS::StackName}-RecoveryRunbook'
-`;
+import { DR_STAND_IN, RECOVERY_STAND_IN } from '../stand-in-stacks';
 
 let moto: MotoServer;
 let restoreEnv: () => void;
@@ -77,7 +44,7 @@ it('deploy-recovery advises drill, status and restore with the stack names and R
   await new CloudFormationClient({ region: 'us-east-1' }).send(
     new CreateStackCommand({
       StackName: 'orders-prod-dr',
-      TemplateBody: SOURCE_TEMPLATE,
+      TemplateBody: DR_STAND_IN,
       Parameters: [
         { ParameterKey: 'DBClusterIdentifier', ParameterValue: 'orders-prod' },
         { ParameterKey: 'KMSTargetKey', ParameterValue: 'alias/dr-snapshots' },
@@ -86,7 +53,7 @@ it('deploy-recovery advises drill, status and restore with the stack names and R
       ],
     }),
   );
-  const template = writeTemp(dir, 'recovery.yaml', RECOVERY_TEMPLATE);
+  const template = writeTemp(dir, 'recovery.yaml', RECOVERY_STAND_IN);
   const deployed = await runCli([
     'deploy-recovery', '--source-stack', 'orders-prod-dr', '--source-region', 'us-east-1',
     '--subnet-group', 'dr-private', '--security-groups', 'sg-0123456789abcdef0', '--template', template,
