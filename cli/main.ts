@@ -118,6 +118,13 @@ function route(argv: string[]): { route?: Route; rest: string[]; unknown?: strin
   return { rest: argv, unknown: argv[0] };
 }
 
+/** A command line checked as run() checks it before any AWS call; throws the UsageError run() would report. */
+export function prepareCommand(argv: string[]): PreparedCommand {
+  const found = route(argv);
+  if (!found.route) throw new UsageError([`unknown command '${found.unknown}'`]);
+  return found.route.prepare(parseFlags(found.route.spec, found.rest));
+}
+
 export async function run(argv: string[], options: RunOptions = {}): Promise<number> {
   const output = options.output ?? processOutput;
   if (argv.length === 0) {
