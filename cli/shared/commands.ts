@@ -41,7 +41,7 @@ const PROFILE_FLAG: FlagSpec = {
 };
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'Show this help and exit.' };
 
-/** --timeout of a command whose wait `what` goes on without it. */
+/** --timeout of a command whose wait is on `what`, which goes on without it. */
 const timeoutFlag = (what: string, follow: string): FlagSpec => ({
   name: 'timeout',
   type: 'string',
@@ -273,7 +273,7 @@ const NO_WAIT_FLAG: FlagSpec = {
   type: 'boolean',
   description: 'Start the run, print its execution id and exit 0 without following it.',
 };
-const RUN_TIMEOUT_FLAG = timeoutFlag('the run goes on in Systems Manager', 'the commands that follow and stop it');
+const RUN_TIMEOUT_FLAG = timeoutFlag('the run (in Systems Manager)', 'the commands that follow and stop it');
 const RECOVERY_REGION_FLAG: FlagSpec = {
   ...REGION_FLAG,
   description: `${REGION_FLAG.description} Use the Region of the recovery stack: the disaster-recovery Region.`,
@@ -369,7 +369,7 @@ export const DEPLOY_RECOVERY: CommandSpec = {
     { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-recovery.yaml of this package.' },
     { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },
     { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
-    timeoutFlag('the stack operation goes on in CloudFormation', 'how to follow it'),
+    timeoutFlag('the stack operation (in CloudFormation)', 'how to follow it'),
     { ...REGION_FLAG, description: "Region of the recovery stack. Default and only accepted value: the source stack's TargetRegion." },
     PROFILE_FLAG,
     HELP_FLAG,
@@ -394,7 +394,7 @@ export const TEARDOWN: CommandSpec = {
       description: "Also delete the snapshots and copies carrying the DR stack's ownership tag, once both stacks are gone.",
     },
     { name: 'yes', type: 'boolean', description: 'Delete without asking (scripts, no terminal).' },
-    timeoutFlag('the stack deletion goes on in CloudFormation', 'how to follow it'),
+    timeoutFlag('the stack deletion (in CloudFormation)', 'how to follow it'),
     { ...REGION_FLAG, description: `${REGION_FLAG.description} Use the Region of the DR stack (its SourceRegion).` },
     PROFILE_FLAG,
     HELP_FLAG,
