@@ -244,3 +244,16 @@ describe('the on-call policy, docs/operator-policy.json', () => {
     expect(Object.keys(model!.operations)).toContain(name);
   });
 });
+
+describe('the Node.js versions the documentation states', () => {
+  it('are two, each with its role: the CLI needs what package.json engines says, make uses the Lambda runtime', () => {
+    const { engines } = JSON.parse(read('package.json')) as { engines: { node: string } };
+    expect(engines.node).toBe('>=22');
+    const versions = new Set(PAGES.flatMap((page) => [...read(page).matchAll(/Node\.js (\d+)/g)].map((m) => m[1])));
+    expect(versions).toEqual(new Set(['22', '24']));
+    for (const page of PAGES) {
+      for (const m of read(page).matchAll(/Node\.js 22[^.]*/g)) expect(m[0]).toMatch(/^Node\.js 22 or later/);
+    }
+    expect(read('README.md')).toContain('the command-line tool needs Node.js 22 or later');
+  });
+});
