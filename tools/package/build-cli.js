@@ -18,9 +18,9 @@ const root = path.join(__dirname, '..', '..');
  */
 const noEsbuild = {
   name: 'no-esbuild',
-  setup(build) {
-    build.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'no-esbuild' }));
-    build.onLoad({ filter: /.*/, namespace: 'no-esbuild' }, () => ({
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'no-esbuild' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'no-esbuild' }, () => ({
       contents: "exports.buildSync = () => { throw new Error('templates are built in a clone, with make template'); };",
       loader: 'js',
     }));
