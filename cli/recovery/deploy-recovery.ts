@@ -110,5 +110,20 @@ export async function deployRecovery(input: DeployRecoveryInput, context: Contex
   const fromSource = parseRecoveryParameters(output);
   const stackName = input.stackName ?? `${source.StackName}-recovery`.slice(0, 128);
   out(`Recovery stack ${stackName} for ${fromSource[RECOVERY_PARAM.cluster]} (source stack ${source.StackName}) goes to ${targetRegion}.`);
-  return deploy({ stackName, region: targetRegion, parameters: { ...fromSource, ...input.parameters }, ...input.deploy }, context);
+  const code = await deploy({ stackName, region: targetRegion, parameters: { ...fromSource, ...input.parameters }, ...input.deploy }, context);
+  if (code === EXIT.ok && input.deploy.wait) {
+    for (const line of nextSteps(stackName, targetRegion, source.StackName!, input.sourceRegion)) out(line);
+  }
+  return code;
+}
+
+/** What to run next, with the names and Regions this deploy used. */
+export function nextSteps(stackName: string, region: string, sourceStack: string, sourceRegion: string): string[] {
+  return [
+    '',
+    'Next:',
+    `  ${PROGRAM} drill --stack-name ${stackName} --region ${region}`,
+    `  ${PROGRAM} status --stack-name ${sourceStack} --region ${sourceRegion}`,
+    `On the day: ${PROGRAM} restore --stack-name ${stackName} --region ${region}`,
+  ];
 }

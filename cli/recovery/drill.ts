@@ -3,9 +3,9 @@
  * and the figures the drill also publishes as CloudWatch metrics.
  */
 import { FlagValues } from '../shared/args';
-import { DRILL, EXIT } from '../shared/commands';
+import { DRILL, EXIT, PROGRAM } from '../shared/commands';
 import { Context } from '../shared/context';
-import { detailsCommand, failureOf, outputOf, parseRecoveryRunInput, RecoveryRunInput, startAndFollow } from './recovery-run';
+import { detailsCommand, failureOf, findRecoveryStack, outputOf, parseRecoveryRunInput, RecoveryRunInput, startAndFollow } from './recovery-run';
 import { RECOVERY_DOC_PARAM, RECOVERY_OUTPUT } from '../../generator/recovery/document';
 import { RESTORE_KIND } from '../../custom-resource/recovery/contract';
 
@@ -14,13 +14,18 @@ export const parseDrillInput = (values: FlagValues): RecoveryRunInput =>
 
 export async function drill(input: RecoveryRunInput, context: Context): Promise<number> {
   const { out, err } = context.output;
-  const { execution, executionId, failed } = await startAndFollow(input, 'a drill', context);
-  if (failed) return EXIT.failed;
+  const { stack, problem } = await findRecoveryStack(input, context);
+  if (!stack) {
+    err(`${PROGRAM} drill: ${problem![0]}`);
+    for (const line of problem!.slice(1)) err(line);
+    return EXIT.failed;
+  }
+  const { execution, executionId } = await startAndFollow(input, stack, 'a drill', context);
   if (!execution) return EXIT.ok;
   if (execution.AutomationExecutionStatus !== 'Success') {
     err(`Drill FAILED (${execution.AutomationExecutionStatus}): the copies may not restore. Its cluster is deleted all the same.`);
     for (const line of failureOf(execution).split('\n')) err(`  ${line}`);
-    err(`Details: ${detailsCommand(input.region, executionId!)}`);
+    err(`Details: ${detailsCommand(stack.region, executionId)}`);
     return EXIT.failed;
   }
   out('');

@@ -164,7 +164,7 @@ export function programHelp(): string {
     `Usage: ${PROGRAM} <command> [flags]`,
     '',
     ...wrap(
-      'Deploys and checks the Aurora cross-Region snapshot DR stack: one stack, a stack set across accounts, and whether the newest copy in the disaster-recovery Region is as recent as the schedule promises.',
+      'Deploys, checks and runs the two stacks that protect an Aurora cluster: the DR stack in its Region, which copies its snapshots to a disaster-recovery Region, and the recovery stack there, which drills and restores them. One cluster, or a fleet with stack sets.',
       0,
     ),
     '',

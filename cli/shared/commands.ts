@@ -41,6 +41,14 @@ const PROFILE_FLAG: FlagSpec = {
 };
 const HELP_FLAG: FlagSpec = { name: 'help', type: 'boolean', description: 'Show this help and exit.' };
 
+/** --timeout of a command whose wait is on `what`, which goes on without it. */
+const timeoutFlag = (what: string, follow: string): FlagSpec => ({
+  name: 'timeout',
+  type: 'string',
+  value: 'MINUTES',
+  description: `Stop waiting after this many minutes (1-1440) and exit 1; ${what} goes on. Default: wait until it ends. On a timeout, as on Ctrl-C, it prints ${follow}.`,
+});
+
 const TEMPLATE_FLAG: FlagSpec = {
   name: 'template',
   type: 'string',
@@ -236,6 +244,7 @@ export const STACKSET_DEPLOY: CommandSpec = {
       value: 'N',
       description: 'Operation preference: number of accounts per Region that may fail before the operation stops (0 or more). Not with --failure-tolerance-percentage.',
     },
+    timeoutFlag('each stack set operation started', 'how to follow them'),
     { ...REGION_FLAG, description: `${REGION_FLAG.description} The stack set itself lives there (its administrator Region).` },
     PROFILE_FLAG,
     HELP_FLAG,
@@ -286,6 +295,7 @@ const NO_WAIT_FLAG: FlagSpec = {
   type: 'boolean',
   description: 'Start the run, print its execution id and exit 0 without following it.',
 };
+const RUN_TIMEOUT_FLAG = timeoutFlag('the run (in Systems Manager)', 'the commands that follow and stop it');
 const RECOVERY_REGION_FLAG: FlagSpec = {
   ...REGION_FLAG,
   description: `${REGION_FLAG.description} Use the Region of the recovery stack: the disaster-recovery Region.`,
@@ -298,6 +308,7 @@ export const RESTORE: CommandSpec = {
     "Starts the recovery stack's runbook with Kind=restore: it restores the newest available copy of the protected cluster (or --snapshot) into a new cluster named after the source (or --cluster-name), " +
     "encrypted with the target key, in the stack's subnet group and security groups, adds the writer, and waits until both are available. " +
     'Prints each step as it runs, then the writer endpoint, the recovery point (the age of the copy restored) and the measured restore time. ' +
+    'Before it starts anything it shows the writer class and asks for confirmation (--instance-class or --yes skip the question), and it refuses to start while another restore of the same stack is in progress (--allow-concurrent overrides). ' +
     'The restored cluster has deletion protection on and is yours: nothing in this project deletes it. Exits 1 when the restore fails, with the failed step and its message.',
   flags: [
     RECOVERY_STACK_FLAG,
@@ -312,16 +323,30 @@ export const RESTORE: CommandSpec = {
       name: 'instance-class',
       type: 'string',
       value: 'CLASS',
-      description: "Writer's instance class, e.g. db.r7g.2xlarge for production load. Default: the stack's DrillInstanceClass.",
+      description:
+        "Writer's instance class, e.g. db.r7g.2xlarge. Default: the writer class of the source cluster, captured with the copy; for a copy without one, the stack's DrillInstanceClass. " +
+        'Without this flag the class is shown first and must be confirmed: y at the prompt on a terminal, or --yes.',
+    },
+    {
+      name: 'yes',
+      type: 'boolean',
+      description: 'Confirm the default writer class without a prompt (scripts, no terminal).',
+    },
+    {
+      name: 'allow-concurrent',
+      type: 'boolean',
+      description:
+        'Start even while another restore of this recovery stack is in progress. Without it, restore names the running one, says how to follow it, and starts nothing.',
     },
     NO_WAIT_FLAG,
+    RUN_TIMEOUT_FLAG,
     RECOVERY_REGION_FLAG,
     PROFILE_FLAG,
     HELP_FLAG,
   ],
   examples: [
-    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2`,
-    `${PROGRAM} restore --stack-name orders-prod-recovery --region us-west-2 --instance-class db.r7g.2xlarge --cluster-name orders-prod-dr`,
+    `${PROGRAM} restore --stack-name orders-prod-dr-recovery --region us-west-2`,
+    `${PROGRAM} restore --stack-name orders-prod-dr-recovery --region us-west-2 --instance-class db.r7g.2xlarge --cluster-name orders-prod-restored`,
   ],
 };
 
@@ -332,8 +357,8 @@ export const DRILL: CommandSpec = {
     "Starts the recovery stack's runbook with Kind=drill, as its schedule does: it restores the newest copy into a throwaway cluster, verifies it (cluster and writer available, engine and version those of the snapshot), " +
     'publishes the measured restore time (RTO) and recovery point age (RPO) as CloudWatch metrics, and deletes the cluster and its writer, also when the drill fails. ' +
     'Prints each step, then the verdict and the figures. Exits 0 when the drill passed, 1 when it failed.',
-  flags: [RECOVERY_STACK_FLAG, NO_WAIT_FLAG, RECOVERY_REGION_FLAG, PROFILE_FLAG, HELP_FLAG],
-  examples: [`${PROGRAM} drill --stack-name orders-prod-recovery --region us-west-2`],
+  flags: [RECOVERY_STACK_FLAG, NO_WAIT_FLAG, RUN_TIMEOUT_FLAG, RECOVERY_REGION_FLAG, PROFILE_FLAG, HELP_FLAG],
+  examples: [`${PROGRAM} drill --stack-name orders-prod-dr-recovery --region us-west-2`],
 };
 
 export const DEPLOY_RECOVERY: CommandSpec = {
@@ -367,6 +392,7 @@ export const DEPLOY_RECOVERY: CommandSpec = {
     { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },
     ...REPOINT_FLAGS,
     { name: 'no-wait', type: 'boolean', description: 'Start the create or update and exit 0 without waiting for it to finish.' },
+    timeoutFlag('the stack operation (in CloudFormation)', 'how to follow it'),
     { ...REGION_FLAG, description: "Region of the recovery stack. Default and only accepted value: the source stack's TargetRegion." },
     PROFILE_FLAG,
     HELP_FLAG,
@@ -410,7 +436,33 @@ export const DEPLOY_VAULT: CommandSpec = {
   ],
 };
 
-export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, DEPLOY_VAULT, RESTORE, DRILL];
+export const TEARDOWN: CommandSpec = {
+  name: 'teardown',
+  summary: 'Delete the recovery stacks and the DR stack of one cluster; with --delete-snapshots, its snapshots and copies too.',
+  description:
+    'Finds the recovery stacks that watch the DR stack (in its TargetRegion), shows what it will delete, asks for confirmation (or --yes), then deletes the recovery stacks first and the DR stack after them, following each to the end. ' +
+    'Deleting a stack deletes no snapshot, and snapshots are billed for as long as they exist: with --delete-snapshots it then deletes the manual snapshots in the Region of the stack and the copies in the TargetRegion that carry the tag aurora-snapshot-dr:stack-id with the DR stack\'s ARN, and the configuration captured with each copy. ' +
+    'Nothing else is deleted: not the cluster, not a restored cluster, not a snapshot without that tag. Exits 1 when a stack cannot be deleted (nothing after it is touched) or a snapshot is still being made.',
+  flags: [
+    { name: 'stack-name', type: 'string', value: 'NAME', required: true, description: 'Name or ARN of the DR stack (the one that makes the copies).' },
+    {
+      name: 'delete-snapshots',
+      type: 'boolean',
+      description: "Also delete the snapshots and copies carrying the DR stack's ownership tag, once both stacks are gone.",
+    },
+    { name: 'yes', type: 'boolean', description: 'Delete without asking (scripts, no terminal).' },
+    timeoutFlag('the stack deletion (in CloudFormation)', 'how to follow it'),
+    { ...REGION_FLAG, description: `${REGION_FLAG.description} Use the Region of the DR stack (its SourceRegion).` },
+    PROFILE_FLAG,
+    HELP_FLAG,
+  ],
+  examples: [
+    `${PROGRAM} teardown --stack-name orders-prod-dr --region us-east-1`,
+    `${PROGRAM} teardown --stack-name orders-prod-dr --region us-east-1 --delete-snapshots --yes`,
+  ],
+};
+
+export const COMMANDS: CommandSpec[] = [DEPLOY, STACKSET_DEPLOY, STATUS, DEPLOY_RECOVERY, DEPLOY_VAULT, RESTORE, DRILL, TEARDOWN];
 
 /** Exit codes, the same for every command. */
 export const EXIT = {

@@ -14,6 +14,8 @@ export interface Context {
    * without it (how to follow it); undefined: nothing is under way.
    */
   setInterruptAdvice(lines: string[] | undefined): void;
+  /** Asks the user a yes/no question on a terminal; undefined when there is none (a script, a pipe). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 /** A wait with nothing new for this long prints a "still waiting" line, and again after each further stretch. */

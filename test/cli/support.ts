@@ -108,13 +108,14 @@ export function captureOutput(): Captured {
   };
 }
 
-/** run() as a test calls it: output captured, no sleeping between polls. */
+/** run() as a test calls it: output captured, no sleeping between polls, no terminal to ask on. */
 export async function runCli(
   argv: string[],
   options: RunOptions = {},
 ): Promise<{ code: number; output: Captured }> {
   const output = captureOutput();
-  const code = await run(argv, { output, sleep: async () => undefined, pollIntervalMs: 0, ...options });
+  // confirm null: no terminal, as in a script, unless a test brings its own answer.
+  const code = await run(argv, { output, sleep: async () => undefined, pollIntervalMs: 0, confirm: null, ...options });
   return { code, output };
 }
 

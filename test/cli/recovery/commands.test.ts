@@ -13,9 +13,10 @@ import {
   Stack,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
 import {
   AutomationExecution,
+  DescribeAutomationExecutionsCommand,
   GetAutomationExecutionCommand,
   SSMClient,
   StartAutomationExecutionCommand,
@@ -26,11 +27,21 @@ import { runCli, useMockedCloudFormation } from '../support';
 
 const cfn = useMockedCloudFormation();
 const ssm = mockClient(SSMClient);
-afterAll(() => ssm.restore());
-beforeEach(() => ssm.reset());
+const rds = mockClient(RDSClient);
+afterAll(() => {
+  ssm.restore();
+  rds.restore();
+});
+beforeEach(() => {
+  ssm.reset();
+  rds.reset();
+  // No other run in progress, no copy yet: restore then names the drill class.
+  ssm.on(DescribeAutomationExecutionsCommand).resolves({ AutomationExecutionMetadataList: [] });
+  rds.on(DescribeDBClusterSnapshotsCommand).resolves({ DBClusterSnapshots: [] });
+});
 
-const RECOVERY = 'orders-prod-recovery';
-const RUNBOOK = 'orders-prod-recovery-RecoveryRunbook-1A2B3C';
+const RECOVERY = 'orders-prod-dr-recovery';
+const RUNBOOK = 'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C';
 const EXECUTION = '9a8b7c6d-1111-4222-8333-444444444444';
 const SOURCE_ID = 'arn:aws:cloudformation:us-east-1:111111111111:stack/orders-prod-dr/8f0e4a60-0000-11ef-0000-0a1b2c3d4e5f';
 const KEY = 'arn:aws:kms:us-west-2:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -108,10 +119,10 @@ describe('restore', () => {
   it('starts the runbook in the recovery stack Region, follows it and prints endpoint, recovery point and RTO', async () => {
     runbookSucceeds();
     const regions: string[] = [];
-    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2'], { clients: recordingClients(regions) });
+    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2', '--yes'], { clients: recordingClients(regions) });
     expect(code).toBe(0);
-    expect(regions).toEqual(['cloudformation:us-west-2', 'ssm:us-west-2']);
-    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, { DocumentName: RUNBOOK, Parameters: { Kind: ['restore'] } });
+    expect(new Set(regions)).toEqual(new Set(['cloudformation:us-west-2', 'ssm:us-west-2']));
+    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, { DocumentName: RUNBOOK, Parameters: { Kind: ['restore'], InstanceClass: ['db.t4g.medium'] } });
     const text = output.stdout.join('\n');
     // Each step once per status it went through.
     expect(output.stdout.filter((line) => /\bWaitForCluster$/.test(line)).map((line) => line.split(/\s+/)[2])).toEqual(['InProgress', 'Success']);
@@ -119,8 +130,9 @@ describe('restore', () => {
     expect(text).toContain('Recovery point:   the copy was 6.2 h old when the restore started');
     expect(text).toContain('Measured RTO:     27.0 min');
     expect(text).toContain(`Restored cluster ${FIGURES['Finish.ClusterId']} from copy ${FIGURES['Finish.SnapshotId']}.`);
-    // A restore left on the drill class says so, at the start, while there is time to start again.
-    expect(output.stdout[1]).toBe("The writer is a db.t4g.medium (the stack's DrillInstanceClass); for production load, restore with --instance-class.");
+    // The writer class is said before the run starts, and passed to the runbook as said.
+    expect(output.stdout[0]).toBe("The writer will be a db.t4g.medium (no available copy was found: the stack's DrillInstanceClass).");
+    expect(output.stdout[1]).toMatch(/^Started a restore/);
   });
 
   it('passes a named copy, cluster name and instance class to the runbook', async () => {
@@ -138,7 +150,7 @@ describe('restore', () => {
         InstanceClass: ['db.r7g.2xlarge'],
       },
     });
-    expect(output.text()).not.toContain('for production load');
+    expect(output.text()).not.toContain('The writer will be');
   });
 
   it('exits 1 with the failed step, its message and where to look when the restore fails', async () => {
@@ -150,7 +162,7 @@ describe('restore', () => {
         step('Finish', 'Failed', 'RuntimeError: Nothing from no copy: no cluster was restored.'),
       ]),
     );
-    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2']);
+    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2', '--yes']);
     expect(code).toBe(1);
     const errors = output.stderr.join('\n');
     expect(errors).toContain('Restore Failed.');
@@ -160,10 +172,16 @@ describe('restore', () => {
 
   it('with --no-wait starts the run and says how to follow it', async () => {
     runbookSucceeds();
-    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2', '--no-wait']);
+    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2', '--no-wait', '--instance-class', 'db.r7g.large']);
     expect(code).toBe(0);
     expect(ssm).not.toHaveReceivedCommand(GetAutomationExecutionCommand);
-    expect(output.stdout.join('\n')).toContain(`--automation-execution-id ${EXECUTION}`);
+    expect(output.stdout.slice(1)).toEqual([
+      'The run goes on in Systems Manager. Follow it with:',
+      `  aws ssm get-automation-execution --region us-west-2 --automation-execution-id ${EXECUTION}`,
+      `  aws ssm describe-automation-step-executions --region us-west-2 --automation-execution-id ${EXECUTION}`,
+      'Stop it (a stopped restore keeps what it created so far, for you to use or delete) with:',
+      `  aws ssm stop-automation-execution --region us-west-2 --automation-execution-id ${EXECUTION}`,
+    ]);
   });
 
   it('refuses a stack that is not a recovery stack, starting nothing', async () => {
@@ -174,11 +192,19 @@ describe('restore', () => {
     expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
   });
 
-  it('says the recovery stack lives in the DR Region when it is not found', async () => {
-    cfn.on(DescribeStacksCommand).rejects(Object.assign(new Error(`Stack with id ${RECOVERY} does not exist`), { name: 'ValidationError' }));
-    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-east-1']);
+  it('says the recovery stack lives in the DR Region when it is not found and the Region has none', async () => {
+    cfn.on(DescribeStacksCommand).callsFake((input) => {
+      if (input.StackName) throw Object.assign(new Error(`Stack with id ${RECOVERY} does not exist`), { name: 'ValidationError' });
+      return { Stacks: [] };
+    });
+    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-east-1', '--yes']);
     expect(code).toBe(1);
-    expect(output.stderr.join('\n')).toContain(`no stack ${RECOVERY} in us-east-1: the recovery stack lives in the disaster-recovery Region`);
+    expect(output.stderr).toEqual([
+      `aurora-snapshot-dr restore: no stack ${RECOVERY} in us-east-1.`,
+      'No recovery stack is in us-east-1 either. A recovery stack lives in the disaster-recovery Region, the TargetRegion of the stack that makes the copies: ' +
+        "pass that Region with --region, or create the recovery stack there with 'aurora-snapshot-dr deploy-recovery'.",
+    ]);
+    expect(ssm).not.toHaveReceivedAnyCommand();
   });
 
   it.each([
@@ -205,7 +231,7 @@ describe('drill', () => {
     expect(text).toContain(`Drill passed: copy ${FIGURES['Finish.SnapshotId']} restored and verified, then deleted.`);
     expect(text).toContain('Measured RTO:  27.0 min');
     expect(text).toContain('Measured RPO:  6.2 h');
-    expect(text).not.toContain('for production load');
+    expect(text).not.toContain('The writer will be');
   });
 
   it('exits 1 when the drill fails, with the verdict of its Finish step', async () => {

@@ -36,7 +36,7 @@ describe('help text', () => {
   it('answers an unknown command with the list of commands and exit code 2', async () => {
     const { code, output } = await runCli(['undeploy']);
     expect(code).toBe(2);
-    expect(output.stderr.join('\n')).toContain("unknown command 'undeploy'. Commands: deploy, stackset deploy, status, deploy-recovery, deploy-vault, restore, drill.");
+    expect(output.stderr.join('\n')).toContain("unknown command 'undeploy'. Commands: deploy, stackset deploy, status, deploy-recovery, deploy-vault, restore, drill, teardown.");
   });
 
   it('prints the program help on stderr with exit code 2 when no command is given', async () => {
