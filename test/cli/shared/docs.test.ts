@@ -110,7 +110,7 @@ const PROGRAM_LINE = /(?:^|^\$ |: )aurora-snapshot-dr ([a-z][\w-]*(?: [a-z][\w-]
 /** Every aurora-snapshot-dr command line the pages show (typed, or advised in a command's output), with its page. */
 function documentedCommands(): { page: string; argv: string[]; badInput: boolean }[] {
   return PAGES.flatMap((page) => {
-    const bad = new Set(sessions(page).filter((s) => s.output.some((line) => line.startsWith('Nothing was sent to AWS'))).map((s) => s.command));
+    const bad = new Set(consoleSessions(read(page)).filter((s) => s.output.some((line) => line.startsWith('Nothing was sent to AWS'))).map((s) => s.command));
     return blockLines(page).flatMap((line) => {
       const match = PROGRAM_LINE.exec(line);
       if (!match || /^[a-z-]+( deploy)?:/.test(match[1])) return [];
