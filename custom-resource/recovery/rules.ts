@@ -43,9 +43,9 @@ export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[
   if (keyRegion && keyRegion !== p.StackRegion) {
     problems.push(say('KMSTargetKey', p.KMSTargetKey, `is in ${keyRegion}: use the copies' key, in ${p.StackRegion}`));
   }
-  // An empty drill schedule turns drills off; the source schedule also sets the copy-age alarm (index.ts).
+  // An empty drill schedule turns drills off; the source schedule, never empty, sets the copy-age alarm (index.ts).
   for (const name of ['DrillScheduleExpression', 'SourceScheduleExpression'] as const) {
-    const fix = p[name] && scheduleProblem(p[name]);
+    const fix = (p[name] || name === 'SourceScheduleExpression') && scheduleProblem(p[name]);
     if (fix) problems.push(say(name, p[name], fix));
   }
   if (!securityGroupIds(p.VpcSecurityGroupIds).every((id) => SECURITY_GROUP.test(id))) {

@@ -67,6 +67,11 @@ describe('checkRecoveryParameters', () => {
       'DBClusterIdentifier "Orders-DB" must be lowercase: use "orders-db" (RDS stores cluster identifiers in lowercase)',
     ],
     [
+      'an empty source schedule (only the drill schedule may be empty: the source one sets the copy-age alarm)',
+      { SourceScheduleExpression: '' },
+      'SourceScheduleExpression "" must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field',
+    ],
+    [
       'a drill schedule with both day fields set',
       { DrillScheduleExpression: 'cron(0 5 * * SUN *)' },
       'DrillScheduleExpression "cron(0 5 * * SUN *)" must be rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year) with ? in one day field',
