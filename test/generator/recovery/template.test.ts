@@ -134,7 +134,7 @@ describe('recovery IAM', () => {
 
   it('lets the automation role only invoke the stack function, and puts the run policy on that function role only', () => {
     expect(statementsOf(RECOVERY_ID.automationRole)).toEqual([
-      { Sid: 'InvokeThisStacksFunction', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] }] },
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] }] },
     ]);
     expect(resources[RECOVERY_ID.runPolicy].Properties!.Roles).toEqual([{ Ref: RECOVERY_ID.preflightRole }]);
   });
