@@ -7,6 +7,7 @@
 // where cli/shared/*.ts sit in the source, so their paths to templates/ hold.
 'use strict';
 const path = require('path');
+const { builtinModules } = require('module');
 const { build } = require('esbuild');
 
 const root = path.join(__dirname, '..', '..');
@@ -35,7 +36,9 @@ build({
   platform: 'node',
   target: 'node22',
   format: 'cjs',
-  external: ['@aws-sdk/*', '@smithy/*'],
+  // Every Node.js built-in stays a require, whatever esbuild's own list knows
+  // (it lacks subpaths such as readline/promises, which deploy's confirmation uses).
+  external: ['@aws-sdk/*', '@smithy/*', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
   plugins: [noEsbuild],
   legalComments: 'inline',
   logLevel: 'warning',

@@ -76,20 +76,24 @@ async function nextHourlyCheck(w: RehearsalWorld, stack: RecoveryStack): Promise
   await watchdogHandler(event, { getRemainingTimeInMillis: () => 60_000 });
 }
 
+/** The runbook looks at its restore again (CheckProgress) once the writer is asked for: it waits for that writer. */
+const waitsForWriter = async (recovery: RecoveryWorld): Promise<boolean> => (await recovery.clusters()).some((c) => c.writers.length > 0);
+
 /**
- * A drill cancelled while its writer was still creating, whose onCancel
- * teardown never deleted anything: SSM runs an onCancel step for at most two
- * minutes (Automation actions reference), and RDS takes longer than that.
+ * A drill cancelled while the runbook waited for its writer (at CheckProgress),
+ * whose onCancel step (Verify, which tears a drill down) never deleted
+ * anything: SSM runs an onCancel step for at most two minutes (Automation
+ * actions reference), and RDS takes longer than that.
  */
-async function drillCancelledDuringWaitForWriter(recovery: RecoveryWorld, stack: RecoveryStack): Promise<string> {
+async function drillCancelledWhileWaitingForWriter(recovery: RecoveryWorld, stack: RecoveryStack): Promise<string> {
   const executionId = randomUUID();
   const cutOff = new Error('SSM ended the onCancel step before it deleted anything');
   const run = recovery.run(stack, {
     kind: 'drill',
     executionId,
-    beforeStep: ({ step, cancel }) => {
-      if (step === RECOVERY_STEP.progress) cancel();
-      if (step === RECOVERY_STEP.finish) throw cutOff;
+    beforeStep: async ({ step, cancel }) => {
+      if (step === RECOVERY_STEP.progress && (await waitsForWriter(recovery))) cancel();
+      if (step === RECOVERY_STEP.verify) throw cutOff;
     },
   });
   await expect(run).rejects.toBe(cutOff);
@@ -97,10 +101,10 @@ async function drillCancelledDuringWaitForWriter(recovery: RecoveryWorld, stack:
 }
 
 describe("the hourly check deletes the drill clusters whose run has ended", () => {
-  it('leaves nothing of a drill cancelled during WaitForWriter after the next hourly check', async () => {
+  it('leaves nothing of a drill cancelled while waiting for its writer after the next hourly check', async () => {
     const w = world();
     const { recovery, stack } = await deployed(w);
-    const executionId = await drillCancelledDuringWaitForWriter(recovery, stack);
+    const executionId = await drillCancelledWhileWaitingForWriter(recovery, stack);
     const [left] = await recovery.clusters();
     expect(left).toMatchObject({ tags: { [RESTORE_TAG.execution]: executionId, [RESTORE_TAG.kind]: 'drill' } });
     expect(left.writers).toHaveLength(1);
@@ -135,7 +139,7 @@ describe("the hourly check deletes the drill clusters whose run has ended", () =
       kind: 'drill',
       executionId,
       beforeStep: async ({ step }) => {
-        if (step !== RECOVERY_STEP.progress) return;
+        if (step !== RECOVERY_STEP.progress || duringTheDrill.length || !(await waitsForWriter(recovery))) return;
         runIs(executionId, 'InProgress');
         await nextHourlyCheck(w, stack);
         duringTheDrill = (await recovery.clusters()).flatMap((c) => [c.id, ...c.writers]);

@@ -21,6 +21,7 @@ import { RECOVERY_CONDITION, RECOVERY_ID } from '../../../generator/recovery/log
 import { CLUSTER_BUDGET_HOURS, WRITER_BUDGET_HOURS } from '../../../custom-resource/recovery/run/restore';
 import { CfnResource, CfnValue } from '../../../generator/shared/cfn';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { scheduleProblem } from '../../../custom-resource/shared/schedule';
 import {
   RECOVERY_DATA,
   RECOVERY_PARAM,
@@ -94,12 +95,19 @@ describe('recovery parameters', () => {
     ['a stack name', RECOVERY_PARAM.sourceStackId, 'orders-dr', false],
     ['two security groups', RECOVERY_PARAM.securityGroups, 'sg-0123456789abcdef0,sg-0fedcba9', true],
     ['a security group name', RECOVERY_PARAM.securityGroups, 'default', false],
-    ['an empty drill schedule (drills off)', RECOVERY_PARAM.drillSchedule, '', true],
-    ['a weekly drill', RECOVERY_PARAM.drillSchedule, 'cron(0 5 ? * SUN *)', true],
-    ['a drill schedule in words', RECOVERY_PARAM.drillSchedule, 'weekly', false],
-    ['an empty source schedule', RECOVERY_PARAM.sourceSchedule, '', false],
   ])('AllowedPattern accepts %s: %s %p -> %p', (_, name, value, ok) => {
     expect(new RegExp(template.Parameters[name].AllowedPattern!).test(value as string)).toBe(ok);
+  });
+
+  // The console takes any schedule text: the preflight and the CLI judge both with the one schedule rule.
+  it.each([
+    ['a weekly drill', RECOVERY_PARAM.drillSchedule, 'cron(0 5 ? * SUN *)', true],
+    ['a drill schedule in words', RECOVERY_PARAM.drillSchedule, 'weekly', false],
+    ['a daily source schedule', RECOVERY_PARAM.sourceSchedule, 'cron(0 3 * * ? *)', true],
+    ['an empty source schedule', RECOVERY_PARAM.sourceSchedule, '', false],
+  ])('leaves %s to the one schedule rule: %s %p -> %p', (_, name, value, ok) => {
+    expect(template.Parameters[name].AllowedPattern).toBeUndefined();
+    expect(scheduleProblem(value as string) === undefined).toBe(ok);
   });
 });
 
@@ -134,7 +142,7 @@ describe('recovery IAM', () => {
 
   it('lets the automation role only invoke the stack function, and puts the run policy on that function role only', () => {
     expect(statementsOf(RECOVERY_ID.automationRole)).toEqual([
-      { Sid: 'InvokeThisStacksFunction', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] }] },
+      { Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [{ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] }] },
     ]);
     expect(resources[RECOVERY_ID.runPolicy].Properties!.Roles).toEqual([{ Ref: RECOVERY_ID.preflightRole }]);
   });

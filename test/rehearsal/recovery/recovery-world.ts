@@ -122,14 +122,17 @@ export class RecoveryWorld {
       StackRegion: TARGET_REGION,
     });
     if (problems.length > 0) throw new Error(`the recovery preflight would roll the stack back: ${problems.join(' | ')}`);
+    const functionName = `${stackName}-${RECOVERY_ID.preflightFunction}-REHEARSAL`;
     const values: StackValues = {
       parameters,
       pseudo: pseudoParameters(TARGET_REGION, ACCOUNT_ID, stackId, stackName),
       attributes: {
         [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName}-RecoveryAutomationRole-REHEARSAL`,
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,
+        // The automation role's one statement: invoke this function.
+        [`${RECOVERY_ID.preflightFunction}.Arn`]: `arn:aws:lambda:${TARGET_REGION}:${ACCOUNT_ID}:function:${functionName}`,
       },
-      resourceRefs: { [RECOVERY_ID.preflightFunction]: `${stackName}-${RECOVERY_ID.preflightFunction}-REHEARSAL` },
+      resourceRefs: { [RECOVERY_ID.preflightFunction]: functionName },
     };
     return { stackId, stackName, sourceStack, parameters, values };
   }

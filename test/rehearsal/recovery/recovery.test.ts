@@ -5,7 +5,8 @@
  * left-over drill cluster swept, and what must never be touched.
  */
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
-import { AddTagsToResourceCommand, CreateDBClusterCommand, CreateDBInstanceCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { AddTagsToResourceCommand, CreateDBClusterCommand, CreateDBInstanceCommand, DeleteDBClusterCommand, DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
 import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { RECOVERY_METRIC, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
@@ -218,8 +219,13 @@ describe('recovery runbook rehearsal', () => {
 
   it('refuses, naming the reason, to restore an Aurora Serverless v1 copy', async () => {
     const w = world();
-    const sourceKey = await w.createKey(SOURCE_REGION);
-    await w.rds[SOURCE_REGION].send(
+    // The DR stack refuses a Serverless v1 cluster now, so such a copy is one made before it did: here a snapshot
+    // of a Serverless v1 cluster in the target Region, named and tagged as the stack names and tags its copies.
+    await w.createEncryptedCluster('legacy-db');
+    await w.createKey(TARGET_REGION, 'alias/aurora-dr');
+    const source = await w.createStack({ clusterId: 'legacy-db', kmsTargetKey: 'alias/aurora-dr' });
+    const rds = w.rds[TARGET_REGION];
+    await rds.send(
       new CreateDBClusterCommand({
         DBClusterIdentifier: 'legacy-db',
         Engine: 'aurora-mysql',
@@ -227,12 +233,14 @@ describe('recovery runbook rehearsal', () => {
         MasterUsername: 'admin_user',
         MasterUserPassword: 'rehearsal-password-1',
         StorageEncrypted: true,
-        KmsKeyId: sourceKey,
+        KmsKeyId: source.targetKeyArn,
       }),
     );
-    await w.createKey(TARGET_REGION, 'alias/aurora-dr');
-    const source = await w.createStack({ clusterId: 'legacy-db', kmsTargetKey: 'alias/aurora-dr' });
-    expectStatus(await w.run(source), 'Success');
+    await w.createManualSnapshot(TARGET_REGION, 'legacy-db', 'legacy-db-dr-202612010300-0a1b2c3d', [
+      { Key: SNAPSHOT_TAG.stackId, Value: source.stackId },
+      { Key: SNAPSHOT_TAG.cluster, Value: 'legacy-db' },
+    ]);
+    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'legacy-db', SkipFinalSnapshot: true }));
     const recovery = new RecoveryWorld(w);
     const stack = await recovery.createRecoveryStack(source);
     const result = await recovery.run(stack);
