@@ -70,6 +70,9 @@ const family = (engine: string, version: string): string =>
 
 export class UnmappedCallError extends Error {}
 
+const ssmParameterArn = (region: string, accountId: string, name: string): string =>
+  `arn:aws:ssm:${region}:${accountId}:parameter/${name.replace(/^\//, '')}`;
+
 /** What IAM authorises for one recorded call. */
 export function authorisationsOf(call: RecordedRequest, accountId: string): Authorisation[] {
   const arn = (type: string, id: string, region = call.region) => `arn:aws:rds:${region}:${accountId}:${type}:${id}`;
@@ -175,6 +178,37 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
       ];
     case 'rds:AddTagsToResource':
       return [{ ...existing('ResourceName'), context: { ...existing('ResourceName').context, ...tagContext(requestTags, 'RequestTag') } }];
+    case 'rds:ModifyDBClusterSnapshotAttribute':
+      return [existing('DBClusterSnapshotIdentifier')];
+    // The parameter groups' calls are authorised against the group they name (cluster-pg, pg), or every group when none is named.
+    case 'rds:DescribeDBClusterParameterGroups':
+    case 'rds:DescribeDBClusterParameters':
+      return [{ action: ruleOf, resource: arn('cluster-pg', String(p.DBClusterParameterGroupName ?? '*')) }];
+    case 'rds:DescribeDBParameterGroups':
+    case 'rds:DescribeDBParameters':
+      return [{ action: ruleOf, resource: arn('pg', String(p.DBParameterGroupName ?? '*')) }];
+    case 'ssm:PutParameter': {
+      // A parameter's ARN is parameter/<name without its leading slash>; PutParameter with Tags is also AddTagsToResource.
+      const parameter = ssmParameterArn(call.region, accountId, String(p.Name));
+      return [
+        { action: ruleOf, resource: parameter, context: tagContext(requestTags, 'RequestTag') },
+        ...(Object.keys(requestTags).length > 0
+          ? [{ action: 'ssm:AddTagsToResource', resource: parameter, context: tagContext(requestTags, 'RequestTag') }]
+          : []),
+      ];
+    }
+    case 'ssm:DeleteParameter':
+      return [{ action: ruleOf, resource: ssmParameterArn(call.region, accountId, String(p.Name)) }];
+    case 'ssm:GetAutomationExecution':
+      return [{ action: ruleOf, resource: `arn:aws:ssm:${call.region}:${accountId}:automation-execution/${String(p.AutomationExecutionId)}` }];
+    case 'lambda:Invoke': {
+      // The API's operation is Invoke; IAM authorises it as lambda:InvokeFunction on the function, named or by ARN.
+      const name = String(p.FunctionName);
+      const functionArn = name.startsWith('arn:') ? name : `arn:aws:lambda:${call.region}:${accountId}:function:${name}`;
+      return [{ action: 'lambda:InvokeFunction', resource: functionArn }];
+    }
+    case 'cloudwatch:GetMetricData':
+      return [{ action: ruleOf, resource: '*' }];
     case 'rds:DescribeDBSubnetGroups':
       return [{ action: 'rds:DescribeDBSubnetGroups', resource: arn('subgrp', String(p.DBSubnetGroupName ?? '*')) }];
     case 'rds:DescribeOrderableDBInstanceOptions':
@@ -231,8 +265,28 @@ export async function deniedCalls(requests: RecordedRequest[], role: RehearsedRo
 
 export class IamDeniedError extends Error {}
 
-/** Fails when IAM would deny any call `role` made in the rehearsal since the log held `since` requests. */
-export async function assertCallsAllowed(motoEndpoint: string, role: RehearsedRole, accountId: string, since = 0): Promise<void> {
-  const denied = await deniedCalls((await recordedRequests(motoEndpoint)).slice(since), role, accountId);
+/** A Lambda Invoke the way moto would have recorded it, for calls the rehearsal serves without moto. */
+export const invokeRequest = (functionName: string, region: string): Omit<RecordedRequest, 'accessKeyId'> => ({
+  service: 'lambda',
+  operation: 'Invoke',
+  region,
+  parameters: { FunctionName: functionName },
+  resources: {},
+  keys: {},
+});
+
+/**
+ * Fails when IAM would deny any call `role` made in the rehearsal since the log held `since` requests, or any of
+ * `unrecorded` (calls served outside moto, made by the role).
+ */
+export async function assertCallsAllowed(
+  motoEndpoint: string,
+  role: RehearsedRole,
+  accountId: string,
+  since = 0,
+  unrecorded: Omit<RecordedRequest, 'accessKeyId'>[] = [],
+): Promise<void> {
+  const own = unrecorded.map((call) => ({ ...call, accessKeyId: roleAccessKeyId(role.name) }));
+  const denied = await deniedCalls([...(await recordedRequests(motoEndpoint)).slice(since), ...own], role, accountId);
   if (denied.length > 0) throw new IamDeniedError(`IAM would deny ${denied.length} call(s) of the rehearsal:\n${denied.join('\n')}`);
 }
