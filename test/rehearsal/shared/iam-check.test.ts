@@ -89,6 +89,16 @@ describe('what IAM authorises for the calls beside RDS', () => {
     ]);
   });
 
+  it("authorises a copy of a snapshot shared from another account on that account's snapshot", () => {
+    const shared = 'arn:aws:rds:us-west-2:444455556666:cluster-snapshot:orders-dr-1';
+    const source = { region: TARGET_REGION, type: 'cluster-snapshot', id: 'orders-dr-1', exists: true, tags: {}, kmsKeyId: null };
+    const authorised = authorisationsOf(
+      call('CopyDBClusterSnapshot', { SourceDBClusterSnapshotIdentifier: shared, TargetDBClusterSnapshotIdentifier: 'vault-1' }, { resources: { SourceDBClusterSnapshotIdentifier: source } }),
+      ACCOUNT_ID,
+    );
+    expect(authorised.map((a) => a.resource)).toEqual([arnIn('rds', 'cluster-snapshot:vault-1'), shared]);
+  });
+
   it("authorises Lambda's Invoke as lambda:InvokeFunction on the function, named or by ARN", () => {
     expect(authorisationsOf(call('Invoke', { FunctionName: 'f' }, { service: 'lambda' }), ACCOUNT_ID)).toEqual([
       { action: 'lambda:InvokeFunction', resource: arnIn('lambda', 'function:f') },

@@ -75,13 +75,16 @@ const ssmParameterArn = (region: string, accountId: string, name: string): strin
 
 /** What IAM authorises for one recorded call. */
 export function authorisationsOf(call: RecordedRequest, accountId: string): Authorisation[] {
-  const arn = (type: string, id: string, region = call.region) => `arn:aws:rds:${region}:${accountId}:${type}:${id}`;
+  const arn = (type: string, id: string, region = call.region, account = accountId) => `arn:aws:rds:${region}:${account}:${type}:${id}`;
   const existing = (parameter: string): Authorisation => {
     const resource = call.resources[parameter];
     if (!resource) throw new UnmappedCallError(`${call.operation} without ${parameter}: the mapper cannot name its resource`);
+    // A resource named by ARN may be another account's (a snapshot shared with this one).
+    const given = call.parameters[parameter];
+    const owner = typeof given === 'string' && given.startsWith('arn:') ? given.split(':')[4] : accountId;
     return {
       action: `rds:${call.operation}`,
-      resource: arn(resource.type!, resource.id, resource.region),
+      resource: arn(resource.type!, resource.id, resource.region, owner),
       context: tagContext(resource.tags, 'ResourceTag'),
       missing: !resource.exists,
     };
