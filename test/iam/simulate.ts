@@ -28,7 +28,7 @@ export interface Decision {
   why: string;
 }
 
-/** A template value with Fn::Sub, Ref and Fn::GetAtt resolved for the stack; any other function is an error. */
+/** A template value with Fn::Sub, Ref, Fn::GetAtt and Fn::Split resolved for the stack; any other function is an error. */
 export function resolveIntrinsics(value: unknown, template: LoadedTemplate, values: StackValues): unknown {
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, template, values));
   if (!value || typeof value !== 'object') return value;
@@ -41,7 +41,12 @@ export function resolveIntrinsics(value: unknown, template: LoadedTemplate, valu
       return resolveSub(`\${${logicalId}.${attribute}}`, template, values);
     }
     if (name === 'Ref') return resolveSub(`\${${argument as string}}`, template, values);
-    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref and Fn::GetAtt only`);
+    if (name === 'Fn::Split') {
+      // A list the preflight returned, as a Resource list.
+      const [delimiter, joined] = argument as [string, unknown];
+      return String(resolveIntrinsics(joined, template, values)).split(delimiter);
+    }
+    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref, Fn::GetAtt and Fn::Split only`);
   }
   return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, template, values)]));
 }

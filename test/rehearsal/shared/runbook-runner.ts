@@ -783,7 +783,7 @@ export async function runRunbook(options: RunnerOptions): Promise<ExecutionResul
   if (!role) return new RunbookExecution(options).run();
   const endpoint = options.aws.endpoint;
   const since = (await recordedRequests(endpoint)).length;
-  const credentials = { accessKeyId: roleAccessKeyId(role.name), secretAccessKey: 'rehearsal' };
+  const credentials = role.credentials ?? { accessKeyId: roleAccessKeyId(role.name), secretAccessKey: 'rehearsal' };
   // Invoke never reaches moto (the invoker runs the code): the role's lambda:InvokeFunction is checked from here.
   const invoked = new Set<string>();
   const invokeLambda: LambdaInvoker | undefined =
