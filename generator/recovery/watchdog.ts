@@ -17,6 +17,7 @@ import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scann
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
 import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
+import { DRILL_CLUSTERS, DRILL_WRITERS } from './iam';
 import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM, RESTORE_KIND, RESTORE_TAG } from '../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/recovery/watchdog/contract';
 
@@ -77,11 +78,12 @@ export function watchdogStatements(): PolicyStatement[] {
       Resource: [AWS.stackId, rdsArn('cluster:*'), sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*')],
     },
     {
-      // An ended drill's cluster and writer: only what carries this stack's ARN and kind=drill.
+      // An ended drill's cluster and writer: only drill names carrying this stack's ARN and kind=drill (tags alone
+      // can be copied onto anything, e.g. by a restore of a drill's snapshot).
       Sid: 'DeleteEndedDrills',
       Effect: 'Allow',
       Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
-      Resource: [rdsArn('cluster:*'), rdsArn('db:*')],
+      Resource: [DRILL_CLUSTERS, DRILL_WRITERS],
       Condition: {
         StringEquals: {
           [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: AWS.stackId,

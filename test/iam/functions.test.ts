@@ -120,7 +120,10 @@ it('makes only calls its role allows: the hourly copy-age check of the recovery 
       expect(invocation.exitCode).toBe(0);
     }
     const made = (await recordedRequests(moto.endpoint)).slice(since).filter((r) => r.accessKeyId === roleAccessKeyId(RECOVERY_ID.preflightRole));
-    expect(new Set(made.map((r) => r.operation))).toEqual(new Set(['DescribeDBClusterSnapshots', 'DescribeStacks', 'PutMetricData']));
+    // The copy age, the ages published before (worst-case RPO), and the drills whose run has ended.
+    expect(new Set(made.map((r) => r.operation))).toEqual(
+      new Set(['DescribeDBClusterSnapshots', 'DescribeStacks', 'GetMetricData', 'PutMetricData', 'DescribeDBClusters']),
+    );
     await assertCallsAllowed(moto.endpoint, recoveryFunctionRole(stackId), MOTO_ACCOUNT_ID, since);
   } finally {
     lambda.remove();

@@ -7,6 +7,7 @@
 import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
+import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 import { RECOVERY_METRIC, RESTORE_TAG } from '../../custom-resource/recovery/contract';
 import { ContextValues, IamRequest } from './simulate';
 import {
@@ -16,6 +17,7 @@ import {
   RECOVERY_STACK_ID,
   SOURCE,
   SOURCE_KEY,
+  RECOVERY_FUNCTION,
   SUBNET_GROUP,
   TARGET,
   TARGET_KEY,
@@ -77,6 +79,11 @@ const logWrites = (role: string, region: string, logGroup: string): RoleRequest[
     resource: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${logGroup}:log-stream:2026/12/07/[$LATEST]0123456789abcdef`,
   }));
 
+/** The SSM parameter a run writes its source configuration to: the path, then the snapshot's name (one slash). */
+const configParameter = (id = SNAPSHOT, region = TARGET) => `arn:aws:ssm:${region}:${ACCOUNT}:parameter${CAPTURED_CONFIG_PATH}${id}`;
+const ownerTag = requestTags({ [SNAPSHOT_TAG.stackId]: DR_STACK_ID });
+const sourceRds = (resource: string) => rdsArn(SOURCE, resource);
+
 export const DR_LEGITIMATE: RoleRequest[] = [
   { role: automation, label: 'snapshot the cluster', action: 'rds:CreateDBClusterSnapshot', resource: rdsArn(SOURCE, `cluster:${CLUSTER}`), context: requestTags(drTags) },
   { role: automation, label: 'create the snapshot', action: 'rds:CreateDBClusterSnapshot', resource: snapshotIn(SOURCE), context: requestTags(drTags) },
@@ -95,6 +102,16 @@ export const DR_LEGITIMATE: RoleRequest[] = [
     { role: drPreflight, label: `the preflight describes ${key}`, action: 'kms:DescribeKey', resource: key },
     { role: drPreflight, label: `the preflight reads the policy of ${key}`, action: 'kms:GetKeyPolicy', resource: key },
   ]),
+  { role: automation, label: 'capture: read the cluster', action: 'rds:DescribeDBClusters', resource: sourceRds(`cluster:${CLUSTER}`) },
+  { role: automation, label: 'capture: read its writer', action: 'rds:DescribeDBInstances', resource: sourceRds('db:orders-prod-instance-1') },
+  { role: automation, label: "capture: read the cluster's parameter group", action: 'rds:DescribeDBClusterParameterGroups', resource: sourceRds('cluster-pg:orders-pg16') },
+  { role: automation, label: "capture: read the cluster's parameters", action: 'rds:DescribeDBClusterParameters', resource: sourceRds('cluster-pg:orders-pg16') },
+  { role: automation, label: "capture: read the writer's parameter group", action: 'rds:DescribeDBParameterGroups', resource: sourceRds('pg:orders-instance-pg16') },
+  { role: automation, label: "capture: read the writer's parameters", action: 'rds:DescribeDBParameters', resource: sourceRds('pg:orders-instance-pg16') },
+  { role: automation, label: 'capture: write the configuration beside the copy', action: 'ssm:PutParameter', resource: configParameter(), context: ownerTag },
+  { role: automation, label: 'capture: tag the configuration on create', action: 'ssm:AddTagsToResource', resource: configParameter(), context: ownerTag },
+  { role: automation, label: "prune: delete an expired copy's configuration", action: 'ssm:DeleteParameter', resource: configParameter() },
+  { role: automation, label: 'share the copy with the vault', action: 'rds:ModifyDBClusterSnapshotAttribute', resource: snapshotIn(TARGET), context: ours },
   { role: drPreflight, label: 'the preflight reads the cluster', action: 'rds:DescribeDBClusters', resource: rdsArn(SOURCE, `cluster:${CLUSTER}`) },
   ...logWrites(drPreflight, SOURCE, '/aws/lambda/orders-prod-dr-preflight'),
   ...runbookTrigger(LOGICAL_ID.triggerRole, 'orders-prod-dr-SnapshotCopyRunbook-1A2B3C', `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-AutomationRole-1A2B3C`, SOURCE),
@@ -122,6 +139,15 @@ export const DR_ATTACKS: RoleRequest[] = [
   { role: automation, label: 'copy from a third Region', action: 'rds:CopyDBClusterSnapshot', resource: snapshotIn('eu-west-1', 'before-upgrade'), context: { ...requestTags(copyTags), ...ours } },
   { role: automation, label: 'take a grant not for an AWS resource', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
   { role: automation, label: 'take a grant on another key', action: 'kms:CreateGrant', resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`, context: { 'kms:GrantIsForAWSResource': 'true' } },
+  { role: automation, label: 'capture: read another cluster', action: 'rds:DescribeDBClusters', resource: sourceRds('cluster:billing-prod') },
+  { role: automation, label: "write a parameter under another cluster's prefix", action: 'ssm:PutParameter', resource: configParameter('billing-prod-dr-202612070500-0a1b2c3d'), context: ownerTag },
+  { role: automation, label: 'write a parameter outside the configuration path', action: 'ssm:PutParameter', resource: `arn:aws:ssm:${TARGET}:${ACCOUNT}:parameter/prod/db-password` },
+  { role: automation, label: 'write a configuration in the source Region', action: 'ssm:PutParameter', resource: configParameter(SNAPSHOT, SOURCE), context: ownerTag },
+  { role: automation, label: "delete another cluster's configuration", action: 'ssm:DeleteParameter', resource: configParameter('billing-prod-dr-202612070500-0a1b2c3d') },
+  { role: automation, label: 'retag a parameter outside the configuration path', action: 'ssm:AddTagsToResource', resource: `arn:aws:ssm:${TARGET}:${ACCOUNT}:parameter/prod/db-password`, context: ownerTag },
+  { role: automation, label: 'share a copy named like ours without our tag', action: 'rds:ModifyDBClusterSnapshotAttribute', resource: snapshotIn(TARGET), context: {} },
+  { role: automation, label: 'share a snapshot not ours carrying a copied tag', action: 'rds:ModifyDBClusterSnapshotAttribute', resource: snapshotIn(TARGET, 'before-upgrade'), context: ours },
+  { role: automation, label: 'share a source snapshot', action: 'rds:ModifyDBClusterSnapshotAttribute', resource: snapshotIn(SOURCE), context: ours },
   { role: drPreflight, label: 'the preflight reads another cluster', action: 'rds:DescribeDBClusters', resource: rdsArn(SOURCE, 'cluster:billing-prod') },
   ...triggerAttacks(LOGICAL_ID.triggerRole, `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-AutomationRole-1A2B3C`, SOURCE),
 ];
@@ -137,7 +163,9 @@ const runTags = (kind: string, stack = RECOVERY_STACK_ID): Tags => ({
   [RESTORE_TAG.execution]: '0a1b2c3d-e5f6-4711-8899-aabbccddeeff',
 });
 const owned = (kind: string, stack = RECOVERY_STACK_ID) => resourceTags({ [RESTORE_TAG.stackId]: stack, [RESTORE_TAG.kind]: kind });
-const recovery = RECOVERY_ID.automationRole;
+const recoveryAutomation = RECOVERY_ID.automationRole;
+/** The stack's function does each runbook step's work (RecoveryRunPolicy), the preflight and the hourly check, under one role. */
+const recovery = RECOVERY_ID.preflightRole;
 const recoveryPreflight = RECOVERY_ID.preflightRole;
 const DEFAULT_GROUPS = ['cluster-pg:default.aurora-postgresql16', 'og:default:aurora-postgresql-16', 'pg:default.aurora-postgresql16'];
 const LONG_SOURCE = 'a'.repeat(48);
@@ -180,9 +208,10 @@ export const RECOVERY_LEGITIMATE: RoleRequest[] = [
   ...restoreRun('restore', 'orders-prod-dr', 'orders-prod-dr-writer'),
   { role: recovery, label: 'RDS describes the key', action: 'kms:DescribeKey', resource: TARGET_KEY },
   { role: recovery, label: 'RDS takes a grant on the key', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'true' } },
-  ...[recovery, recoveryPreflight].map((role): RoleRequest => ({
-    role, label: 'publish the metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace },
-  })),
+  { role: recovery, label: 'publish the metrics', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } },
+  { role: recoveryAutomation, label: "each runbook step invokes the stack's function", action: 'lambda:InvokeFunction', resource: RECOVERY_FUNCTION },
+  { role: recovery, label: "the hourly check reads a drill's run", action: 'ssm:GetAutomationExecution', resource: `arn:aws:ssm:${TARGET}:${ACCOUNT}:automation-execution/0a1b2c3d-e5f6-4711-8899-aabbccddeeff` },
+  { role: recovery, label: 'the hourly check reads the copy ages it published', action: 'cloudwatch:GetMetricData', resource: '*' },
   { role: recoveryPreflight, label: 'the preflight describes the key', action: 'kms:DescribeKey', resource: TARGET_KEY },
   { role: recoveryPreflight, label: 'the preflight reads the subnet group', action: 'rds:DescribeDBSubnetGroups', resource: rdsArn(TARGET, `subgrp:${SUBNET_GROUP}`) },
   { role: recoveryPreflight, label: 'the preflight lists the copies', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*') },
@@ -232,9 +261,9 @@ export const RECOVERY_ATTACKS: RoleRequest[] = [
   { role: recovery, label: 'restore without this stack\'s tag', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: requestTags({ [RESTORE_TAG.kind]: 'restore' }) },
   { role: recovery, label: 'take a grant not for an AWS resource', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
   { role: recovery, label: 'take a grant on another key', action: 'kms:CreateGrant', resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`, context: { 'kms:GrantIsForAWSResource': 'true' } },
-  ...[recovery, recoveryPreflight].map((role): RoleRequest => ({
-    role, label: 'publish to another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/RDS' },
-  })),
+  { role: recovery, label: 'publish to another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/RDS' } },
+  { role: recoveryAutomation, label: 'invoke another function', action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:orders-prod-admin` },
+  { role: recoveryAutomation, label: 'restore a copy itself, past the function', action: 'rds:RestoreDBClusterFromSnapshot', resource: COPY, context: { ...requestTags(runTags('restore')), ...sourceStacksCopy } },
   { role: recoveryPreflight, label: 'the watchdog reads another stack', action: 'cloudformation:DescribeStacks', resource: OTHER_RECOVERY_STACK },
   ...triggerAttacks(RECOVERY_ID.drillTriggerRole, `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`, TARGET),
 ];

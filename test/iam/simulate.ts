@@ -28,7 +28,7 @@ export interface Decision {
   why: string;
 }
 
-/** A template value with Fn::Sub, Ref and Fn::GetAtt resolved for the stack; any other function is an error. */
+/** A template value with Fn::Sub, Ref, Fn::GetAtt and Fn::Split resolved for the stack; any other function is an error. */
 export function resolveIntrinsics(value: unknown, template: LoadedTemplate, values: StackValues): unknown {
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, template, values));
   if (!value || typeof value !== 'object') return value;
@@ -41,18 +41,32 @@ export function resolveIntrinsics(value: unknown, template: LoadedTemplate, valu
       return resolveSub(`\${${logicalId}.${attribute}}`, template, values);
     }
     if (name === 'Ref') return resolveSub(`\${${argument as string}}`, template, values);
-    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref and Fn::GetAtt only`);
+    if (name === 'Fn::Split') {
+      // A list the preflight returned, as a Resource list.
+      const [delimiter, joined] = argument as [string, unknown];
+      return String(resolveIntrinsics(joined, template, values)).split(delimiter);
+    }
+    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref, Fn::GetAtt and Fn::Split only`);
   }
   return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, template, values)]));
 }
 
-/** The one inline policy of a role of the template, resolved for the stack. */
+/**
+ * A role's policy, resolved for the stack: its inline Policies and every
+ * AWS::IAM::Policy of the template whose Roles include it, as IAM evaluates
+ * them (any statement of any of them may allow), in one document.
+ */
 export function rolePolicy(template: LoadedTemplate, roleLogicalId: string, values: StackValues): PolicyDocument {
   const role = template.Resources[roleLogicalId];
   if (role?.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role of ${template.file}`);
-  const policies = role.Properties?.Policies as { PolicyDocument: unknown }[];
-  if (policies?.length !== 1) throw new Error(`${roleLogicalId} has ${policies?.length ?? 0} inline policies; expected one`);
-  return resolveIntrinsics(policies[0].PolicyDocument, template, values) as PolicyDocument;
+  const inline = ((role.Properties?.Policies as { PolicyDocument: unknown }[] | undefined) ?? []).map((p) => p.PolicyDocument);
+  const attached = Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((resource) => ((resource.Properties?.Roles as unknown[] | undefined) ?? []).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleLogicalId })))
+    .map((resource) => resource.Properties!.PolicyDocument);
+  const documents = [...inline, ...attached].map((document) => resolveIntrinsics(document, template, values) as PolicyDocument);
+  if (documents.length === 0) throw new Error(`${roleLogicalId} of ${template.file} has no policy`);
+  return { Version: documents[0].Version, Statement: documents.flatMap((document) => document.Statement) };
 }
 
 /** Every role of the template, by logical id. */

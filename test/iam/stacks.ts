@@ -22,6 +22,7 @@ export const RECOVERY_STACK_ID = `arn:aws:cloudformation:${TARGET}:${ACCOUNT}:st
 export const SOURCE_KEY = `arn:aws:kms:${SOURCE}:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 export const TARGET_KEY = `arn:aws:kms:${TARGET}:${ACCOUNT}:key/66666666-7777-8888-9999-000000000000`;
 export const SUBNET_GROUP = 'dr-subnets';
+export const RECOVERY_FUNCTION = `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:orders-prod-dr-recovery-preflight`;
 
 export const rdsArn = (region: string, resource: string): string => `arn:aws:rds:${region}:${ACCOUNT}:${resource}`;
 
@@ -77,6 +78,7 @@ export function recoveryStack(template: LoadedTemplate = recoveryTemplate()): Si
     attributes: {
       [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`,
       [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET}:${ACCOUNT}:log-group:/aws/lambda/orders-prod-dr-recovery-preflight:*`,
+      [`${RECOVERY_ID.preflightFunction}.Arn`]: RECOVERY_FUNCTION,
       [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}`]: TARGET_KEY,
     },
     resourceRefs: { [RECOVERY_ID.document]: 'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C' },

@@ -245,8 +245,9 @@ _RDS_RESOURCE_PARAMS = {
 def _rds_resource(account, region, kind, identifier):
     """The resource a parameter names, as it is now: its Region, type, id, tags and KMS key (None when absent)."""
     if identifier.startswith("arn:"):
+        # An ARN may name another account's resource (a snapshot shared with this one): look there.
         parts = identifier.split(":")
-        region, kind, identifier = parts[3], parts[5], ":".join(parts[6:])
+        region, account, kind, identifier = parts[3], parts[4], parts[5], ":".join(parts[6:])
     backend = rds_models.rds_backends[account][region]
     store = {"cluster": backend.clusters, "db": backend.databases, "cluster-snapshot": backend.cluster_snapshots}.get(kind)
     found = store.get(identifier) if store is not None else None
@@ -257,13 +258,15 @@ def _rds_resource(account, region, kind, identifier):
         "exists": found is not None,
         "tags": {t["Key"]: t["Value"] for t in (found.tags or [])} if found is not None else {},
         "kmsKeyId": getattr(found, "kms_key_id", None) if found is not None else None,
+        # The accounts a snapshot is shared with (ModifyDBClusterSnapshotAttribute, "restore"), or "all".
+        "sharedWith": list(getattr(found, "attributes", {}).get("restore", [])) if found is not None else [],
     }
 
 
 def _kms_key(account, region, key):
     """A KMS key's ARN and policy, given its id, ARN, alias or alias ARN; None when there is no such key."""
     if key.startswith("arn:"):
-        region = key.split(":")[3]
+        region, account = key.split(":")[3], key.split(":")[4]
     backend = kms_backends[account][region]
     try:
         found = backend.describe_key(key)

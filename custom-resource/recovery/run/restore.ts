@@ -134,9 +134,18 @@ const runTags = (e: RunEvent, snapshotId: string): Tag[] => [
   { Key: RESTORE_TAG.execution, Value: e.ExecutionId },
 ];
 
+/**
+ * A drill's cluster name as the run policy recognises it (cluster:*-drill-????????, its writer db:*-drill-*-writer):
+ * IAM lets the function tag kind=drill onto, and delete, only such names.
+ */
+const DRILL_NAME = /-drill-\w{8}$/;
+
 /** The new cluster's identifier: the one asked for (RDS checks it and names the rule it breaks), or one derived from the source's. */
 export function targetClusterId(e: RunEvent, now: number): string {
   const named = e.ClusterIdentifier.trim().toLowerCase();
+  if (named && e.Kind === RESTORE_KIND.drill && !DRILL_NAME.test(named)) {
+    throw new Error(`ClusterIdentifier "${named}": drill names end -drill-<8 letters/digits>; or leave it empty`);
+  }
   if (named) return named;
   const stamp = new Date(now).toISOString().slice(0, 16).replace(/\D/g, '');
   const suffix = e.Kind === RESTORE_KIND.drill ? `-drill-${e.ExecutionId.slice(0, 8)}` : `-restored-${stamp}`;

@@ -147,9 +147,10 @@ describe('the hourly check', () => {
       {
         Effect: 'Allow',
         Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
+        // Only drill names: a restore of a drill's snapshot could carry its tags.
         Resource: [
-          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
-          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*-drill-????????' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*-drill-*-writer' },
         ],
         // Only what carries this stack's ARN and kind=drill: never a restore, never another stack's drill.
         Condition: {

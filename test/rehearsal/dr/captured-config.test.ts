@@ -8,6 +8,7 @@
 import {
   CreateDBClusterCommand,
   CreateDBClusterParameterGroupCommand,
+  DeleteDBClusterCommand,
   CreateDBInstanceCommand,
   ModifyDBClusterParameterGroupCommand,
 } from '@aws-sdk/client-rds';
@@ -112,9 +113,12 @@ describe('each run records the source configuration beside its copy in the targe
 
   it('fails a run naming a Serverless v1 cluster, before taking any snapshot', async () => {
     const w = world();
-    await w.createEncryptedCluster(CLUSTER);
-    const stack = await w.createStack({ clusterId: CLUSTER, kmsTargetKey: await w.createKey(TARGET_REGION) });
-    // The preflight refuses such a cluster when the stack is deployed; every run refuses it again.
+    await w.createEncryptedCluster('legacy-v1');
+    const stack = await w.createStack({ clusterId: 'legacy-v1', kmsTargetKey: await w.createKey(TARGET_REGION) });
+    // The preflight refuses such a cluster when the stack is deployed; every run refuses it again, should the
+    // cluster of that name become one after (here: replaced; the stack's role reads no other cluster).
+    await w.rds[SOURCE_REGION].send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'legacy-v1', SkipFinalSnapshot: true }));
+    await w.clock.advanceBy(60_000); // moto names the new cluster's automated snapshot by the minute
     await w.rds[SOURCE_REGION].send(
       new CreateDBClusterCommand({
         DBClusterIdentifier: 'legacy-v1',
@@ -127,7 +131,7 @@ describe('each run records the source configuration beside its copy in the targe
     );
     const before = await w.snapshotIds();
 
-    const result = await w.run(stack, { executionParameters: { DBClusterIdentifier: 'legacy-v1' } });
+    const result = await w.run(stack);
 
     expectStatus(result, 'Failed');
     expect(result.failedStep).toBe('CreateSourceSnapshot');

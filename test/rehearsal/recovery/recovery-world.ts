@@ -28,6 +28,7 @@ import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocume
 import { ACCOUNT_ID, RehearsalWorld, Stack, TARGET_REGION } from '../shared/rehearsal-world';
 import { ExecutionResult, RunnerOptions, runRunbook } from '../shared/runbook-runner';
 import { lambdaInvoker } from '../shared/lambda-invoker';
+import { assertCallsAllowed, recordedRequests, roleAccessKeyId } from '../shared/iam-check';
 
 const SUBNET_GROUP = 'dr-subnets';
 export const POLL_SECONDS = 180;
@@ -131,6 +132,7 @@ export class RecoveryWorld {
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,
         // The automation role's one statement: invoke this function.
         [`${RECOVERY_ID.preflightFunction}.Arn`]: `arn:aws:lambda:${TARGET_REGION}:${ACCOUNT_ID}:function:${functionName}`,
+        [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET_REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/${functionName}:*`,
       },
       resourceRefs: { [RECOVERY_ID.preflightFunction]: functionName },
     };
@@ -144,8 +146,18 @@ export class RecoveryWorld {
     // The runbook's steps call the stack's function: its inline code, as the template carries it.
     const functionName = stack.values.resourceRefs![RECOVERY_ID.preflightFunction];
     const code = String((template.Resources[RECOVERY_ID.preflightFunction].Properties!.Code as { ZipFile: string }).ZipFile);
-    const lambda = lambdaInvoker(functionName, code, { endpoint: this.world.moto.endpoint, region: TARGET_REGION, ...MOTO_CREDENTIALS });
-    return runRunbook({
+    // The function does each step's work under its own role: its calls are signed with that role's key and,
+    // once the run ends, each is simulated under the role's policies (its own and the attached run policy).
+    const functionRole = { name: RECOVERY_ID.preflightRole, policy: rolePolicy(template, RECOVERY_ID.preflightRole, stack.values) };
+    const endpoint = this.world.moto.endpoint;
+    const since = (await recordedRequests(endpoint)).length;
+    const lambda = lambdaInvoker(functionName, code, {
+      endpoint,
+      region: TARGET_REGION,
+      accessKeyId: roleAccessKeyId(functionRole.name),
+      secretAccessKey: 'rehearsal',
+    });
+    const result = await runRunbook({
       invokeLambda: lambda.invoke,
       document,
       region: TARGET_REGION,
@@ -160,6 +172,8 @@ export class RecoveryWorld {
       executionId: options.executionId,
       iamRole: { name: RECOVERY_ID.automationRole, policy: rolePolicy(template, RECOVERY_ID.automationRole, stack.values) },
     }).finally(() => lambda.close());
+    await assertCallsAllowed(endpoint, functionRole, ACCOUNT_ID, since);
+    return result;
   }
 
   private async control(route: string, body: object): Promise<void> {

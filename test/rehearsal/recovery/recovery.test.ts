@@ -250,6 +250,24 @@ describe('recovery runbook rehearsal', () => {
     expect(await recovery.clusters()).toEqual([]);
   });
 
+  it("refuses a drill into a cluster named as the user likes, naming the value and the fix: only a drill's name lets it be deleted", async () => {
+    const { recovery, stack } = await deployed(world());
+    const result = await recovery.run(stack, { kind: 'drill', parameters: { ClusterIdentifier: 'orders-db-test' } });
+    expect(result.status).toBe('Failed');
+    expect(result.timeline[0]).toMatchObject({ step: RECOVERY_STEP.restore, status: 'Failed' });
+    expect(result.timeline[0].error).toContain('ClusterIdentifier "orders-db-test"');
+    expect(result.timeline[0].error).toContain('drill names end -drill-<8 letters/digits>; or leave it empty');
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it('drills into a drill-named cluster when one is asked for, and deletes it', async () => {
+    const { recovery, stack } = await deployed(world());
+    const result = await recovery.run(stack, { kind: 'drill', parameters: { ClusterIdentifier: 'orders-db-drill-monday01' } });
+    expectStatus(result, 'Success');
+    expect(result.outputs[RECOVERY_OUTPUT.cluster]).toBe('orders-db-drill-monday01');
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
   it("publishes a drill's RTO, split at the writer, and the age of the copy's recovery point from its source-created-at tag", async () => {
     const { recovery, stack, copy } = await deployed(world());
     const w = world();

@@ -67,6 +67,48 @@ describe('what IAM authorises for a recorded call', () => {
   });
 });
 
+describe('what IAM authorises for the calls beside RDS', () => {
+  const arnIn = (service: string, resource: string) => `arn:aws:${service}:${TARGET_REGION}:${ACCOUNT_ID}:${resource}`;
+
+  it('authorises writing a configuration on the parameter, named without a doubled slash, and its tags on create', () => {
+    const tags = [{ Key: 'aurora-snapshot-dr:stack-id', Value: 'arn:stack' }];
+    const authorised = authorisationsOf(call('PutParameter', { Name: '/aurora-snapshot-dr/orders-dr-1', Tags: tags }, { service: 'ssm' }), ACCOUNT_ID);
+    const context = { 'aws:RequestTag/aurora-snapshot-dr:stack-id': 'arn:stack', 'aws:TagKeys': ['aurora-snapshot-dr:stack-id'] };
+    expect(authorised).toEqual([
+      { action: 'ssm:PutParameter', resource: arnIn('ssm', 'parameter/aurora-snapshot-dr/orders-dr-1'), context },
+      { action: 'ssm:AddTagsToResource', resource: arnIn('ssm', 'parameter/aurora-snapshot-dr/orders-dr-1'), context },
+    ]);
+  });
+
+  it('authorises a parameter group call on the group it names', () => {
+    expect(authorisationsOf(call('DescribeDBClusterParameters', { DBClusterParameterGroupName: 'orders-pg' }), ACCOUNT_ID)).toEqual([
+      { action: 'rds:DescribeDBClusterParameters', resource: arnIn('rds', 'cluster-pg:orders-pg') },
+    ]);
+    expect(authorisationsOf(call('DescribeDBParameters', { DBParameterGroupName: 'writer-pg' }), ACCOUNT_ID)).toEqual([
+      { action: 'rds:DescribeDBParameters', resource: arnIn('rds', 'pg:writer-pg') },
+    ]);
+  });
+
+  it("authorises a copy of a snapshot shared from another account on that account's snapshot", () => {
+    const shared = 'arn:aws:rds:us-west-2:444455556666:cluster-snapshot:orders-dr-1';
+    const source = { region: TARGET_REGION, type: 'cluster-snapshot', id: 'orders-dr-1', exists: true, tags: {}, kmsKeyId: null };
+    const authorised = authorisationsOf(
+      call('CopyDBClusterSnapshot', { SourceDBClusterSnapshotIdentifier: shared, TargetDBClusterSnapshotIdentifier: 'vault-1' }, { resources: { SourceDBClusterSnapshotIdentifier: source } }),
+      ACCOUNT_ID,
+    );
+    expect(authorised.map((a) => a.resource)).toEqual([arnIn('rds', 'cluster-snapshot:vault-1'), shared]);
+  });
+
+  it("authorises Lambda's Invoke as lambda:InvokeFunction on the function, named or by ARN", () => {
+    expect(authorisationsOf(call('Invoke', { FunctionName: 'f' }, { service: 'lambda' }), ACCOUNT_ID)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: arnIn('lambda', 'function:f') },
+    ]);
+    expect(authorisationsOf(call('Invoke', { FunctionName: arnIn('lambda', 'function:g') }, { service: 'lambda' }), ACCOUNT_ID)).toEqual([
+      { action: 'lambda:InvokeFunction', resource: arnIn('lambda', 'function:g') },
+    ]);
+  });
+});
+
 describe('a rehearsal', () => {
   it('signs every runbook call with the role\'s own key, so each is checked', async () => {
     const w = world();
@@ -76,7 +118,16 @@ describe('a rehearsal', () => {
     expectStatus(await w.run(stack), 'Success');
     const byRole = (await recordedRequests(w.moto.endpoint)).filter((r) => r.accessKeyId === roleAccessKeyId(LOGICAL_ID.automationRole));
     expect(new Set(byRole.map((r) => r.operation))).toEqual(
-      new Set(['CreateDBClusterSnapshot', 'DescribeDBClusterSnapshots', 'CopyDBClusterSnapshot']),
+      new Set([
+        'CreateDBClusterSnapshot',
+        'DescribeDBClusterSnapshots',
+        'CopyDBClusterSnapshot',
+        // The source configuration, captured beside the copy.
+        'DescribeDBClusters',
+        'DescribeDBClusterParameterGroups',
+        'DescribeDBClusterParameters',
+        'PutParameter',
+      ]),
     );
   });
 

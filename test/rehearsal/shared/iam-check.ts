@@ -21,6 +21,8 @@ interface RecordedResource {
   exists: boolean;
   tags: { [key: string]: string };
   kmsKeyId: string | null;
+  /** The accounts a snapshot is shared with ("all" when public). */
+  sharedWith?: string[];
 }
 
 export interface RecordedRequest {
@@ -41,13 +43,18 @@ export interface RecordedRequest {
 export interface RehearsedRole {
   name: string;
   policy: PolicyDocument;
+  /** The role's own credentials when it acts in another account than moto's default (issued by moto's STS); else roleAccessKeyId(name). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
+
+/** The access key a rehearsed role signs with. */
+export const signingKeyOf = (role: RehearsedRole): string => role.credentials?.accessKeyId ?? roleAccessKeyId(role.name);
 
 /** The access key id a role's calls carry in the rehearsal: 20 capitals and digits, as moto reads them. */
 export const roleAccessKeyId = (roleLogicalId: string): string =>
   `AKIA${roleLogicalId.toUpperCase().replace(/[^A-Z0-9]/g, '')}0000000000000000`.slice(0, 20);
 
-/** One IAM request, and the key policy that must allow it too (KMS). */
+/** One IAM request, and the resource's policy that must allow it too (a KMS key's, or a shared snapshot's share). */
 interface Authorisation extends IamRequest {
   keyPolicy?: object;
   /** The call named a resource that did not exist when it came (so IAM saw none of its tags). */
@@ -70,17 +77,35 @@ const family = (engine: string, version: string): string =>
 
 export class UnmappedCallError extends Error {}
 
+const ssmParameterArn = (region: string, accountId: string, name: string): string =>
+  `arn:aws:ssm:${region}:${accountId}:parameter/${name.replace(/^\//, '')}`;
+
 /** What IAM authorises for one recorded call. */
 export function authorisationsOf(call: RecordedRequest, accountId: string): Authorisation[] {
-  const arn = (type: string, id: string, region = call.region) => `arn:aws:rds:${region}:${accountId}:${type}:${id}`;
+  const arn = (type: string, id: string, region = call.region, account = accountId) => `arn:aws:rds:${region}:${account}:${type}:${id}`;
   const existing = (parameter: string): Authorisation => {
     const resource = call.resources[parameter];
     if (!resource) throw new UnmappedCallError(`${call.operation} without ${parameter}: the mapper cannot name its resource`);
+    // A resource named by ARN may be another account's (a snapshot shared with this one).
+    const given = call.parameters[parameter];
+    const owner = typeof given === 'string' && given.startsWith('arn:') ? given.split(':')[4] : accountId;
+    const resourceArn = arn(resource.type!, resource.id, resource.region, owner);
+    // Another account's snapshot is authorised on its side by its share with the caller's account (the
+    // snapshot's "restore" attribute), which acts as its resource policy; unshared, it has none.
+    const shared = owner !== accountId && (resource.sharedWith ?? []).some((a) => a === accountId || a === 'all');
     return {
       action: `rds:${call.operation}`,
-      resource: arn(resource.type!, resource.id, resource.region),
+      resource: resourceArn,
       context: tagContext(resource.tags, 'ResourceTag'),
       missing: !resource.exists,
+      ...(shared
+        ? {
+            keyPolicy: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: `rds:${call.operation}`, Resource: resourceArn }],
+            },
+          }
+        : {}),
     };
   };
   const created = (type: string, id: unknown): Authorisation => ({ action: `rds:${call.operation}`, resource: arn(type, String(id)) });
@@ -175,6 +200,37 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
       ];
     case 'rds:AddTagsToResource':
       return [{ ...existing('ResourceName'), context: { ...existing('ResourceName').context, ...tagContext(requestTags, 'RequestTag') } }];
+    case 'rds:ModifyDBClusterSnapshotAttribute':
+      return [existing('DBClusterSnapshotIdentifier')];
+    // The parameter groups' calls are authorised against the group they name (cluster-pg, pg), or every group when none is named.
+    case 'rds:DescribeDBClusterParameterGroups':
+    case 'rds:DescribeDBClusterParameters':
+      return [{ action: ruleOf, resource: arn('cluster-pg', String(p.DBClusterParameterGroupName ?? '*')) }];
+    case 'rds:DescribeDBParameterGroups':
+    case 'rds:DescribeDBParameters':
+      return [{ action: ruleOf, resource: arn('pg', String(p.DBParameterGroupName ?? '*')) }];
+    case 'ssm:PutParameter': {
+      // A parameter's ARN is parameter/<name without its leading slash>; PutParameter with Tags is also AddTagsToResource.
+      const parameter = ssmParameterArn(call.region, accountId, String(p.Name));
+      return [
+        { action: ruleOf, resource: parameter, context: tagContext(requestTags, 'RequestTag') },
+        ...(Object.keys(requestTags).length > 0
+          ? [{ action: 'ssm:AddTagsToResource', resource: parameter, context: tagContext(requestTags, 'RequestTag') }]
+          : []),
+      ];
+    }
+    case 'ssm:DeleteParameter':
+      return [{ action: ruleOf, resource: ssmParameterArn(call.region, accountId, String(p.Name)) }];
+    case 'ssm:GetAutomationExecution':
+      return [{ action: ruleOf, resource: `arn:aws:ssm:${call.region}:${accountId}:automation-execution/${String(p.AutomationExecutionId)}` }];
+    case 'lambda:Invoke': {
+      // The API's operation is Invoke; IAM authorises it as lambda:InvokeFunction on the function, named or by ARN.
+      const name = String(p.FunctionName);
+      const functionArn = name.startsWith('arn:') ? name : `arn:aws:lambda:${call.region}:${accountId}:function:${name}`;
+      return [{ action: 'lambda:InvokeFunction', resource: functionArn }];
+    }
+    case 'cloudwatch:GetMetricData':
+      return [{ action: ruleOf, resource: '*' }];
     case 'rds:DescribeDBSubnetGroups':
       return [{ action: 'rds:DescribeDBSubnetGroups', resource: arn('subgrp', String(p.DBSubnetGroupName ?? '*')) }];
     case 'rds:DescribeOrderableDBInstanceOptions':
@@ -199,6 +255,11 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
   }
 }
 
+const deniedByResourcePolicyOnly = (decision: Decision): boolean => {
+  const reasons = decision.why ? (JSON.parse(decision.why) as { policyType?: string }[]) : [];
+  return reasons.length > 0 && reasons.every((reason) => reason.policyType === 'resource');
+};
+
 /** Every request moto recorded, oldest first. */
 export async function recordedRequests(motoEndpoint: string): Promise<RecordedRequest[]> {
   const response = await fetch(`${motoEndpoint}/rehearsal-api/requests`);
@@ -208,7 +269,7 @@ export async function recordedRequests(motoEndpoint: string): Promise<RecordedRe
 
 /** The calls `role` made among `requests`, each authorised as IAM would; every denial, described, or none. */
 export async function deniedCalls(requests: RecordedRequest[], role: RehearsedRole, accountId: string): Promise<string[]> {
-  const key = roleAccessKeyId(role.name);
+  const key = signingKeyOf(role);
   const principal = `arn:aws:iam::${accountId}:role/${role.name}`;
   const denied: string[] = [];
   for (const call of requests.filter((r) => r.accessKeyId === key)) {
@@ -218,6 +279,9 @@ export async function deniedCalls(requests: RecordedRequest[], role: RehearsedRo
       // AWS answers it NotFound or, judging tags it cannot read, AccessDenied, no AWS document says.
       if (authorisation.missing && (call.status ?? 0) >= 400) continue;
       const decision: Decision = await decide(role.policy, authorisation, { principal, accountId, keyPolicy: authorisation.keyPolicy });
+      // A call the emulator refused, as the resource's own policy (a key policy it enforces) refuses it, fails in the
+      // rehearsal as in AWS: the rehearsal then shows what the runbook does with the refusal. The role's policy has no such pass.
+      if (decision.verdict !== 'Allowed' && (call.status ?? 0) >= 400 && deniedByResourcePolicyOnly(decision)) continue;
       if (decision.verdict !== 'Allowed') {
         denied.push(
           `${call.service}:${call.operation} ${JSON.stringify(call.parameters).slice(0, 300)} by ${role.name}: ` +
@@ -231,8 +295,28 @@ export async function deniedCalls(requests: RecordedRequest[], role: RehearsedRo
 
 export class IamDeniedError extends Error {}
 
-/** Fails when IAM would deny any call `role` made in the rehearsal since the log held `since` requests. */
-export async function assertCallsAllowed(motoEndpoint: string, role: RehearsedRole, accountId: string, since = 0): Promise<void> {
-  const denied = await deniedCalls((await recordedRequests(motoEndpoint)).slice(since), role, accountId);
+/** A Lambda Invoke the way moto would have recorded it, for calls the rehearsal serves without moto. */
+export const invokeRequest = (functionName: string, region: string): Omit<RecordedRequest, 'accessKeyId'> => ({
+  service: 'lambda',
+  operation: 'Invoke',
+  region,
+  parameters: { FunctionName: functionName },
+  resources: {},
+  keys: {},
+});
+
+/**
+ * Fails when IAM would deny any call `role` made in the rehearsal since the log held `since` requests, or any of
+ * `unrecorded` (calls served outside moto, made by the role).
+ */
+export async function assertCallsAllowed(
+  motoEndpoint: string,
+  role: RehearsedRole,
+  accountId: string,
+  since = 0,
+  unrecorded: Omit<RecordedRequest, 'accessKeyId'>[] = [],
+): Promise<void> {
+  const own = unrecorded.map((call) => ({ ...call, accessKeyId: signingKeyOf(role) }));
+  const denied = await deniedCalls([...(await recordedRequests(motoEndpoint)).slice(since), ...own], role, accountId);
   if (denied.length > 0) throw new IamDeniedError(`IAM would deny ${denied.length} call(s) of the rehearsal:\n${denied.join('\n')}`);
 }

@@ -21,7 +21,7 @@ import { randomUUID } from 'crypto';
 import { AwsApiCaller, AwsConnection } from './aws-api';
 import { chooseNextStep } from './branch';
 import { selectJsonPath } from './jsonpath';
-import { RehearsedRole, assertCallsAllowed, recordedRequests, roleAccessKeyId } from './iam-check';
+import { RehearsedRole, assertCallsAllowed, invokeRequest, recordedRequests, roleAccessKeyId } from './iam-check';
 import { convertOutput, OUTPUT_TYPES, OutputType } from './output-types';
 import { HarnessError, runScript, ScriptOutcome } from './script-runner';
 import { builtInVariables, referencedNames, substitute, VariableError } from './variables';
@@ -783,8 +783,12 @@ export async function runRunbook(options: RunnerOptions): Promise<ExecutionResul
   if (!role) return new RunbookExecution(options).run();
   const endpoint = options.aws.endpoint;
   const since = (await recordedRequests(endpoint)).length;
-  const credentials = { accessKeyId: roleAccessKeyId(role.name), secretAccessKey: 'rehearsal' };
-  const result = await new RunbookExecution({ ...options, aws: { ...options.aws, credentials } }).run();
-  await assertCallsAllowed(endpoint, role, options.accountId, since);
+  const credentials = role.credentials ?? { accessKeyId: roleAccessKeyId(role.name), secretAccessKey: 'rehearsal' };
+  // Invoke never reaches moto (the invoker runs the code): the role's lambda:InvokeFunction is checked from here.
+  const invoked = new Set<string>();
+  const invokeLambda: LambdaInvoker | undefined =
+    options.invokeLambda && ((request) => (invoked.add(request.functionName), options.invokeLambda!(request)));
+  const result = await new RunbookExecution({ ...options, invokeLambda, aws: { ...options.aws, credentials } }).run();
+  await assertCallsAllowed(endpoint, role, options.accountId, since, [...invoked].map((name) => invokeRequest(name, options.region)));
   return result;
 }

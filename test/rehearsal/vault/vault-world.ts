@@ -15,6 +15,8 @@ import { CreateDBClusterCommand, DBClusterSnapshot, DescribeDBClusterSnapshotsCo
 import { execFileSync } from 'child_process';
 import { renderVaultTemplates, VAULT_TEMPLATE_BASENAME } from '../../../generator/main';
 import { VAULT_ID } from '../../../generator/vault/logical-ids';
+import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
+import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../../custom-resource/dr/contract';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
 import { VAULT_DATA, VAULT_PARAM, VaultPreflightProperties } from '../../../custom-resource/vault/contract';
 import { allowedVaultCopyAgeHours, checkVaultParameters, protectedResourceArns } from '../../../custom-resource/vault/rules';
@@ -22,6 +24,8 @@ import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from '../shared/intrinsics';
 import { RehearsalWorld, rehearsedTemplateFile, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { ExecutionResult, runRunbook } from '../shared/runbook-runner';
+import { RehearsedRole } from '../shared/iam-check';
+import { rolePolicy } from '../../iam/simulate';
 import { VENV_PYTHON } from '../shared/script-runner';
 
 /** STS AssumeRole into the account, by boto3 (the project has no STS client of the AWS SDK for JavaScript). */
@@ -93,9 +97,9 @@ export class VaultWorld {
   constructor(readonly world: RehearsalWorld) {}
 
   /** Clients of `accountId`, by credentials of a role assumed into it. */
-  async account(accountId: string): Promise<Account> {
+  async account(accountId: string, roleName = 'rehearsal'): Promise<Account> {
     const { moto } = this.world;
-    const output = execFileSync(VENV_PYTHON, ['-c', ASSUME_ROLE, `arn:aws:iam::${accountId}:role/rehearsal`], {
+    const output = execFileSync(VENV_PYTHON, ['-c', ASSUME_ROLE, `arn:aws:iam::${accountId}:role/${roleName}`], {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         AWS_ENDPOINT_URL: moto.endpoint,
@@ -163,6 +167,10 @@ export class VaultWorld {
       attributes: {
         'AutomationRole.Arn': `arn:aws:iam::${account.id}:role/${stackName}-AutomationRole-REHEARSAL`,
         'Preflight.TargetKeyArn': targetKeyArn,
+        // The rest of what the DR preflight returns, for the role's policy.
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: sourceKey,
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: `arn:aws:rds:${SOURCE_REGION}:${account.id}:cluster:${clusterId}`,
+        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(clusterId),
       },
     };
     return { account, clusterId, stackId, targetKeyArn, values };
@@ -171,7 +179,7 @@ export class VaultWorld {
   /** One run of a DR stack's runbook in its account, as its schedule starts it. */
   async runDr(stack: DrStack): Promise<ExecutionResult> {
     const { document } = resolveAutomationDocument(drTemplate(), stack.values);
-    return this.runIn(stack.account, SOURCE_REGION, document);
+    return this.runIn(stack.account, SOURCE_REGION, document, { name: LOGICAL_ID.automationRole, policy: rolePolicy(drTemplate(), LOGICAL_ID.automationRole, stack.values) });
   }
 
   /** The vault stack in the vault account, as CloudFormation and its preflight rules would create it. */
@@ -210,18 +218,21 @@ export class VaultWorld {
   /** One run of the vault's runbook in the vault account. */
   async runVault(vault: Account, stack: VaultStack): Promise<ExecutionResult> {
     const { document } = resolveAutomationDocument(vaultTemplate(), stack.values);
-    return this.runIn(vault, TARGET_REGION, document);
+    return this.runIn(vault, TARGET_REGION, document, { name: VAULT_ID.automationRole, policy: rolePolicy(vaultTemplate(), VAULT_ID.automationRole, stack.values) });
   }
 
-  private runIn(account: Account, region: string, document: unknown): Promise<ExecutionResult> {
+  /** A run signed by the role's own key in `account` (an STS session of it), each call then simulated under its policy. */
+  private async runIn(account: Account, region: string, document: unknown, role: Omit<RehearsedRole, 'credentials'>): Promise<ExecutionResult> {
     const { moto, clock } = this.world;
+    const { credentials } = await this.account(account.id, role.name);
     return runRunbook({
       document,
       region,
       accountId: account.id,
-      aws: { endpoint: moto.endpoint, credentials: account.credentials },
+      aws: { endpoint: moto.endpoint, credentials },
       clock,
       clockControlUrl: moto.endpoint,
+      iamRole: { ...role, credentials },
     });
   }
 
