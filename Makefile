@@ -44,7 +44,7 @@ $(GUARD_STAMP): tools/cfn-guard/package.json tools/cfn-guard/package-lock.json t
 	cd tools/cfn-guard && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Write both templates, YAML and JSON: templates/aurora-snapshot-dr.* and templates/aurora-snapshot-dr-recovery.*.
+## Write the three templates, YAML and JSON: templates/aurora-snapshot-dr{,-recovery,-vault}.*.
 template: $(NODE_STAMP)
 	npx tsx generator/main.ts
 
