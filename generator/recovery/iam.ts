@@ -47,7 +47,7 @@ const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:
 const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
 
 /**
- * Writers and drill clusters as restore_copy.py names them: a writer is its cluster's name cut to 56
+ * Writers and drill clusters as custom-resource/recovery/run/restore.ts names them: a writer is its cluster's name cut to 56
  * characters plus -writer, a drill's cluster <source>-drill-<8 characters of the execution id>. Only
  * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted:
  * whatever deletes drill clusters uses DRILL_CLUSTERS, DRILL_WRITERS and thisStacksDrill.

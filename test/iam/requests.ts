@@ -170,7 +170,7 @@ const recoveryPreflight = RECOVERY_ID.preflightRole;
 const DEFAULT_GROUPS = ['cluster-pg:default.aurora-postgresql16', 'og:default:aurora-postgresql-16', 'pg:default.aurora-postgresql16'];
 const LONG_SOURCE = 'a'.repeat(48);
 
-/** What one run restores: the cluster and its writer, as restore_copy.py names them. */
+/** What one run restores: the cluster and its writer, as custom-resource/recovery/run/restore.ts names them. */
 const restoreRun = (kind: string, cluster: string, writer: string): RoleRequest[] => {
   const tags = requestTags(runTags(kind));
   return [

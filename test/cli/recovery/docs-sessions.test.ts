@@ -71,7 +71,12 @@ it("docs/cli.md's interrupted restore prints what the page shows", async () => {
     AutomationExecution: {
       AutomationExecutionId: execution,
       AutomationExecutionStatus: interrupted ? 'Cancelled' : 'InProgress',
-      StepExecutions: [step('RestoreCopy', '2026-12-01T03:12:04Z'), step('WaitForCluster', '2026-12-01T03:30:09Z'), step('AddWriter', '2026-12-01T03:30:10Z')],
+      StepExecutions: [
+        step('RestoreCopy', '2026-12-01T03:12:04Z'),
+        step('CheckProgress', '2026-12-01T03:12:05Z'),
+        step('Waiting', '2026-12-01T03:12:05Z'),
+        step('Pause', '2026-12-01T03:15:05Z'),
+      ],
     },
   }));
   const signals = new EventEmitter();
