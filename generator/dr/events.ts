@@ -8,12 +8,11 @@
  */
 import { CfnResource, CfnValue, getAtt, ref, sub, not, equals } from '../shared/cfn';
 import {
-  SCHEDULE_RETRY_POLICY,
+  scheduleRule,
   alarmsPublish,
   alertSubscription,
   alertTopic,
   alertTopicPolicy,
-  automationDefinitionArn,
   failureRulePublishes,
   runFailedRule,
   scheduleFailedAlarm,
@@ -30,24 +29,15 @@ export const conditions = (): { [name: string]: CfnValue } => ({
 
 export function eventResources(): { [logicalId: string]: CfnResource } {
   return {
-    [LOGICAL_ID.scheduleRule]: {
-      Type: 'AWS::Events::Rule',
-      Properties: {
-        Description: sub(`Aurora snapshot DR of \${${PARAM.cluster}} to \${${PARAM.targetRegion}}`),
-        ScheduleExpression: ref(PARAM.schedule),
-        State: 'ENABLED',
-        Targets: [
-          {
-            Id: 'SnapshotCopyRunbook',
-            Arn: automationDefinitionArn(LOGICAL_ID.document),
-            RoleArn: getAtt(LOGICAL_ID.triggerRole, 'Arn'),
-            // Automation parameters are lists of strings.
-            Input: sub(`{"${DOC_PARAM.role}":["\${${LOGICAL_ID.automationRole}.Arn}"]}`),
-            RetryPolicy: SCHEDULE_RETRY_POLICY,
-          },
-        ],
-      },
-    },
+    [LOGICAL_ID.scheduleRule]: scheduleRule({
+      description: sub(`Aurora snapshot DR of \${${PARAM.cluster}} to \${${PARAM.targetRegion}}`),
+      scheduleParameter: PARAM.schedule,
+      targetId: 'SnapshotCopyRunbook',
+      documentId: LOGICAL_ID.document,
+      triggerRoleId: LOGICAL_ID.triggerRole,
+      automationRoleId: LOGICAL_ID.automationRole,
+      roleParameter: DOC_PARAM.role,
+    }),
     [LOGICAL_ID.scheduleFailedAlarm]: scheduleFailedAlarm(
       LOGICAL_ID.scheduleRule,
       LOGICAL_ID.alertTopic,

@@ -1,13 +1,13 @@
 /**
  * The drill schedule (off when DrillScheduleExpression is empty) and the alerts
- * of the recovery runbook, built as the source stack's are (../events.ts): a
+ * of the recovery runbook, built as the other stacks' are (../shared/events.ts): a
  * rule on recovery runs that fail, time out or are cancelled (a failed drill
  * means the copies may not restore, and a failed restore is worse), and an
  * alarm on drills the schedule could not start at all. Both go to the alert
  * topic with what happened and what to check first.
  */
 import { CfnResource, CfnValue, NO_VALUE, equals, getAtt, ifCondition, not, ref, sub } from '../shared/cfn';
-import { SCHEDULE_RETRY_POLICY, automationDefinitionArn, runFailedRule, scheduleFailedAlarm } from '../shared/events';
+import { runFailedRule, scheduleFailedAlarm, scheduleRule } from '../shared/events';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DOC_PARAM } from './document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
@@ -19,27 +19,17 @@ export const recoveryConditions = (): { [name: string]: CfnValue } => ({
 
 export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
   return {
-    [RECOVERY_ID.drillScheduleRule]: {
-      Type: 'AWS::Events::Rule',
-      Condition: RECOVERY_CONDITION.drillsEnabled,
-      Properties: {
-        Description: sub(`Restore drill of the Aurora snapshot DR copies of \${${RECOVERY_PARAM.cluster}}`),
-        ScheduleExpression: ref(RECOVERY_PARAM.drillSchedule),
-        State: 'ENABLED',
-        Targets: [
-          {
-            Id: 'RecoveryRunbookDrill',
-            Arn: automationDefinitionArn(RECOVERY_ID.document),
-            RoleArn: getAtt(RECOVERY_ID.drillTriggerRole, 'Arn'),
-            // Automation parameters are lists of strings.
-            Input: sub(
-              `{"${RECOVERY_DOC_PARAM.role}":["\${${RECOVERY_ID.automationRole}.Arn}"],"${RECOVERY_DOC_PARAM.kind}":["${RESTORE_KIND.drill}"]}`,
-            ),
-            RetryPolicy: SCHEDULE_RETRY_POLICY,
-          },
-        ],
-      },
-    },
+    [RECOVERY_ID.drillScheduleRule]: scheduleRule({
+      description: sub(`Restore drill of the Aurora snapshot DR copies of \${${RECOVERY_PARAM.cluster}}`),
+      scheduleParameter: RECOVERY_PARAM.drillSchedule,
+      targetId: 'RecoveryRunbookDrill',
+      documentId: RECOVERY_ID.document,
+      triggerRoleId: RECOVERY_ID.drillTriggerRole,
+      automationRoleId: RECOVERY_ID.automationRole,
+      roleParameter: RECOVERY_DOC_PARAM.role,
+      runbookParameters: { [RECOVERY_DOC_PARAM.kind]: RESTORE_KIND.drill },
+      condition: RECOVERY_CONDITION.drillsEnabled,
+    }),
     // A drill that never starts leaves no execution, so the failure rule cannot hear it.
     [RECOVERY_ID.drillScheduleFailedAlarm]: scheduleFailedAlarm(
       RECOVERY_ID.drillScheduleRule,

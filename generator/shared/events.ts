@@ -26,6 +26,48 @@ export const everyRunbookOf = (documentId: string): CfnValue[] => [ref(documentI
  */
 export const SCHEDULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 };
 
+export interface ScheduleRuleSpec {
+  description: CfnValue;
+  /** The parameter that holds the schedule expression. */
+  scheduleParameter: string;
+  targetId: string;
+  documentId: string;
+  triggerRoleId: string;
+  automationRoleId: string;
+  /** The runbook parameter that names the role it assumes. */
+  roleParameter: string;
+  /** Further runbook parameters the schedule sets, one value each. */
+  runbookParameters?: { [name: string]: string };
+  condition?: string;
+}
+
+/** A schedule that starts a stack's runbook (its default version) through the trigger role, retried as above. */
+export const scheduleRule = (spec: ScheduleRuleSpec): CfnResource => {
+  // Automation parameters are lists of strings.
+  const parameters = { [spec.roleParameter]: `\${${spec.automationRoleId}.Arn}`, ...spec.runbookParameters };
+  const input = Object.entries(parameters)
+    .map(([name, value]) => `"${name}":["${value}"]`)
+    .join(',');
+  return {
+    Type: 'AWS::Events::Rule',
+    ...(spec.condition ? { Condition: spec.condition } : {}),
+    Properties: {
+      Description: spec.description,
+      ScheduleExpression: ref(spec.scheduleParameter),
+      State: 'ENABLED',
+      Targets: [
+        {
+          Id: spec.targetId,
+          Arn: automationDefinitionArn(spec.documentId),
+          RoleArn: getAtt(spec.triggerRoleId, 'Arn'),
+          Input: sub(`{${input}}`),
+          RetryPolicy: SCHEDULE_RETRY_POLICY,
+        },
+      ],
+    },
+  };
+};
+
 /**
  * The alarm for starts that fail even after SCHEDULE_RETRY_POLICY: EventBridge
  * then emits no Automation event, so no failure rule hears it. `condition` is

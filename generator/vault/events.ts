@@ -8,12 +8,11 @@
  */
 import { AWS, CfnResource, CfnValue, equals, getAtt, not, ref, scannerSkips, sub } from '../shared/cfn';
 import {
-  SCHEDULE_RETRY_POLICY,
+  scheduleRule,
   alarmsPublish,
   alertSubscription,
   alertTopic,
   alertTopicPolicy,
-  automationDefinitionArn,
   failureRulePublishes,
   runFailedRule,
   scheduleFailedAlarm,
@@ -43,23 +42,15 @@ const watchdogInput: { [K in keyof VaultWatchdogInput]: string } = {
 
 export function vaultEventResources(): { [logicalId: string]: CfnResource } {
   return {
-    [VAULT_ID.scheduleRule]: {
-      Type: 'AWS::Events::Rule',
-      Properties: {
-        Description: sub('Aurora snapshot DR vault ${AWS::StackName}: copies new shares'),
-        ScheduleExpression: ref(VAULT_PARAM.schedule),
-        State: 'ENABLED',
-        Targets: [
-          {
-            Id: 'VaultRunbook',
-            Arn: automationDefinitionArn(VAULT_ID.document),
-            RoleArn: getAtt(VAULT_ID.triggerRole, 'Arn'),
-            Input: sub(`{"${VAULT_DOC_PARAM.role}":["\${${VAULT_ID.automationRole}.Arn}"]}`),
-            RetryPolicy: SCHEDULE_RETRY_POLICY,
-          },
-        ],
-      },
-    },
+    [VAULT_ID.scheduleRule]: scheduleRule({
+      description: sub('Aurora snapshot DR vault ${AWS::StackName}: copies new shares'),
+      scheduleParameter: VAULT_PARAM.schedule,
+      targetId: 'VaultRunbook',
+      documentId: VAULT_ID.document,
+      triggerRoleId: VAULT_ID.triggerRole,
+      automationRoleId: VAULT_ID.automationRole,
+      roleParameter: VAULT_DOC_PARAM.role,
+    }),
     [VAULT_ID.scheduleFailedAlarm]: scheduleFailedAlarm(
       VAULT_ID.scheduleRule,
       VAULT_ID.alertTopic,
