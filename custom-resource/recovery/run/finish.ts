@@ -103,7 +103,7 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
   const rds = rdsClient();
   const region = process.env.AWS_REGION;
   const ours = await Promise.all(
-    (await stackClusters(rds, e)).map(async (o) => ({ ...o, instances: await instancesOf(rds, o.cluster.DBClusterIdentifier!) })),
+    (await stackClusters(rds, e.RecoveryStackId)).map(async (o) => ({ ...o, instances: await instancesOf(rds, o.cluster.DBClusterIdentifier!) })),
   );
   const mine = ours.find((o) => o.tags[RESTORE_TAG.execution] === e.ExecutionId);
   const out: RunReport = {

@@ -98,11 +98,19 @@ export async function allClusters(rds: RDSClient): Promise<DBCluster[]> {
 export const instancesOf = async (rds: RDSClient, clusterId: string): Promise<DBInstance[]> =>
   (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }))).DBInstances ?? [];
 
-/** This stack's clusters, each with its tags. */
-export async function stackClusters(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } }[]> {
+/** The clusters of the recovery stack `recoveryStackId`, each with its tags. */
+export async function stackClusters(rds: RDSClient, recoveryStackId: string): Promise<{ cluster: DBCluster; tags: { [key: string]: string } }[]> {
   return (await allClusters(rds))
     .map((cluster) => ({ cluster, tags: tagsOf(cluster.TagList) }))
-    .filter(({ tags }) => tags[RESTORE_TAG.stackId] === e.RecoveryStackId);
+    .filter(({ tags }) => tags[RESTORE_TAG.stackId] === recoveryStackId);
+}
+
+/** Deletes a drill's cluster: its instances first, as RDS requires, then the cluster with no final snapshot. */
+export async function deleteDrillCluster(rds: RDSClient, cluster: DBCluster): Promise<void> {
+  for (const { DBInstanceIdentifier } of cluster.DBClusterMembers ?? []) {
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier }));
+  }
+  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: cluster.DBClusterIdentifier, SkipFinalSnapshot: true }));
 }
 
 /** A drill cluster of this stack that a run other than this one left, older than a drill can last. */
@@ -113,14 +121,11 @@ export const isLeftOver = (cluster: DBCluster, tags: { [key: string]: string }, 
   (cluster.ClusterCreateTime?.getTime() ?? now) < now - LEFT_OVER_AFTER_HOURS * HOUR_MS;
 
 async function sweep(rds: RDSClient, e: RunEvent, now: number): Promise<void> {
-  for (const { cluster, tags } of await stackClusters(rds, e)) {
+  for (const { cluster, tags } of await stackClusters(rds, e.RecoveryStackId)) {
     if (!isLeftOver(cluster, tags, e, now)) continue;
     // A sweep that cannot finish (a writer still being deleted, say) must not stop the drill: Verify tries again.
     try {
-      for (const m of cluster.DBClusterMembers ?? []) {
-        await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: m.DBInstanceIdentifier }));
-      }
-      await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: cluster.DBClusterIdentifier, SkipFinalSnapshot: true }));
+      await deleteDrillCluster(rds, cluster);
     } catch (error) {
       console.log(`${cluster.DBClusterIdentifier} left to Verify: ${(error as Error).message}`);
     }
@@ -155,7 +160,7 @@ export function targetClusterId(e: RunEvent, now: number): string {
 /** A restore of this stack left without its writer, that this run may finish: the newest, if it fits what is asked. */
 async function halfDoneRestore(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
   const [wantedSnapshot, wantedCluster] = [e.SnapshotIdentifier.trim(), e.ClusterIdentifier.trim().toLowerCase()];
-  return (await stackClusters(rds, e))
+  return (await stackClusters(rds, e.RecoveryStackId))
     .filter(
       ({ cluster, tags }) =>
         tags[RESTORE_TAG.kind] === RESTORE_KIND.restore &&
@@ -212,7 +217,7 @@ export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId
 
 /** This run's cluster, found by its execution tag. */
 export async function runCluster(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
-  return (await stackClusters(rds, e)).find(({ tags }) => tags[RESTORE_TAG.execution] === e.ExecutionId);
+  return (await stackClusters(rds, e.RecoveryStackId)).find(({ tags }) => tags[RESTORE_TAG.execution] === e.ExecutionId);
 }
 
 const waitOr = (what: string, status: string | undefined, since: Date | undefined, budgetHours: number, now: number): string => {

@@ -13,10 +13,11 @@
  * cluster, a drill whose run SSM cannot describe and one with deletion
  * protection are left as they are; the last two are named in the log.
  */
-import { DBCluster, DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, RDSClient } from '@aws-sdk/client-rds';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { CLIENT_OPTIONS } from '../../shared/clients';
 import { RESTORE_KIND, RESTORE_TAG } from '../contract';
+import { deleteDrillCluster, stackClusters } from '../run/restore';
 
 /**
  * AutomationExecutionStatus values after which a run does nothing more (SSM API
@@ -27,8 +28,6 @@ import { RESTORE_KIND, RESTORE_TAG } from '../contract';
  */
 export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited)$/;
 
-const tagOf = (cluster: DBCluster, key: string) => cluster.TagList?.find((tag) => tag.Key === key)?.Value;
-
 /**
  * Deletes this stack's drill clusters whose run has ended. A failure on one
  * (deletion protection on, the run unreadable: SSM keeps runs 30 days, after
@@ -38,26 +37,20 @@ const tagOf = (cluster: DBCluster, key: string) => cluster.TagList?.find((tag) =
 export async function deleteEndedDrills(region: string, recoveryStackId: string): Promise<void> {
   const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
   const ssm = new SSMClient({ region, ...CLIENT_OPTIONS });
-  let Marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClustersCommand({ Marker }));
-    for (const cluster of page.DBClusters ?? []) {
-      const id = cluster.DBClusterIdentifier;
-      const run = tagOf(cluster, RESTORE_TAG.execution);
-      if (tagOf(cluster, RESTORE_TAG.stackId) !== recoveryStackId || tagOf(cluster, RESTORE_TAG.kind) !== RESTORE_KIND.drill) continue;
-      try {
-        const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run }));
-        const status = AutomationExecution?.AutomationExecutionStatus;
-        if (!RUN_ENDED.test(status!)) continue;
-        if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
-        for (const { DBInstanceIdentifier } of cluster.DBClusterMembers ?? []) await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier }));
-        // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.
-        await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-        console.log(`Deleted drill ${id}: run ${run} ${status}`);
-      } catch (error) {
-        console.log(`Drill ${id}, run ${run}: ${error}`);
-      }
+  for (const { cluster, tags } of await stackClusters(rds, recoveryStackId)) {
+    if (tags[RESTORE_TAG.kind] !== RESTORE_KIND.drill) continue;
+    const id = cluster.DBClusterIdentifier;
+    const run = tags[RESTORE_TAG.execution];
+    try {
+      const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run }));
+      const status = AutomationExecution?.AutomationExecutionStatus;
+      if (!RUN_ENDED.test(status!)) continue;
+      if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
+      // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.
+      await deleteDrillCluster(rds, cluster);
+      console.log(`Deleted drill ${id}: run ${run} ${status}`);
+    } catch (error) {
+      console.log(`Drill ${id}, run ${run}: ${error}`);
     }
-    Marker = page.Marker;
-  } while (Marker);
+  }
 }
