@@ -4,7 +4,8 @@
  * point the user has right now — judged against what the schedule promises.
  */
 import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { DBClusterSnapshot } from '@aws-sdk/client-rds';
+import { ownedSnapshots } from '../shared/owned-snapshots';
 import {
   AutomationExecutionMetadata,
   DescribeAutomationExecutionsCommand,
@@ -18,7 +19,6 @@ import { integerFlag, regionProblem } from '../shared/validate';
 import { recoveryStackStatus, reportRecoveryStacks } from '../recovery/status';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 import { DEFAULTS, PARAM } from '../../generator/dr/parameters';
-import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { copyAgeRule, recoveryPointOf, SOURCE_SNAPSHOT_WAIT_HOURS, worstCaseRpoHours } from '../../custom-resource/shared/staleness';
 
 export interface StatusInput {
@@ -148,18 +148,7 @@ export async function lastRuns(context: Context, region: string, runbook: string
  * Not listed by DBClusterIdentifier: RDS refuses one that does not exist, and the cluster is not there.
  */
 export async function newestCopy(context: Context, targetRegion: string, stackId: string): Promise<RecoveryPoint> {
-  const rds = context.clients.rds(targetRegion);
-  const ours: DBClusterSnapshot[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker: marker }));
-    ours.push(
-      ...(page.DBClusterSnapshots ?? []).filter((s) =>
-        (s.TagList ?? []).some((tag) => tag.Key === SNAPSHOT_TAG.stackId && tag.Value === stackId),
-      ),
-    );
-    marker = page.Marker;
-  } while (marker);
+  const ours = await ownedSnapshots(context, targetRegion, stackId);
   const time = (copy?: DBClusterSnapshot) => (copy && recoveryPointOf(copy)?.getTime()) ?? 0;
   ours.sort((a, b) => time(b) - time(a));
   const snapshot = ours.find((s) => s.Status === 'available');

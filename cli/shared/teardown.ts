@@ -9,7 +9,8 @@
  * pruning would have deleted one day, never anything else.
  */
 import { CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
+import { ownedSnapshots } from './owned-snapshots';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { FlagValues, missingRequired, UsageError } from './args';
 import { EXIT, PROGRAM, TEARDOWN } from './commands';
@@ -46,19 +47,6 @@ export function parseTeardownInput(values: FlagValues): TeardownInput {
 }
 
 const parameterOf = (stack: Stack, key: string) => stack.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue;
-
-/** Manual cluster snapshots of the Region that carry `stackId` as their ownership tag: this stack's, and only those. */
-export async function ownedSnapshots(context: Context, region: string, stackId: string): Promise<DBClusterSnapshot[]> {
-  const rds = context.clients.rds(region);
-  const owned: DBClusterSnapshot[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker }));
-    owned.push(...(page.DBClusterSnapshots ?? []).filter((s) => (s.TagList ?? []).some((t) => t.Key === SNAPSHOT_TAG.stackId && t.Value === stackId)));
-    Marker = page.Marker;
-  } while (Marker);
-  return owned;
-}
 
 /** Delete a stack and follow it to the end; true when it is gone. */
 async function deleteStack(cfn: CloudFormationClient, stack: Stack, region: string, context: Context): Promise<boolean> {
