@@ -238,6 +238,8 @@ _RDS_RESOURCE_PARAMS = {
     "DBClusterSnapshotIdentifier": "cluster-snapshot",
     "SnapshotIdentifier": "cluster-snapshot",
     "SourceDBClusterSnapshotIdentifier": "cluster-snapshot",
+    "DBClusterParameterGroupName": "cluster-pg",
+    "DBParameterGroupName": "pg",
     "ResourceName": None,
 }
 
@@ -249,7 +251,13 @@ def _rds_resource(account, region, kind, identifier):
         parts = identifier.split(":")
         region, account, kind, identifier = parts[3], parts[4], parts[5], ":".join(parts[6:])
     backend = rds_models.rds_backends[account][region]
-    store = {"cluster": backend.clusters, "db": backend.databases, "cluster-snapshot": backend.cluster_snapshots}.get(kind)
+    store = {
+        "cluster": backend.clusters,
+        "db": backend.databases,
+        "cluster-snapshot": backend.cluster_snapshots,
+        "cluster-pg": backend.db_cluster_parameter_groups,
+        "pg": backend.db_parameter_groups,
+    }.get(kind)
     found = store.get(identifier) if store is not None else None
     return {
         "region": region,
@@ -310,8 +318,9 @@ def _request_record(response):
                 record["resources"][name] = resource
                 if resource["kmsKeyId"]:
                     record["keys"][resource["kmsKeyId"]] = _kms_key(account, resource["region"], resource["kmsKeyId"])
-        if isinstance(params.get("KmsKeyId"), str):
-            record["keys"][params["KmsKeyId"]] = _kms_key(account, response.region, params["KmsKeyId"])
+        for key_parameter in ("KmsKeyId", "MasterUserSecretKmsKeyId"):
+            if isinstance(params.get(key_parameter), str):
+                record["keys"][params[key_parameter]] = _kms_key(account, response.region, params[key_parameter])
     if record["service"] == "kms" and isinstance(params.get("KeyId"), str):
         record["keys"][params["KeyId"]] = _kms_key(account, response.region, params["KeyId"])
     return record

@@ -26,6 +26,9 @@ moto_strict.py, so every moto the tests use has it. Each patch names its page.
   user modified); Source filters them; MaxRecords (20-100, default 100) and
   Marker page through them. moto returns only the modified ones, without
   Source, ignores the filter and never pages.
+- ResetDBClusterParameterGroup and ResetDBParameterGroup (their API reference
+  pages: ResetAllParameters returns every parameter of the group to its
+  default; otherwise the named ones). moto has neither action.
 - DBCluster.ClusterScalabilityType (CreateDBCluster and DBCluster,
   ClusterScalabilityType: `standard`, the default, or `limitless`). moto
   accepts it and never reports it.
@@ -144,8 +147,28 @@ def _install_parameter_pages():
     rds_responses.RDSResponse.describe_db_parameters = describe_parameters
 
 
+def _install_reset():
+    def reset(self, of_cluster):
+        key = "DBClusterParameterGroupName" if of_cluster else "DBParameterGroupName"
+        name = self.params.get(key, "")
+        groups = self.backend.db_cluster_parameter_groups if of_cluster else self.backend.db_parameter_groups
+        group = groups.get(name)
+        if group is None:
+            raise DBClusterParameterGroupNotFoundError(name) if of_cluster else DBParameterGroupNotFoundError(name)
+        if str(self.params.get("ResetAllParameters")).lower() == "true":
+            group.parameters.clear()
+        else:
+            for parameter in self.params.get("Parameters", []):
+                group.parameters.pop(parameter["ParameterName"], None)
+        return rds_responses.ActionResult({key: name})
+
+    rds_responses.RDSResponse.reset_db_cluster_parameter_group = lambda self: reset(self, True)
+    rds_responses.RDSResponse.reset_db_parameter_group = lambda self: reset(self, False)
+
+
 if not getattr(rds_models.DBCluster, "_source_config_taught", False):
     rds_models.DBCluster._source_config_taught = True
     _install_cluster_defaults()
     _install_default_groups()
     _install_parameter_pages()
+    _install_reset()

@@ -25,8 +25,8 @@ const call = (operation: string, parameters: RecordedRequest['parameters'], extr
 
 describe('what IAM authorises for a recorded call', () => {
   it('refuses, naming where to add it, a call it does not know', () => {
-    expect(() => authorisationsOf(call('ModifyDBCluster', { DBClusterIdentifier: 'x' }), ACCOUNT_ID)).toThrow(UnmappedCallError);
-    expect(() => authorisationsOf(call('ModifyDBCluster', {}), ACCOUNT_ID)).toThrow(/iam-check\.ts/);
+    expect(() => authorisationsOf(call('ModifyDBInstance', { DBInstanceIdentifier: 'x' }), ACCOUNT_ID)).toThrow(UnmappedCallError);
+    expect(() => authorisationsOf(call('ModifyDBInstance', {}), ACCOUNT_ID)).toThrow(/iam-check\.ts/);
   });
 
   it('authorises adding a writer on the instance, its cluster with its tags, its default groups, and its tags on create', () => {

@@ -168,7 +168,7 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
             created('cluster', p.DBClusterIdentifier),
             existing('SnapshotIdentifier'),
             created('subgrp', p.DBSubnetGroupName ?? 'default'),
-            created('cluster-pg', clusterGroup),
+            call.resources.DBClusterParameterGroupName?.exists ? existing('DBClusterParameterGroupName') : created('cluster-pg', clusterGroup),
             created('og', optionGroup),
           ],
           cluster,
@@ -183,7 +183,7 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
         [
           created('db', p.DBInstanceIdentifier),
           ...(p.DBClusterIdentifier ? [existing('DBClusterIdentifier')] : []),
-          created('pg', p.DBParameterGroupName ?? `default.${p.Engine}${major}`),
+          call.resources.DBParameterGroupName?.exists ? existing('DBParameterGroupName') : created('pg', p.DBParameterGroupName ?? `default.${p.Engine}${major}`),
           created('og', p.OptionGroupName ?? `default:${p.Engine}-${major.replace('.', '-')}`),
         ],
         instance,
@@ -198,6 +198,43 @@ export function authorisationsOf(call: RecordedRequest, accountId: string): Auth
           ? []
           : [created('cluster-snapshot', p.FinalDBSnapshotIdentifier)]),
       ];
+    // A group the run makes is tagged on create; one it fills again must carry its tags.
+    case 'rds:CreateDBClusterParameterGroup':
+      return withTags([created('cluster-pg', p.DBClusterParameterGroupName)], arn('cluster-pg', String(p.DBClusterParameterGroupName)));
+    case 'rds:CreateDBParameterGroup':
+      return withTags([created('pg', p.DBParameterGroupName)], arn('pg', String(p.DBParameterGroupName)));
+    case 'rds:ModifyDBClusterParameterGroup':
+    case 'rds:ResetDBClusterParameterGroup':
+      return [existing('DBClusterParameterGroupName')];
+    case 'rds:ModifyDBParameterGroup':
+    case 'rds:ResetDBParameterGroup':
+      return [existing('DBParameterGroupName')];
+    case 'rds:ModifyDBCluster': {
+      const cluster = existing('DBClusterIdentifier');
+      if (!(p.ManageMasterUserPassword === true || p.ManageMasterUserPassword === 'true')) return [cluster];
+      // RDS creates the secret, named rds!cluster-<id>, in the caller's name, and Secrets Manager encrypts it under
+      // the key named, also in the caller's name (Aurora User Guide, Secrets Manager integration, permissions).
+      const secret = `arn:aws:secretsmanager:${call.region}:${accountId}:secret:rds!cluster-0a1b2c3d-0000-4000-8000-000000000000-AbCdEf`;
+      const keyId = p.MasterUserSecretKmsKeyId as string | undefined;
+      const key = keyId ? call.keys[keyId] : undefined;
+      if (keyId && !key) throw new UnmappedCallError(`${ruleOf} names KMS key ${keyId}, which moto did not know when the call came`);
+      const via = { 'kms:ViaService': `secretsmanager.${call.region}.amazonaws.com` };
+      return [
+        { ...cluster, context: { ...cluster.context, 'rds:ManageMasterUserPassword': 'true' } },
+        { action: 'secretsmanager:CreateSecret', resource: secret },
+        { action: 'secretsmanager:TagResource', resource: secret },
+        ...(key
+          ? [
+              { action: 'kms:DescribeKey', resource: key.arn, keyPolicy: key.policy },
+              { action: 'kms:Decrypt', resource: key.arn, context: via, keyPolicy: key.policy },
+              { action: 'kms:GenerateDataKey', resource: key.arn, context: via, keyPolicy: key.policy },
+              { action: 'kms:CreateGrant', resource: key.arn, context: { ...via, 'kms:GrantIsForAWSResource': 'true' }, keyPolicy: key.policy },
+            ]
+          : []),
+      ];
+    }
+    case 'ssm:GetParameter':
+      return [{ action: ruleOf, resource: ssmParameterArn(call.region, accountId, String(p.Name)) }];
     case 'rds:AddTagsToResource':
       return [{ ...existing('ResourceName'), context: { ...existing('ResourceName').context, ...tagContext(requestTags, 'RequestTag') } }];
     case 'rds:ModifyDBClusterSnapshotAttribute':
