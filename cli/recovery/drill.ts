@@ -5,8 +5,8 @@
 import { FlagValues } from '../shared/args';
 import { DRILL, EXIT, PROGRAM } from '../shared/commands';
 import { Context } from '../shared/context';
-import { detailsCommand, failureOf, findRecoveryStack, outputOf, parseRecoveryRunInput, RecoveryRunInput, startAndFollow } from './recovery-run';
-import { RECOVERY_DOC_PARAM, RECOVERY_OUTPUT } from '../../generator/recovery/document';
+import { detailsCommand, failureOf, findRecoveryStack, parseRecoveryRunInput, RecoveryRunInput, reportOf, startAndFollow } from './recovery-run';
+import { RECOVERY_DOC_PARAM } from '../../generator/recovery/document';
 import { RESTORE_KIND } from '../../custom-resource/recovery/contract';
 
 export const parseDrillInput = (values: FlagValues): RecoveryRunInput =>
@@ -29,8 +29,9 @@ export async function drill(input: RecoveryRunInput, context: Context): Promise<
     return EXIT.failed;
   }
   out('');
-  out(`Drill passed: copy ${outputOf(execution, RECOVERY_OUTPUT.snapshot)} restored and verified, then deleted.`);
-  out(`  Measured RTO:  ${outputOf(execution, RECOVERY_OUTPUT.restoreMinutes)} min (restore call to cluster and writer available)`);
-  out(`  Measured RPO:  ${outputOf(execution, RECOVERY_OUTPUT.recoveryPointHours)} h (age of the newest copy)`);
+  const report = reportOf(execution);
+  out(`Drill passed: copy ${report.SnapshotId} restored, found as the source was configured, then deleted.`);
+  out(`  Measured RTO:  ${report.RestoreMinutes} min (restore call to cluster and writer available)`);
+  out(`  Copy age:      ${report.RecoveryPointHours} h (the restored copy's recovery point when the drill started; the RPO is the worst case \`status\` shows)`);
   return EXIT.ok;
 }

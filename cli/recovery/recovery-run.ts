@@ -14,7 +14,8 @@ import { awsErrorName, Context } from '../shared/context';
 import { table, utc } from '../shared/progress';
 import { regionProblem, stackNameProblem } from '../shared/validate';
 import { RECOVERY_STACK_OUTPUT } from '../../generator/recovery/template';
-import { RECOVERY_DOC_PARAM } from '../../generator/recovery/document';
+import { RECOVERY_DOC_PARAM, RECOVERY_OUTPUT } from '../../generator/recovery/document';
+import { RunReport } from '../../custom-resource/recovery/run/contract';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 
 export interface RecoveryRunInput {
@@ -143,6 +144,9 @@ export async function findRecoveryStack(input: RecoveryRunInput, context: Contex
 
 /** One output of the execution, as GetAutomationExecution reports it (a list of strings). */
 export const outputOf = (execution: AutomationExecution, name: string): string | undefined => execution.Outputs?.[name]?.[0];
+
+/** A verified run's report: the one output of the runbook, Verify's JSON Payload (RunReport). */
+export const reportOf = (execution: AutomationExecution): Partial<RunReport> => JSON.parse(outputOf(execution, RECOVERY_OUTPUT) ?? '{}') as Partial<RunReport>;
 
 /** Where a person looks at the execution in detail. */
 export const detailsCommand = (region: string, executionId: string): string =>

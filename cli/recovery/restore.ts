@@ -15,14 +15,14 @@ import {
   detailsCommand,
   failureOf,
   findRecoveryStack,
-  outputOf,
+  reportOf,
   parseRecoveryRunInput,
   RecoveryRunInput,
   RecoveryStack,
   runAdvice,
   startAndFollow,
 } from './recovery-run';
-import { RECOVERY_DOC_PARAM, RECOVERY_OUTPUT } from '../../generator/recovery/document';
+import { RECOVERY_DOC_PARAM } from '../../generator/recovery/document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 import { CAPTURED_CONFIG_PATH, CapturedConfig } from '../../custom-resource/shared/captured-config';
 
@@ -167,12 +167,16 @@ export async function restore(input: RecoveryRunInput, context: Context): Promis
     err(`Details: ${detailsCommand(stack.region, executionId)}`);
     return EXIT.failed;
   }
-  const cluster = outputOf(execution, RECOVERY_OUTPUT.cluster);
+  const report = reportOf(execution);
   out('');
-  out(`Restored cluster ${cluster} from copy ${outputOf(execution, RECOVERY_OUTPUT.snapshot)}.`);
-  out(`  Writer endpoint:  ${outputOf(execution, RECOVERY_OUTPUT.endpoint)}`);
-  out(`  Recovery point:   the copy was ${outputOf(execution, RECOVERY_OUTPUT.recoveryPointHours)} h old when the restore started`);
-  out(`  Measured RTO:     ${outputOf(execution, RECOVERY_OUTPUT.restoreMinutes)} min from the restore call to cluster and writer available`);
+  out(`Restored cluster ${report.ClusterId} from copy ${report.SnapshotId}, with the configuration captured with it.`);
+  out(`  Writer endpoint:  ${report.Endpoint}`);
+  if (report.SecretArn) {
+    out(`  Master password:  in Secrets Manager here, ${report.SecretArn}`);
+    out(`                    aws secretsmanager get-secret-value --region ${stack.region} --secret-id '${report.SecretArn}'`);
+  }
+  out(`  Recovery point:   the copy was ${report.RecoveryPointHours} h old when the restore started`);
+  out(`  Measured RTO:     ${report.RestoreMinutes} min from the restore call to cluster and writer available`);
   out(`The cluster has deletion protection on and is yours: nothing in this project deletes it.`);
   return EXIT.ok;
 }

@@ -29,6 +29,8 @@ export interface DrillResult {
   writerMinutes?: number;
   /** How old the restored copy's recovery point was when the drill started (not the RPO). */
   copyAgeHours?: number;
+  /** How many attributes of the drill's cluster were unlike the configuration captured with its copy. */
+  differences?: number;
 }
 
 export interface RecoveryFigures {
@@ -76,6 +78,7 @@ const DRILL_FIGURES: [keyof DrillResult, string][] = [
   ['clusterRestoreMinutes', RECOVERY_METRIC.drillClusterRestoreMinutes],
   ['writerMinutes', RECOVERY_METRIC.drillWriterMinutes],
   ['copyAgeHours', RECOVERY_METRIC.drillCopyAgeHours],
+  ['differences', RECOVERY_METRIC.drillFidelityDifferences],
 ];
 
 /**
@@ -148,7 +151,10 @@ function drillLine(drill: DrillResult | undefined, stack: Stack): string {
   // The metrics are read by the hour, so the hour is what is known.
   const hour = utc(drill.at).slice(0, 13);
   const when = `Last drill: ${hour}:00-${String((drill.at.getUTCHours() + 1) % 24).padStart(2, '0')}:00 UTC`;
-  if (!drill.succeeded) return `${when}, FAILED: the restore did not verify.`;
+  if (!drill.succeeded) {
+    const unlike = drill.differences ? ` (${drill.differences} attributes unlike the source: its run names them)` : '';
+    return `${when}, FAILED: the restore did not verify${unlike}.`;
+  }
   const split = [
     ['cluster restore', drill.clusterRestoreMinutes],
     ['writer', drill.writerMinutes],

@@ -3,14 +3,11 @@
  * (the target Region of the copies). Same client options as the source
  * stack's preflight; the key lookup is shared with it.
  */
-import { DescribeSecurityGroupsCommand, EC2Client, SecurityGroup } from '@aws-sdk/client-ec2';
+import { EC2, SecurityGroup } from '@aws-sdk/client-ec2';
 import {
   DBClusterSnapshot,
   DBSubnetGroup,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBSubnetGroupsCommand,
-  DescribeOrderableDBInstanceOptionsCommand,
-  RDSClient,
+  RDS,
 } from '@aws-sdk/client-rds';
 import { CLIENT_OPTIONS } from '../shared/clients';
 import { SNAPSHOT_TAG } from '../dr/contract';
@@ -18,8 +15,8 @@ import { SNAPSHOT_TAG } from '../dr/contract';
 export { describeKey } from '../shared/clients';
 
 export async function describeSubnetGroup(region: string, name: string, abortSignal?: AbortSignal): Promise<DBSubnetGroup> {
-  const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
-  const { DBSubnetGroups } = await rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name }), { abortSignal });
+  const rds = new RDS({ region, ...CLIENT_OPTIONS });
+  const { DBSubnetGroups } = await rds.describeDBSubnetGroups({ DBSubnetGroupName: name }, { abortSignal });
   return DBSubnetGroups?.[0] ?? {};
 }
 
@@ -29,10 +26,10 @@ export async function describeSecurityGroups(
   ids: string[],
   abortSignal?: AbortSignal,
 ): Promise<SecurityGroup[]> {
-  const ec2 = new EC2Client({ region, ...CLIENT_OPTIONS });
+  const ec2 = new EC2({ region, ...CLIENT_OPTIONS });
   const found = await Promise.all(
     ids.map((id) =>
-      ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }), { abortSignal }).then(
+      ec2.describeSecurityGroups({ GroupIds: [id] }, { abortSignal }).then(
         ({ SecurityGroups }) => SecurityGroups ?? [],
         (error: Error) => {
           if (/NotFound|Malformed/.test(error.name)) return [];
@@ -55,18 +52,15 @@ export async function listCopies(
   sourceStackId: string,
   abortSignal?: AbortSignal,
 ): Promise<DBClusterSnapshot[]> {
-  const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
+  const rds = new RDS({ region, ...CLIENT_OPTIONS });
   const copies: DBClusterSnapshot[] = [];
   let Marker: string | undefined;
   do {
-    const page = await rds.send(
-      new DescribeDBClusterSnapshotsCommand({
-        SnapshotType: 'manual',
-        Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }],
-        Marker,
-      }),
-      { abortSignal },
-    );
+    const page = await rds.describeDBClusterSnapshots({
+      SnapshotType: 'manual',
+      Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }],
+      Marker,
+    }, { abortSignal });
     copies.push(
       ...(page.DBClusterSnapshots ?? []).filter((s) =>
         (s.TagList ?? []).some((t) => t.Key === SNAPSHOT_TAG.stackId && t.Value === sourceStackId),
@@ -89,18 +83,15 @@ export async function isOrderable(
   instanceClass: string,
   abortSignal?: AbortSignal,
 ): Promise<boolean> {
-  const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
+  const rds = new RDS({ region, ...CLIENT_OPTIONS });
   let Marker: string | undefined;
   do {
-    const page = await rds.send(
-      new DescribeOrderableDBInstanceOptionsCommand({
-        Engine: engine,
-        EngineVersion: engineVersion,
-        DBInstanceClass: instanceClass,
-        Marker,
-      }),
-      { abortSignal },
-    );
+    const page = await rds.describeOrderableDBInstanceOptions({
+      Engine: engine,
+      EngineVersion: engineVersion,
+      DBInstanceClass: instanceClass,
+      Marker,
+    }, { abortSignal });
     if ((page.OrderableDBInstanceOptions ?? []).some((o) => o.DBInstanceClass === instanceClass)) return true;
     Marker = page.Marker;
   } while (Marker);

@@ -55,6 +55,14 @@ export const RESTORE_TAG = {
 
 export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
 
+/**
+ * Prefix of the parameter groups a restore makes to hold the source's values
+ * (custom-resource/recovery/run/fidelity.ts): the new cluster's name follows,
+ * and -writer for its writer's group. IAM lets the stack change and delete
+ * only groups of this prefix that carry its tags.
+ */
+export const RESTORED_GROUP_PREFIX = 'aurora-snapshot-dr-';
+
 /** CloudWatch metrics of the recovery stack, one dimension: the recovery stack's name. */
 export const RECOVERY_METRIC = {
   namespace: 'AuroraSnapshotDR',
@@ -72,6 +80,8 @@ export const RECOVERY_METRIC = {
   drillCopyAgeHours: 'DrillCopyAgeHours',
   /** 1 for a drill that verified the restore, 0 for one that failed. */
   drillSucceeded: 'DrillSucceeded',
+  /** How many attributes of a drill's cluster differ from the configuration captured with its copy. */
+  drillFidelityDifferences: 'DrillFidelityDifferences',
 } as const;
 
 /** The recovery stack's preflight custom resource (custom-resource/recovery/). */
@@ -113,15 +123,6 @@ export const RECOVERY_PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof RecoveryPref
 export const RECOVERY_DATA = {
   /** ARN of the target key, whatever form KMSTargetKey was given in. */
   targetKeyArn: 'TargetKeyArn',
-  /** VPC of the subnet group (and of the security groups). */
-  vpcId: 'VpcId',
-  /** How many copies of the cluster by the source stack this Region holds now (any status). */
-  copyCount: 'CopyCount',
-  /** Identifier of the newest available copy, or empty when none has landed yet. */
-  newestCopy: 'NewestCopy',
-  /** Engine and version of the newest copy, as a restore would use them; empty without copies. */
-  engine: 'Engine',
-  engineVersion: 'EngineVersion',
   /** How old the newest copy may be, in hours (custom-resource/shared/staleness.ts): the copy-age alarm's threshold. */
   allowedCopyAgeHours: 'AllowedCopyAgeHours',
 } as const;

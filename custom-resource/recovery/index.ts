@@ -77,15 +77,8 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
   if (problems.length) throw new CheckFailed(problems.join('; '));
 
   console.log(copiesNote(copies!, newest, p));
-  const data: RecoveryPreflightData = {
-    TargetKeyArn: key!.Arn!,
-    VpcId: subnetGroup!.VpcId ?? '',
-    CopyCount: String(copies!.length),
-    NewestCopy: newest?.DBClusterSnapshotIdentifier ?? '',
-    Engine: newest?.Engine ?? '',
-    EngineVersion: newest?.EngineVersion ?? '',
-    AllowedCopyAgeHours: String(copyAge.allowedHours),
-  };
+  // Only what the template reads: the copies, the network and the engine are in the log line above.
+  const data: RecoveryPreflightData = { TargetKeyArn: key!.Arn!, AllowedCopyAgeHours: String(copyAge.allowedHours) };
   return data;
 };
 

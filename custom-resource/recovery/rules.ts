@@ -112,5 +112,5 @@ export const orderableProblem = (p: RecoveryPreflightProperties, engine: string,
  */
 export const unrestorableProblem = (copy: DBClusterSnapshot): string | undefined =>
   copy.EngineMode === 'serverless'
-    ? `Copy ${copy.DBClusterSnapshotIdentifier} is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance: this stack restores provisioned and Serverless v2 clusters only; move the source to Serverless v2`
+    ? `Copy ${copy.DBClusterSnapshotIdentifier} is Aurora Serverless v1 (EngineMode serverless), which takes no writer instance: move the source to Serverless v2`
     : undefined;

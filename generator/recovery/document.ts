@@ -19,11 +19,10 @@
  * implementation, and the template carries the work once, minified.
  */
 import { CfnResource } from '../shared/cfn';
-import { Runbook, RunbookStep, documentResource, out, runbookParameter, scriptStep, v } from '../shared/runbook';
+import { Runbook, RunbookStep, documentResource, runbookParameter, v } from '../shared/runbook';
 import { RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 import { KEEP_WAITING, RUN_STEP, RunEvent, RunStep } from '../../custom-resource/recovery/run/contract';
-export { LEFT_OVER_AFTER_HOURS } from '../../custom-resource/recovery/run/restore';
 
 export const RECOVERY_STEP = {
   restore: 'RestoreCopy',
@@ -32,30 +31,21 @@ export const RECOVERY_STEP = {
   pause: 'Pause',
   /** Every run ends here, whatever happened: it verifies, reports and tears a drill down. */
   verify: 'Verify',
-  /** The verdict as the run's outputs, after a verified run. */
-  finish: 'Finish',
 } as const;
 
 /** Runbook parameters; all but Kind default to the stack's values, so a run needs no input. */
 export const RECOVERY_DOC_PARAM = {
-  role: 'AutomationAssumeRole',
   kind: 'Kind',
   snapshot: 'SnapshotIdentifier',
   cluster: 'ClusterIdentifier',
   instanceClass: 'InstanceClass',
-  subnetGroup: 'DBSubnetGroupName',
-  securityGroups: 'VpcSecurityGroupIds',
 } as const;
 
-/** The runbook's outputs, as GetAutomationExecution reports them (Finish gives them after a success). */
-export const RECOVERY_OUTPUT = {
-  cluster: `${RECOVERY_STEP.finish}.ClusterId`,
-  endpoint: `${RECOVERY_STEP.finish}.Endpoint`,
-  snapshot: `${RECOVERY_STEP.finish}.SnapshotId`,
-  restoreMinutes: `${RECOVERY_STEP.finish}.RestoreMinutes`,
-  recoveryPointHours: `${RECOVERY_STEP.finish}.RecoveryPointHours`,
-  message: `${RECOVERY_STEP.finish}.Message`,
-} as const;
+/**
+ * The run's one output, as GetAutomationExecution reports it after a verified run: Verify's Payload, the verdict
+ * as JSON with named fields (custom-resource/recovery/run/contract.ts RunReport), which the console shows as it is.
+ */
+export const RECOVERY_OUTPUT = `${RECOVERY_STEP.verify}.Payload`;
 
 /** Between two looks at a restore in progress: the RTO is measured to this grain. */
 const PAUSE = 'PT3M';
@@ -70,15 +60,15 @@ export function buildRecoveryRunbook(): Runbook {
   const guarded = { onFailure, onCancel: onFailure };
   // Each step tells the function the run and what its step needs; the function finds the run's cluster by its tags.
   const run = { Kind: v(RECOVERY_DOC_PARAM.kind), ExecutionId: v('automation:EXECUTION_ID'), RecoveryStackId: STACK.id };
-  const restore: Omit<RunEvent, 'RecoveryRunStep' | 'InstanceClass'> = {
+  const restore: Omit<RunEvent, 'RecoveryRunStep' | 'InstanceClass' | 'DrillInstanceClass'> = {
     ...run,
     SourceClusterId: `\${${RECOVERY_PARAM.cluster}}`,
     SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
     SnapshotIdentifier: v(RECOVERY_DOC_PARAM.snapshot),
     ClusterIdentifier: v(RECOVERY_DOC_PARAM.cluster),
     KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
-    SubnetGroup: v(RECOVERY_DOC_PARAM.subnetGroup),
-    SecurityGroupIds: v(RECOVERY_DOC_PARAM.securityGroups),
+    SubnetGroup: `\${${RECOVERY_PARAM.subnetGroup}}`,
+    SecurityGroupIds: `\${${RECOVERY_PARAM.securityGroups}}`,
   };
   const invoke = (name: string, description: string, step: RunStep, payload: Partial<RunEvent>, extra: Partial<RunbookStep>): RunbookStep => ({
     name,
@@ -88,12 +78,13 @@ export function buildRecoveryRunbook(): Runbook {
     ...extra,
     inputs: { FunctionName: `\${${RECOVERY_ID.preflightFunction}}`, InputPayload: { RecoveryRunStep: step, ...payload } },
   });
-  const report = scriptStep(RECOVERY_STEP.finish, 'Outputs.', 'recovery/report_run.py', { Verdict: v(`${RECOVERY_STEP.verify}.Payload`) }, Object.values(RECOVERY_OUTPUT).map((name) => out(name.split('.')[1])), { isEnd: true });
-  // String is an output's default type.
-  report.outputs = report.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
   const steps: RunbookStep[] = [
-    invoke(RECOVERY_STEP.restore, 'Drill: sweep left-overs. Restore the copy with the target key.', RUN_STEP.restore, restore, guarded),
-    invoke(RECOVERY_STEP.progress, 'Add the writer once the cluster is available; fail on a state that will not end.', RUN_STEP.advance, { ...run, InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass) }, guarded),
+    invoke(RECOVERY_STEP.restore, 'Restore the copy as the source was configured.', RUN_STEP.restore, restore, guarded),
+    invoke(RECOVERY_STEP.progress, 'Add secret and writer once the cluster is available.', RUN_STEP.advance, {
+      ...run,
+      InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
+      DrillInstanceClass: `\${${RECOVERY_PARAM.drillInstanceClass}}`,
+    }, guarded),
     {
       name: RECOVERY_STEP.waiting,
       action: 'aws:branch',
@@ -112,23 +103,20 @@ export function buildRecoveryRunbook(): Runbook {
       nextStep: RECOVERY_STEP.progress,
       inputs: { Duration: PAUSE },
     },
-    invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill; fail unless verified.', RUN_STEP.finish, run, {}),
-    report,
+    invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill.', RUN_STEP.finish, run, { isEnd: true }),
   ];
   return {
     schemaVersion: '0.3',
     description: `Aurora snapshot DR restore and drill. Managed by stack ${STACK.id}.`,
-    assumeRole: v(RECOVERY_DOC_PARAM.role),
+    // The stack's role, always: whoever starts a run may pass it (iam:PassRole), and the restore needs nothing else.
+    assumeRole: `\${${RECOVERY_ID.automationRole}.Arn}`,
     parameters: {
-      [RECOVERY_DOC_PARAM.role]: runbookParameter('Role the run assumes.', `\${${RECOVERY_ID.automationRole}.Arn}`),
       [RECOVERY_DOC_PARAM.kind]: runbookParameter('restore: kept. drill: verified, measured, deleted.', RESTORE_KIND.restore, [RESTORE_KIND.restore, RESTORE_KIND.drill]),
       [RECOVERY_DOC_PARAM.snapshot]: runbookParameter('Copy to restore; empty: the newest.', ''),
       [RECOVERY_DOC_PARAM.cluster]: runbookParameter('New cluster; empty: derived from the source.', ''),
-      [RECOVERY_DOC_PARAM.instanceClass]: runbookParameter("Writer's instance class.", `\${${RECOVERY_PARAM.drillInstanceClass}}`),
-      [RECOVERY_DOC_PARAM.subnetGroup]: runbookParameter('DB subnet group.', `\${${RECOVERY_PARAM.subnetGroup}}`),
-      [RECOVERY_DOC_PARAM.securityGroups]: runbookParameter('Security group ids.', `\${${RECOVERY_PARAM.securityGroups}}`),
+      [RECOVERY_DOC_PARAM.instanceClass]: runbookParameter("Writer's class; empty: the source's (drill: the stack's).", ''),
     },
-    outputs: Object.values(RECOVERY_OUTPUT),
+    outputs: [RECOVERY_OUTPUT],
     mainSteps: steps,
   };
 }
@@ -136,6 +124,6 @@ export function buildRecoveryRunbook(): Runbook {
 /**
  * The runbook resource, as the source stack's (UpdateMethod NewVersion: a
  * changed runbook becomes a new default version under the same name, which the
- * drill schedule, the RestoreCommand output and the CLI use).
+ * drill schedule, the RecoveryRunbookName output and the CLI use).
  */
 export const recoveryDocumentResource = (): CfnResource => documentResource(buildRecoveryRunbook());

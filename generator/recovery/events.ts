@@ -26,7 +26,6 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
       documentId: RECOVERY_ID.document,
       triggerRoleId: RECOVERY_ID.drillTriggerRole,
       automationRoleId: RECOVERY_ID.automationRole,
-      roleParameter: RECOVERY_DOC_PARAM.role,
       runbookParameters: { [RECOVERY_DOC_PARAM.kind]: RESTORE_KIND.drill },
       condition: RECOVERY_CONDITION.drillsEnabled,
     }),

@@ -19,22 +19,23 @@
  *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, policyDocument, ref, sub } from '../shared/cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, ref, sub } from '../shared/cfn';
 import { RECOVERY_ID } from './logical-ids';
-import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
+import { role, sameAccount, triggerRolePolicy, unnamedStatements } from '../shared/iam';
 import { watchdogStatements } from './watchdog';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import {
   RECOVERY_DATA,
   RECOVERY_METRIC,
   RECOVERY_PARAM,
+  RESTORED_GROUP_PREFIX,
   RESTORE_KIND,
   RESTORE_TAG,
 } from '../../custom-resource/recovery/contract';
+import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 
 const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const CLUSTERS = rdsArn('cluster:*');
-const INSTANCES = rdsArn('db:*');
 const SNAPSHOTS = rdsArn('cluster-snapshot:*');
 const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
 /**
@@ -44,6 +45,13 @@ const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
  * for creating resources).
  */
 const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:default*`));
+/** The groups that hold the source's values for a restore or the drills (custom-resource/recovery/run/fidelity.ts). */
+const OWN_GROUPS = ['pg', 'cluster-pg'].map((type) => rdsArn(`${type}:${RESTORED_GROUP_PREFIX}*`));
+/**
+ * Every RDS resource of this account and Region, for the describe calls alone: each is authorised against its own
+ * resource types (clusters, instances, snapshots, parameter groups), none of which a listing can name.
+ */
+const EVERYTHING_DESCRIBED = rdsArn('*');
 const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn);
 
 /**
@@ -67,11 +75,20 @@ export const thisStacksDrill = { StringEquals: { ...tagged('ResourceTag'), [`aws
 export function recoveryAutomationPolicy(): PolicyStatement[] {
   return [
     {
-      // Listing copies is authorised against cluster-snapshot:*; the list is read-only.
-      Sid: 'ListCopiesAndRestoredClusters',
+      // Listing copies is authorised against cluster-snapshot:*; the lists are read-only. The restored parameter
+      // groups' values are compared with the source's: a restore's group, a drill's, or the engine's default.
+      // And the configuration each DR run captured beside its copy (ssm:GetParameter matches only the SSM ARN).
+      Sid: 'ReadCopiesClustersAndCapturedConfigurations',
       Effect: 'Allow',
-      Action: ['rds:DescribeDBClusterSnapshots', 'rds:DescribeDBClusters', 'rds:DescribeDBInstances'],
-      Resource: [SNAPSHOTS, CLUSTERS, INSTANCES],
+      Action: [
+        'rds:DescribeDBClusterSnapshots',
+        'rds:DescribeDBClusters',
+        'rds:DescribeDBInstances',
+        'rds:DescribeDBClusterParameters',
+        'rds:DescribeDBParameters',
+        'ssm:GetParameter',
+      ],
+      Resource: [EVERYTHING_DESCRIBED, sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}*`)],
     },
     {
       Sid: 'RestoreOnlyTheSourceStacksCopies',
@@ -85,8 +102,14 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       // names may carry kind=drill, which lets Finish delete them.
       Sid: 'CreateTagged',
       Effect: 'Allow',
-      Action: ['rds:RestoreDBClusterFromSnapshot', 'rds:CreateDBInstance', 'rds:AddTagsToResource'],
-      Resource: [DRILL_CLUSTERS, WRITERS, SUBNET_GROUP, ...DEFAULT_GROUPS],
+      Action: [
+        'rds:RestoreDBClusterFromSnapshot',
+        'rds:CreateDBInstance',
+        'rds:AddTagsToResource',
+        'rds:CreateDBClusterParameterGroup',
+        'rds:CreateDBParameterGroup',
+      ],
+      Resource: [DRILL_CLUSTERS, WRITERS, SUBNET_GROUP, ...DEFAULT_GROUPS, ...OWN_GROUPS],
       Condition: tagOnCreate(),
     },
     {
@@ -98,11 +121,34 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Condition: tagOnCreate(RESTORE_KIND.restore),
     },
     {
-      Sid: 'AddWritersToOwnClusters',
+      Sid: 'AddWritersToOwnClustersAndFillOwnGroups',
       Effect: 'Allow',
-      Action: ['rds:CreateDBInstance'],
-      Resource: [CLUSTERS],
+      Action: [
+        'rds:CreateDBInstance',
+        'rds:ModifyDBClusterParameterGroup',
+        'rds:ModifyDBParameterGroup',
+        'rds:ResetDBClusterParameterGroup',
+        'rds:ResetDBParameterGroup',
+      ],
+      Resource: [CLUSTERS, ...OWN_GROUPS],
       Condition: { StringEquals: tagged('ResourceTag') },
+    },
+    {
+      // The source's password lives in the source Region's Secrets Manager: a restore gets its own secret here.
+      // This is the only change the stack makes to a cluster after restoring it.
+      Sid: 'ManagePasswordsOfOwnClusters',
+      Effect: 'Allow',
+      Action: ['rds:ModifyDBCluster'],
+      Resource: [CLUSTERS],
+      Condition: { StringEquals: tagged('ResourceTag'), Bool: { 'rds:ManageMasterUserPassword': 'true' } },
+    },
+    {
+      // RDS creates the secret in the caller's name (Aurora User Guide, Secrets Manager integration, permissions);
+      // the secrets it makes are named rds!cluster-<id>.
+      Sid: 'LetRdsCreateTheSecret',
+      Effect: 'Allow',
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
+      Resource: [sub('arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:rds!cluster-*')],
     },
     {
       Sid: 'DeleteOnlyThisStacksDrills',
@@ -112,7 +158,8 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Condition: thisStacksDrill,
     },
     {
-      // RDS encrypts the restored cluster through grants on the target key.
+      // RDS encrypts the restored cluster through grants on the target key (it describes the key under the
+      // preflight's statement for this Region's keys).
       Sid: 'GrantTheTargetKeyToRds',
       Effect: 'Allow',
       Action: ['kms:CreateGrant'],
@@ -120,10 +167,12 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
     },
     {
-      Sid: 'DescribeTheTargetKey',
+      // Secrets Manager encrypts a restore's secret under the target key, in the caller's name.
+      Sid: 'EncryptSecretsWithTheTargetKey',
       Effect: 'Allow',
-      Action: ['kms:DescribeKey'],
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: [targetKey()],
+      Condition: { StringEquals: { 'kms:ViaService': sub('secretsmanager.${AWS::Region}.amazonaws.com') } },
     },
     {
       // PutMetricData has no resource type; the namespace condition scopes it.
@@ -181,20 +230,20 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
 export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.automationRole]: role(
-      sub('Aurora snapshot DR restores and drills (stack ${AWS::StackName})'),
+      'Aurora snapshot DR restores and drills',
       'ssm.amazonaws.com',
       invokeRunFunction(),
       sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
-      sub('Starts the drills on schedule (stack ${AWS::StackName})'),
+      'Starts the Aurora snapshot DR drills on schedule',
       'events.amazonaws.com',
       triggerRolePolicy(RECOVERY_ID.document, RECOVERY_ID.automationRole),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
       RECOVERY_ID.preflight,
     ),
     [RECOVERY_ID.preflightRole]: role(
-      sub('Preflight check of the recovery stack ${AWS::StackName}'),
+      'Aurora snapshot DR recovery: preflight, hourly check, runbook steps',
       'lambda.amazonaws.com',
       recoveryPreflightPolicy(),
     ),
@@ -203,7 +252,7 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       Properties: {
         PolicyName: 'recovery-runs',
         Roles: [ref(RECOVERY_ID.preflightRole)],
-        PolicyDocument: policyDocument(recoveryAutomationPolicy()),
+        PolicyDocument: unnamedStatements(recoveryAutomationPolicy()),
       },
     },
   };

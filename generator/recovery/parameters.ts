@@ -35,6 +35,8 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     ...sourceParameters[PARAM.kmsKey],
     Description:
       'KMS key of this Region that encrypts the copies and the restored clusters.',
+    // A looser form than the source stack's: the preflight resolves the key, and names it when it is not one.
+    AllowedPattern: '^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:)?(key/|alias/)?[a-zA-Z0-9/_-]+$',
     ConstraintDescription: 'must be a key id, mrk- id, key ARN, alias/name or alias ARN.',
   },
   [RECOVERY_PARAM.subnetGroup]: {
@@ -92,7 +94,10 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
   },
 };
 
-/** Console layout: the copy-paste group first, then the network, drills, copy age and alerts. */
+/**
+ * Console layout: the copy-paste group first, then the network, drills, copy age and alerts. No labels: the console
+ * shows the names the source stack's RecoveryStackParameters output pairs with values, and the bytes go to the restore.
+ */
 export const recoveryParameterInterface: CfnValue = {
   ParameterGroups: [
     {
@@ -118,18 +123,4 @@ export const recoveryParameterInterface: CfnValue = {
       Parameters: [RECOVERY_PARAM.maxCopyAge, RECOVERY_PARAM.dashboard, RECOVERY_PARAM.alertEmail],
     },
   ],
-  ParameterLabels: {
-    [RECOVERY_PARAM.sourceStackId]: { default: 'Source stack ARN' },
-    [RECOVERY_PARAM.cluster]: { default: 'Aurora cluster identifier' },
-    [RECOVERY_PARAM.kmsKey]: { default: 'KMS key of the copies' },
-    [RECOVERY_PARAM.sourceSchedule]: { default: 'Source schedule' },
-    [RECOVERY_PARAM.copyTimeout]: { default: 'Copy timeout (hours)' },
-    [RECOVERY_PARAM.subnetGroup]: { default: 'DB subnet group' },
-    [RECOVERY_PARAM.securityGroups]: { default: 'VPC security group ids' },
-    [RECOVERY_PARAM.drillSchedule]: { default: 'Drill schedule' },
-    [RECOVERY_PARAM.drillInstanceClass]: { default: 'Drill instance class' },
-    [RECOVERY_PARAM.maxCopyAge]: { default: 'Maximum copy age (hours)' },
-    [RECOVERY_PARAM.dashboard]: { default: 'Create dashboard' },
-    [RECOVERY_PARAM.alertEmail]: { default: 'Alert e-mail (optional)' },
-  },
 };

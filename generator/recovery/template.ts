@@ -4,17 +4,17 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { CfnOutput, CfnResource, CfnTemplate, getAtt, ref, sub } from '../shared/cfn';
+import { CfnOutput, CfnResource, CfnTemplate, ref } from '../shared/cfn';
 import { REGENERATE_NOTE } from '../shared/serialize';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
 import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight';
 import { recoveryRoleResources } from './iam';
-import { recoveryDocumentResource, RECOVERY_DOC_PARAM } from './document';
+import { recoveryDocumentResource } from './document';
 import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
 import { alertSubscription, alertTopic, alertTopicPolicy, failureRulePublishes } from '../shared/events';
 import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
-import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
+import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
   'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';
@@ -35,24 +35,14 @@ function alertResources(): { [logicalId: string]: CfnResource } {
 export const RECOVERY_STACK_OUTPUT = { runbook: 'RecoveryRunbookName', alertTopic: 'AlertTopicArn' } as const;
 
 function recoveryOutputs(): { [name: string]: CfnOutput } {
-  const start = (kind: string): string =>
-    `aws ssm start-automation-execution --region \${AWS::Region} --document-name \${${RECOVERY_ID.document}} --parameters ${RECOVERY_DOC_PARAM.kind}=${kind}`;
   return {
     [RECOVERY_STACK_OUTPUT.runbook]: {
-      Description: 'Runbook: Kind=restore keeps the cluster; Kind=drill verifies and deletes it.',
+      Description: 'Runbook to start (aws ssm start-automation-execution): Kind=restore keeps the cluster; Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
-    },
-    RestoreCommand: {
-      Description: 'Restores the newest copy into a new cluster (Kind=drill runs a drill).',
-      Value: sub(start(RESTORE_KIND.restore)),
     },
     [RECOVERY_STACK_OUTPUT.alertTopic]: {
       Description: 'SNS topic of the alerts.',
       Value: ref(RECOVERY_ID.alertTopic),
-    },
-    TargetKeyArn: {
-      Description: 'KMS key of the copies and restored clusters, resolved.',
-      Value: getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.targetKeyArn),
     },
   };
 }

@@ -17,8 +17,7 @@ import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scann
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
 import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
-import { DRILL_CLUSTERS, DRILL_WRITERS } from './iam';
-import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM, RESTORE_KIND, RESTORE_TAG } from '../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/recovery/watchdog/contract';
 
 export const WATCHDOG_ID = {
@@ -40,56 +39,31 @@ export const WATCHDOG_CONDITION = { dashboard: 'DashboardEnabled' } as const;
 export const WATCHDOG_INTERVAL_SECONDS = 3600;
 export const WATCHDOG_SCHEDULE = 'cron(30 * * * ? *)';
 
-const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const allowedHours = getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.allowedCopyAgeHours);
 const functionArn = getAtt(RECOVERY_ID.preflightFunction, 'Arn');
 
 /** What the rule passes: the copies to look for and the stack that watches them. */
-const watchdogInput: { [K in keyof WatchdogInput]: string } = {
-  SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
-  DBClusterIdentifier: `\${${RECOVERY_PARAM.cluster}}`,
-  RecoveryStackId: '${AWS::StackId}',
-};
-
-/** The same for the first check; the request itself carries the stack's id. */
-const firstCheckProperties: { [K in Exclude<keyof WatchdogInput, 'RecoveryStackId'>]: CfnValue } = {
-  SourceStackId: ref(RECOVERY_PARAM.sourceStackId),
-  DBClusterIdentifier: ref(RECOVERY_PARAM.cluster),
-};
+const watchdogInput: { [K in keyof WatchdogInput]: string } = { RecoveryStackId: '${AWS::StackId}' };
 
 export const watchdogConditions = (): { [name: string]: CfnValue } => ({
   [WATCHDOG_CONDITION.dashboard]: equals(ref(RECOVERY_PARAM.dashboard), 'true'),
 });
 
 /**
- * What the shared function needs beyond the preflight's own statements (which
- * already list this Region's snapshots: a listing is authorised against
- * cluster-snapshot:*, as no snapshot is named, and RDS has no condition key
- * for tags or filters on a list). The scheduled check so also holds the
- * preflight's read-only describes, and the preflight this one write.
+ * What the shared function needs for the watchdog beyond the preflight's own
+ * statements and the run policy (iam.ts), which the first check waits for:
+ * the run policy already lists the clusters, deletes only this stack's drills
+ * and publishes only to the recovery namespace, all of which the hourly check
+ * does too.
  */
 export function watchdogStatements(): PolicyStatement[] {
   return [
     {
-      // This stack's parameters and creation time; the clusters, and the runs named in the drill clusters' tags.
+      // This stack's parameters and creation time; the runs named in the drill clusters' tags.
       Sid: 'ReadThisStackAndItsDrills',
       Effect: 'Allow',
-      Action: ['cloudformation:DescribeStacks', 'rds:DescribeDBClusters', 'ssm:GetAutomationExecution'],
-      Resource: [AWS.stackId, rdsArn('cluster:*'), sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*')],
-    },
-    {
-      // An ended drill's cluster and writer: only drill names carrying this stack's ARN and kind=drill (tags alone
-      // can be copied onto anything, e.g. by a restore of a drill's snapshot).
-      Sid: 'DeleteEndedDrills',
-      Effect: 'Allow',
-      Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
-      Resource: [DRILL_CLUSTERS, DRILL_WRITERS],
-      Condition: {
-        StringEquals: {
-          [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: AWS.stackId,
-          [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
-        },
-      },
+      Action: ['cloudformation:DescribeStacks', 'ssm:GetAutomationExecution'],
+      Resource: [AWS.stackId, sub('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*')],
     },
     {
       // The ages published before measure the snapshot-plus-copy time; GetMetricData has no resource type.
@@ -97,14 +71,6 @@ export function watchdogStatements(): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['cloudwatch:GetMetricData'],
       Resource: ['*'],
-    },
-    {
-      // PutMetricData has no resource type; the namespace condition is how it is scoped.
-      Sid: 'PublishCopyAgeToTheRecoveryNamespace',
-      Effect: 'Allow',
-      Action: ['cloudwatch:PutMetricData'],
-      Resource: ['*'],
-      Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } },
     },
   ];
 }
@@ -182,10 +148,12 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     },
     [WATCHDOG_ID.firstCheck]: {
       Type: WATCHDOG_FIRST_CHECK_TYPE,
+      // It publishes under the run policy's statement.
+      DependsOn: RECOVERY_ID.runPolicy,
       Properties: {
         ServiceToken: functionArn,
+        // The request carries the stack's id, from which the check reads the rest.
         ServiceTimeout: PREFLIGHT_SERVICE_TIMEOUT_SECONDS,
-        ...firstCheckProperties,
       },
     },
     [WATCHDOG_ID.alarm]: {

@@ -34,8 +34,8 @@ export interface ScheduleRuleSpec {
   documentId: string;
   triggerRoleId: string;
   automationRoleId: string;
-  /** The runbook parameter that names the role it assumes. */
-  roleParameter: string;
+  /** The runbook parameter that names the role it assumes; none when the runbook names its role itself. */
+  roleParameter?: string;
   /** Further runbook parameters the schedule sets, one value each. */
   runbookParameters?: { [name: string]: string };
   condition?: string;
@@ -44,7 +44,7 @@ export interface ScheduleRuleSpec {
 /** A schedule that starts a stack's runbook (its default version) through the trigger role, retried as above. */
 export const scheduleRule = (spec: ScheduleRuleSpec): CfnResource => {
   // Automation parameters are lists of strings.
-  const parameters = { [spec.roleParameter]: `\${${spec.automationRoleId}.Arn}`, ...spec.runbookParameters };
+  const parameters = { ...(spec.roleParameter ? { [spec.roleParameter]: `\${${spec.automationRoleId}.Arn}` } : {}), ...spec.runbookParameters };
   const input = Object.entries(parameters)
     .map(([name, value]) => `"${name}":["${value}"]`)
     .join(',');
@@ -60,7 +60,8 @@ export const scheduleRule = (spec: ScheduleRuleSpec): CfnResource => {
           Id: spec.targetId,
           Arn: automationDefinitionArn(spec.documentId),
           RoleArn: getAtt(spec.triggerRoleId, 'Arn'),
-          Input: sub(`{${input}}`),
+          // Fn::Sub only where there is something to substitute (cfn-lint W1020).
+          Input: input.includes('${') ? sub(`{${input}}`) : `{${input}}`,
           RetryPolicy: SCHEDULE_RETRY_POLICY,
         },
       ],

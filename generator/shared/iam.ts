@@ -35,6 +35,9 @@ export const sameAccount = (sourceArnPattern: string): PolicyStatement['Conditio
   ArnLike: { 'aws:SourceArn': sub(sourceArnPattern) },
 });
 
+/** A policy document of `statements` without their Sids: IAM reads nothing from a Sid and the template has a size limit. */
+export const unnamedStatements = (statements: PolicyStatement[]): CfnValue => policyDocument(statements.map(({ Sid: _name, ...statement }) => statement));
+
 /**
  * A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy.
  * Its statements' Sids name them in the code and its tests; the template leaves them out, as IAM reads nothing
@@ -52,6 +55,6 @@ export const role = (
   Properties: {
     Description: description,
     AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
-    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: policyDocument(statements.map(({ Sid: _name, ...statement }) => statement)) }],
+    Policies: [{ PolicyName: 'least-privilege', PolicyDocument: unnamedStatements(statements) }],
   },
 });

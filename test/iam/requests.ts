@@ -8,7 +8,7 @@ import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
-import { RECOVERY_METRIC, RESTORE_TAG } from '../../custom-resource/recovery/contract';
+import { RECOVERY_METRIC, RESTORED_GROUP_PREFIX, RESTORE_TAG } from '../../custom-resource/recovery/contract';
 import { ContextValues, IamRequest } from './simulate';
 import {
   ACCOUNT,
@@ -196,7 +196,42 @@ const restoreRun = (kind: string, cluster: string, writer: string): RoleRequest[
   ];
 };
 
+/** The groups that hold the source's values: a restore's, named after its cluster, and the drills' pair. */
+const RESTORE_GROUP = `${RESTORED_GROUP_PREFIX}orders-prod-restored-202612070500`;
+const DRILL_GROUP = `${RESTORED_GROUP_PREFIX}orders-prod-drill-aurora-postgresql16`;
+const SECRET = `arn:aws:secretsmanager:${TARGET}:${ACCOUNT}:secret:rds!cluster-0a1b2c3d-0000-4000-8000-000000000000-AbCdEf`;
+const viaSecretsManager = { 'kms:ViaService': `secretsmanager.${TARGET}.amazonaws.com` };
+const fidelity = (group: string, kind: string): RoleRequest[] => [
+  { role: recovery, label: `${kind}: read the captured configuration`, action: 'ssm:GetParameter', resource: `arn:aws:ssm:${TARGET}:${ACCOUNT}:parameter${CAPTURED_CONFIG_PATH}orders-prod-dr-202612070300-0a1b2c3d` },
+  ...(['cluster-pg', 'pg'] as const).flatMap((type): RoleRequest[] => {
+    const resource = rdsArn(TARGET, `${type}:${group}`);
+    const verb = type === 'pg' ? 'DBParameterGroup' : 'DBClusterParameterGroup';
+    return [
+      { role: recovery, label: `${kind}: create ${type}:${group}`, action: `rds:Create${verb}`, resource, context: requestTags(runTags(kind)) },
+      { role: recovery, label: `${kind}: tag ${type}:${group} on create`, action: 'rds:AddTagsToResource', resource, context: requestTags(runTags(kind)) },
+      { role: recovery, label: `${kind}: fill ${type}:${group}`, action: `rds:Modify${verb}`, resource, context: owned(kind) },
+      { role: recovery, label: `${kind}: empty ${type}:${group}`, action: `rds:Reset${verb}`, resource, context: owned(kind) },
+      { role: recovery, label: `${kind}: use ${type}:${group}`, action: type === 'pg' ? 'rds:CreateDBInstance' : 'rds:RestoreDBClusterFromSnapshot', resource, context: { ...requestTags(runTags(kind)), ...owned(kind) } },
+      { role: recovery, label: `${kind}: compare ${type}:${group}`, action: type === 'pg' ? 'rds:DescribeDBParameters' : 'rds:DescribeDBClusterParameters', resource },
+    ];
+  }),
+];
+
 export const RECOVERY_LEGITIMATE: RoleRequest[] = [
+  ...fidelity(RESTORE_GROUP, 'restore'),
+  ...fidelity(DRILL_GROUP, 'drill'),
+  { role: recovery, label: 'compare a default group', action: 'rds:DescribeDBClusterParameters', resource: rdsArn(TARGET, 'cluster-pg:default.aurora-postgresql16') },
+  {
+    role: recovery,
+    label: "give a restore a secret in this Region",
+    action: 'rds:ModifyDBCluster',
+    resource: rdsArn(TARGET, 'cluster:orders-prod-restored-202612070500'),
+    context: { ...owned('restore'), 'rds:ManageMasterUserPassword': 'true' },
+  },
+  { role: recovery, label: 'RDS creates the secret', action: 'secretsmanager:CreateSecret', resource: SECRET },
+  { role: recovery, label: 'RDS tags the secret', action: 'secretsmanager:TagResource', resource: SECRET },
+  { role: recovery, label: 'Secrets Manager encrypts the secret', action: 'kms:GenerateDataKey', resource: TARGET_KEY, context: viaSecretsManager },
+  { role: recovery, label: 'Secrets Manager decrypts the secret', action: 'kms:Decrypt', resource: TARGET_KEY, context: viaSecretsManager },
   { role: recovery, label: 'list the copies', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*') },
   { role: recovery, label: 'read a copy', action: 'rds:DescribeDBClusterSnapshots', resource: COPY },
   { role: recovery, label: 'list the clusters', action: 'rds:DescribeDBClusters', resource: rdsArn(TARGET, 'cluster:*') },
@@ -259,6 +294,32 @@ export const RECOVERY_ATTACKS: RoleRequest[] = [
   { role: recovery, label: 'restore a snapshot the source stack did not make', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster-snapshot:before-upgrade'), context: restoreTags },
   { role: recovery, label: 'restore a copy of the source stack from another Region', action: 'rds:RestoreDBClusterFromSnapshot', resource: snapshotIn(SOURCE), context: { ...restoreTags, ...sourceStacksCopy } },
   { role: recovery, label: 'restore without this stack\'s tag', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: requestTags({ [RESTORE_TAG.kind]: 'restore' }) },
+  { role: recovery, label: "fill another stack's parameter group", action: 'rds:ModifyDBClusterParameterGroup', resource: rdsArn(TARGET, `cluster-pg:${DRILL_GROUP}`), context: owned('drill', OTHER_RECOVERY_STACK) },
+  { role: recovery, label: "empty the user's own parameter group", action: 'rds:ResetDBClusterParameterGroup', resource: rdsArn(TARGET, 'cluster-pg:orders-prod-params') },
+  { role: recovery, label: "change the user's parameter group", action: 'rds:ModifyDBParameterGroup', resource: rdsArn(TARGET, 'pg:orders-prod-writer') },
+  { role: recovery, label: 'create a group not named as the stack names them', action: 'rds:CreateDBClusterParameterGroup', resource: rdsArn(TARGET, 'cluster-pg:orders-prod-params'), context: requestTags(runTags('restore')) },
+  { role: recovery, label: 'create a group without this stack\'s tag', action: 'rds:CreateDBParameterGroup', resource: rdsArn(TARGET, `pg:${RESTORE_GROUP}`), context: requestTags({ team: 'x' }) },
+  { role: recovery, label: 'delete a drill group', action: 'rds:DeleteDBClusterParameterGroup', resource: rdsArn(TARGET, `cluster-pg:${DRILL_GROUP}`), context: owned('drill') },
+  { role: recovery, label: 'read a parameter outside the configuration path', action: 'ssm:GetParameter', resource: `arn:aws:ssm:${TARGET}:${ACCOUNT}:parameter/prod/db-password` },
+  { role: recovery, label: 'change an unrelated cluster', action: 'rds:ModifyDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-replica'), context: { 'rds:ManageMasterUserPassword': 'true' } },
+  { role: recovery, label: "change a restore of this stack other than by managing its password", action: 'rds:ModifyDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: owned('restore') },
+  { role: recovery, label: 'read a secret', action: 'secretsmanager:GetSecretValue', resource: SECRET },
+  { role: recovery, label: 'create a secret RDS does not manage', action: 'secretsmanager:CreateSecret', resource: `arn:aws:secretsmanager:${TARGET}:${ACCOUNT}:secret:prod/db-AbCdEf` },
+  { role: recovery, label: 'decrypt with the target key outside Secrets Manager', action: 'kms:Decrypt', resource: TARGET_KEY },
+  {
+    role: recovery,
+    label: 'decrypt with another key through Secrets Manager',
+    action: 'kms:Decrypt',
+    resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`,
+    context: viaSecretsManager,
+  },
+  {
+    role: recovery,
+    label: 'manage the password of a cluster of ours in another Region',
+    action: 'rds:ModifyDBCluster',
+    resource: rdsArn(SOURCE, 'cluster:orders-prod-restored-202612070500'),
+    context: { ...owned('restore'), 'rds:ManageMasterUserPassword': 'true' },
+  },
   { role: recovery, label: 'take a grant not for an AWS resource', action: 'kms:CreateGrant', resource: TARGET_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
   { role: recovery, label: 'take a grant on another key', action: 'kms:CreateGrant', resource: `arn:aws:kms:${TARGET}:${ACCOUNT}:key/99999999-0000-1111-2222-333333333333`, context: { 'kms:GrantIsForAWSResource': 'true' } },
   { role: recovery, label: 'publish to another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/RDS' } },

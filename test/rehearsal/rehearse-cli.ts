@@ -17,6 +17,7 @@ import { RehearsalWorld, rehearsedTemplateFile, SnapshotView, SOURCE_REGION, Sta
 import { RecoveryWorld } from './recovery/recovery-world';
 import { worstCaseRpoHours } from '../../custom-resource/shared/staleness';
 import { RECOVERY_OUTPUT } from '../../generator/recovery/document';
+import { RunReport } from '../../custom-resource/recovery/run/contract';
 
 const CLUSTER = 'sample-aurora-cluster';
 const TARGET_KEY_ALIAS = 'alias/aurora-dr-copies';
@@ -110,8 +111,9 @@ async function drill(world: RehearsalWorld, source: Stack, logs: boolean): Promi
   console.log(formatTimeline(result, { showLogs: logs }));
   console.log('');
   if (result.status === 'Success') {
-    console.log(`Measured RTO: ${result.outputs[RECOVERY_OUTPUT.restoreMinutes]} min (restore call to cluster and writer available)`);
-    console.log(`Copy age at drill: ${result.outputs[RECOVERY_OUTPUT.recoveryPointHours]} h (how old the restored copy was; not the RPO)`);
+    const report = JSON.parse(String(result.outputs[RECOVERY_OUTPUT])) as RunReport;
+    console.log(`Measured RTO: ${report.RestoreMinutes} min (restore call to cluster and writer available)`);
+    console.log(`Copy age at drill: ${report.RecoveryPointHours} h (how old the restored copy was; not the RPO)`);
     const worst = worstCaseRpoHours(stack.parameters.SourceScheduleExpression, Number(stack.parameters.CopyTimeoutHours));
     console.log(`Worst-case RPO: ${worst} h (schedule gap + snapshot wait + copy timeout, until the hourly check has measured the copy time)`);
   }

@@ -21,7 +21,7 @@ export type RunStep = (typeof RUN_STEP)[keyof typeof RUN_STEP];
 /** The word an advance returns while the run must wait; the runbook's branch looks for it in the Payload. */
 export const KEEP_WAITING = 'waiting';
 
-/** Every step gets the first four; the restore step all; the advance step InstanceClass too. */
+/** Every step gets the first four; the restore step all but the instance classes; the advance step those. */
 export interface RunEvent {
   /** Which step: the key also tells these events from CloudFormation's and the watchdog's. */
   RecoveryRunStep: RunStep;
@@ -34,7 +34,9 @@ export interface RunEvent {
   SnapshotIdentifier: string;
   /** The new cluster's identifier; empty to derive one from the source's. */
   ClusterIdentifier: string;
+  /** The writer's class when the run names one; empty: the source's for a restore, DrillInstanceClass for a drill. */
   InstanceClass: string;
+  DrillInstanceClass: string;
   KmsKeyArn: string;
   SubnetGroup: string;
   /** Comma-separated, as the stack parameter. */
@@ -48,6 +50,8 @@ export interface RunReport {
   SnapshotId: string;
   RestoreMinutes: string;
   RecoveryPointHours: string;
+  /** The master user secret in this Region, when Secrets Manager manages the password: how to log in. */
+  SecretArn: string;
   Message: string;
 }
 

@@ -3,89 +3,61 @@
  *
  * It finds the run's cluster by its tags (so it needs nothing from the steps
  * before it) and gives the verdict: cluster and writer available, engine and
- * version those of the snapshot, up within the time the waits allow. It reports
- * the endpoint, the measured restore time (RTO: from the cluster's creation to
- * now; split at the writer's request, made once the cluster was available) and
- * the recovery point's age when the restore started (the copy's
- * source-created-at tag, the source snapshot's time; SnapshotCreateTime for
- * copies made before the tag). A drill deletes its own cluster first, then any left-over drill
- * cluster of this stack (another run's, older than a drill can last), without
- * a final snapshot; an error deleting one does not stop the others. Then it
+ * version those of the snapshot, every attribute the configuration captured
+ * with the copy names as the source had it (run/fidelity.ts), up within the
+ * time the waits allow. It reports the endpoint, the master user secret, the
+ * measured restore time (RTO: from the cluster's creation to now; split at the
+ * writer's request, made once the cluster was available) and the recovery
+ * point's age when the restore started (the copy's source-created-at tag, the
+ * source snapshot's time; SnapshotCreateTime for copies made before the tag).
+ * A drill deletes its own cluster, without a final snapshot (what it cannot
+ * delete yet, the hourly check deletes: watchdog/drill-cleanup.ts), then
  * publishes the figures as CloudWatch metrics (DrillSucceeded 0 when it did
- * not verify). A restore's cluster is the user's: never deleted, even after a
- * failure. A run fails here, so the alert rule hears it, when it did not
- * verify, when a drill cluster is left (the next drill deletes it) or when
- * the metrics were not published.
+ * not verify, DrillFidelityDifferences the count of differences). A
+ * restore's cluster is the user's: never deleted, even after a failure. A run
+ * fails here, so the alert rule hears it, when it did not verify, when a drill
+ * cluster is left or when the metrics were not published.
  */
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatch } from '@aws-sdk/client-cloudwatch';
 import {
   DBCluster,
   DBInstance,
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  DescribeDBClusterSnapshotsCommand,
-  RDSClient,
+  RDS,
 } from '@aws-sdk/client-rds';
 import { RECOVERY_METRIC, RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { COPY_TAG } from '../../shared/captured-config';
 import { RunEvent, RunReport } from './contract';
 import { stackName } from '../watchdog/check';
+import { differences } from './fidelity';
 import {
   CLUSTER_BUDGET_HOURS,
   RUN_CLIENT_OPTIONS,
   WRITER_BUDGET_HOURS,
+  configOf,
+  deleteDrillCluster,
   instancesOf,
-  isLeftOver,
   rdsClient,
-  stackClusters,
+  runCluster,
 } from './restore';
 
-/** Tries to delete a cluster while its writer is still being deleted: RDS refuses until it is gone. */
-const DELETE_ATTEMPTS = 10;
-const DELETE_PAUSE_MS = 20_000;
 const BUDGET_MINUTES = (CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS) * 60;
-
-const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Deletes a drill cluster and its instances; returns a sentence for what is left, or undefined. */
-async function deleteCluster(rds: RDSClient, id: string, instances: DBInstance[]): Promise<string | undefined> {
-  try {
-    for (const i of instances) {
-      await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: i.DBInstanceIdentifier })).catch((error: Error) => {
-        if (!/DBInstanceNotFound|InvalidDBInstanceState/.test(error.name)) throw error;
-      });
-    }
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }));
-        return undefined;
-      } catch (error) {
-        // Its writer is not deleted yet.
-        if ((error as Error).name !== 'InvalidDBClusterStateFault' || attempt >= DELETE_ATTEMPTS) throw error;
-        await pause(DELETE_PAUSE_MS);
-      }
-    }
-  } catch (error) {
-    return `${id} left for the next drill (${(error as Error).name}: ${(error as Error).message})`;
-  }
-}
 
 /** Minutes to all available, hours of the recovery point's age, minutes to the cluster, minutes of the writer. */
 type Figures = [number, number, number, number];
 
 async function verify(
-  rds: RDSClient,
+  rds: RDS,
   c: DBCluster,
   instances: DBInstance[],
   snapshotId: string,
   now: number,
-): Promise<{ problems: string[]; figures?: Figures }> {
+): Promise<{ problems: string[]; figures?: Figures; unfaithful?: number }> {
   const problems = instances.length
     ? instances.filter((i) => i.DBInstanceStatus !== 'available').map((i) => `${i.DBInstanceIdentifier} is ${i.DBInstanceStatus}`)
     : ['no writer'];
   if (c.Status !== 'available') return { problems: [`cluster is ${c.Status}`, ...problems] };
   const [snap] =
-    (await rds.send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId }))).DBClusterSnapshots ?? [];
+    (await rds.describeDBClusterSnapshots({ DBClusterSnapshotIdentifier: snapshotId })).DBClusterSnapshots ?? [];
   for (const k of ['Engine', 'EngineVersion'] as const) {
     if (c[k] !== snap?.[k]) problems.push(`${k} is ${c[k]}, the snapshot's ${snap?.[k]}`);
   }
@@ -96,30 +68,32 @@ async function verify(
   const rpo = Math.round((start - taken) / 36_000) / 100;
   const cluster = minutes((instances[0]?.InstanceCreateTime?.getTime() ?? now) - start);
   if (rto > BUDGET_MINUTES) problems.push(`it took ${rto.toFixed(1)} min, over the ${BUDGET_MINUTES} the waits allow`);
-  return { problems, figures: [rto, rpo, cluster, Math.round((rto - cluster) * 10) / 10] };
+  const config = await configOf(snapshotId);
+  const unfaithful = config ? await differences(rds, c, instances[0], config) : [`no configuration was captured with ${snapshotId}, so it has the engine's defaults`];
+  return { problems: [...problems, ...unfaithful], figures: [rto, rpo, cluster, Math.round((rto - cluster) * 10) / 10], unfaithful: unfaithful.length };
 }
 
 export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
   const rds = rdsClient();
   const region = process.env.AWS_REGION;
-  const ours = await Promise.all(
-    (await stackClusters(rds, e.RecoveryStackId)).map(async (o) => ({ ...o, instances: await instancesOf(rds, o.cluster.DBClusterIdentifier!) })),
-  );
-  const mine = ours.find((o) => o.tags[RESTORE_TAG.execution] === e.ExecutionId);
+  const run = await runCluster(rds, e);
+  const mine = run && { ...run, instances: await instancesOf(rds, run.cluster.DBClusterIdentifier!) };
   const out: RunReport = {
     ClusterId: mine?.cluster.DBClusterIdentifier ?? '',
     Endpoint: mine?.cluster.Endpoint ?? '',
     SnapshotId: mine?.tags[RESTORE_TAG.snapshot] ?? '',
     RestoreMinutes: '',
     RecoveryPointHours: '',
+    SecretArn: mine?.cluster.MasterUserSecret?.SecretArn ?? '',
     Message: '',
   };
   let problems = ['no cluster was restored'];
   let figures: Figures | undefined;
+  let unfaithful: number | undefined;
   if (mine) {
     // Whatever the check meets, the teardown below must run.
     try {
-      ({ problems, figures } = await verify(rds, mine.cluster, mine.instances, out.SnapshotId, now));
+      ({ problems, figures, unfaithful } = await verify(rds, mine.cluster, mine.instances, out.SnapshotId, now));
     } catch (error) {
       problems = [`could not check it: ${(error as Error).name}: ${(error as Error).message}`];
     }
@@ -131,15 +105,16 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
   if (e.Kind === RESTORE_KIND.drill) {
     const left: string[] = [];
     const gone: string[] = [];
-    // This run's cluster first: a left-over must not stop it.
-    for (const o of [...(mine ? [mine] : []), ...ours.filter((o) => o !== mine && isLeftOver(o.cluster, o.tags, e, now))]) {
-      if (o.tags[RESTORE_TAG.kind] !== RESTORE_KIND.drill || o.cluster.DeletionProtection) continue;
-      const id = o.cluster.DBClusterIdentifier!;
-      const problem = await deleteCluster(rds, id, o.instances);
-      if (problem) left.push(problem);
-      else gone.push(id);
+    if (mine?.tags[RESTORE_TAG.kind] === RESTORE_KIND.drill && !mine.cluster.DeletionProtection) {
+      try {
+        await deleteDrillCluster(rds, mine.cluster);
+        gone.push(out.ClusterId);
+      } catch (error) {
+        left.push(`${out.ClusterId} left for the hourly check (${(error as Error).name}: ${(error as Error).message})`);
+      }
     }
     const data: [string, number][] = [[RECOVERY_METRIC.drillSucceeded, problems.length ? 0 : 1]];
+    if (unfaithful !== undefined) data.push([RECOVERY_METRIC.drillFidelityDifferences, unfaithful]);
     if (!problems.length && figures) {
       data.push(
         [RECOVERY_METRIC.drillRestoreMinutes, figures[0]],
@@ -149,16 +124,14 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
       );
     }
     try {
-      await new CloudWatchClient({ region, ...RUN_CLIENT_OPTIONS }).send(
-        new PutMetricDataCommand({
-          Namespace: RECOVERY_METRIC.namespace,
-          MetricData: data.map(([MetricName, Value]) => ({
-            MetricName,
-            Value,
-            Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stackName(e.RecoveryStackId) }],
-          })),
-        }),
-      );
+      await new CloudWatch({ region, ...RUN_CLIENT_OPTIONS }).putMetricData({
+        Namespace: RECOVERY_METRIC.namespace,
+        MetricData: data.map(([MetricName, Value]) => ({
+          MetricName,
+          Value,
+          Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stackName(e.RecoveryStackId) }],
+        })),
+      });
     } catch (error) {
       left.push(`metrics not published (${(error as Error).message})`);
     }

@@ -1,8 +1,7 @@
 /**
  * The restore half of a recovery run, one call per runbook step:
- * - restore: a drill first sweeps the drill clusters of this stack that dead
- *   runs left (another run's, older than a drill can last); then the named copy,
- *   or the newest available copy the source stack made of the cluster, is
+ * - restore: the named copy, or the newest available copy the source stack
+ *   made of the cluster, is
  *   restored into a new cluster (engine and version from the snapshot, the
  *   target key, the stack's network). A drill's cluster has no deletion
  *   protection (finish deletes it); a restore's has (it is the user's).
@@ -21,22 +20,16 @@
  * the next look, after the runbook's pause, until the writer's time is up.
  */
 import {
-  AddTagsToResourceCommand,
   DBCluster,
   DBInstance,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  CreateDBInstanceCommand,
-  DeleteDBClusterCommand,
-  DeleteDBInstanceCommand,
-  RDSClient,
-  RestoreDBClusterFromSnapshotCommand,
+  RDS,
   Tag,
 } from '@aws-sdk/client-rds';
 import { RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { listCopies } from '../clients';
 import { newestAvailable, unrestorableProblem } from '../rules';
 import { KEEP_WAITING, RunEvent } from './contract';
+import { capturedConfig, copyGroup, groupName, restoreSettings } from './fidelity';
 
 /** The SDK's standard retries (throttling, 5xx) with more attempts than the preflight's: a run has time. */
 export const RUN_CLIENT_OPTIONS = {
@@ -44,37 +37,25 @@ export const RUN_CLIENT_OPTIONS = {
   requestHandler: { connectionTimeout: 3000, requestTimeout: 20_000, throwOnRequestTimeout: true },
 };
 
-const HOUR_MS = 3_600_000;
 /** Restoring a large cluster takes a while; the writer starts after it. A drill that hangs this long has failed. */
 export const CLUSTER_BUDGET_HOURS = 4;
 export const WRITER_BUDGET_HOURS = 2;
-/** A drill cluster of another run older than this belongs to a run that died (the budgets, plus the steps). */
-export const LEFT_OVER_AFTER_HOURS = CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS + 1;
 
 /**
  * States a cluster or instance does not leave by itself (RDS User Guide,
  * "Viewing Amazon Aurora DB cluster status" and "DB instance status"): a wait
  * for `available` would burn its whole budget on them.
  */
-export const TERMINAL_STATES = [
-  'failed',
-  'inaccessible-encryption-credentials',
-  'inaccessible-encryption-credentials-recoverable',
-  'incompatible-network',
-  'incompatible-option-group',
-  'incompatible-parameters',
-  'incompatible-restore',
-  'insufficient-capacity',
-  'restore-error',
-  'storage-full',
-  'deleting',
-  'stopped',
-];
+export const TERMINAL_STATE =
+  /^(failed|inaccessible-encryption-credentials(-recoverable)?|incompatible-(network|option-group|parameters|restore)|insufficient-capacity|restore-error|storage-full|deleting|stopped)$/;
 
 /** CreateDBInstance errors that a later try can get past (RDS API reference, CreateDBInstance; common errors). */
 const TRANSIENT = /InsufficientDBInstanceCapacity|Throttl|RequestLimitExceeded|InternalFailure|ServiceUnavailable/;
 
-export const rdsClient = (): RDSClient => new RDSClient({ region: process.env.AWS_REGION, ...RUN_CLIENT_OPTIONS });
+const clientOptions = () => ({ region: process.env.AWS_REGION, ...RUN_CLIENT_OPTIONS });
+export const rdsClient = (): RDS => new RDS(clientOptions());
+/** The configuration captured with copy `snapshotId` (run/fidelity.ts), read in this Region. */
+export const configOf = (snapshotId: string) => capturedConfig(snapshotId, clientOptions());
 
 export const tagsOf = (tags: Tag[] | undefined): { [key: string]: string } =>
   Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
@@ -84,52 +65,36 @@ const trim = (text: string, length: number): string => text.slice(0, length).rep
 
 export const writerId = (clusterId: string): string => `${trim(clusterId, 56)}-writer`;
 
-export async function allClusters(rds: RDSClient): Promise<DBCluster[]> {
+export async function allClusters(rds: RDS): Promise<DBCluster[]> {
   const clusters: DBCluster[] = [];
   let Marker: string | undefined;
   do {
-    const page = await rds.send(new DescribeDBClustersCommand({ Marker }));
+    const page = await rds.describeDBClusters({ Marker });
     clusters.push(...(page.DBClusters ?? []));
     Marker = page.Marker;
   } while (Marker);
   return clusters;
 }
 
-export const instancesOf = async (rds: RDSClient, clusterId: string): Promise<DBInstance[]> =>
-  (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] }))).DBInstances ?? [];
+export const instancesOf = async (rds: RDS, clusterId: string): Promise<DBInstance[]> =>
+  (await rds.describeDBInstances({ Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] })).DBInstances ?? [];
 
 /** The clusters of the recovery stack `recoveryStackId`, each with its tags. */
-export async function stackClusters(rds: RDSClient, recoveryStackId: string): Promise<{ cluster: DBCluster; tags: { [key: string]: string } }[]> {
+export async function stackClusters(rds: RDS, recoveryStackId: string): Promise<{ cluster: DBCluster; tags: { [key: string]: string } }[]> {
   return (await allClusters(rds))
     .map((cluster) => ({ cluster, tags: tagsOf(cluster.TagList) }))
     .filter(({ tags }) => tags[RESTORE_TAG.stackId] === recoveryStackId);
 }
 
 /** Deletes a drill's cluster: its instances first, as RDS requires, then the cluster with no final snapshot. */
-export async function deleteDrillCluster(rds: RDSClient, cluster: DBCluster): Promise<void> {
+export async function deleteDrillCluster(rds: RDS, cluster: DBCluster): Promise<void> {
   for (const { DBInstanceIdentifier } of cluster.DBClusterMembers ?? []) {
-    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier }));
+    await rds.deleteDBInstance({ DBInstanceIdentifier }).catch((error: Error) => {
+      // Gone or going already: the cluster is next. One still creating makes the cluster's delete fail, for a later try.
+      if (!/DBInstanceNotFound|InvalidDBInstanceState/.test(error.name)) throw error;
+    });
   }
-  await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: cluster.DBClusterIdentifier, SkipFinalSnapshot: true }));
-}
-
-/** A drill cluster of this stack that a run other than this one left, older than a drill can last. */
-export const isLeftOver = (cluster: DBCluster, tags: { [key: string]: string }, e: RunEvent, now: number): boolean =>
-  tags[RESTORE_TAG.kind] === RESTORE_KIND.drill &&
-  tags[RESTORE_TAG.execution] !== e.ExecutionId &&
-  !cluster.DeletionProtection &&
-  (cluster.ClusterCreateTime?.getTime() ?? now) < now - LEFT_OVER_AFTER_HOURS * HOUR_MS;
-
-async function sweep(rds: RDSClient, e: RunEvent, now: number): Promise<void> {
-  for (const { cluster, tags } of await stackClusters(rds, e.RecoveryStackId)) {
-    if (!isLeftOver(cluster, tags, e, now)) continue;
-    // A sweep that cannot finish (a writer still being deleted, say) must not stop the drill: Verify tries again.
-    try {
-      await deleteDrillCluster(rds, cluster);
-    } catch (error) {
-      console.log(`${cluster.DBClusterIdentifier} left to Verify: ${(error as Error).message}`);
-    }
-  }
+  await rds.deleteDBCluster({ DBClusterIdentifier: cluster.DBClusterIdentifier, SkipFinalSnapshot: true });
 }
 
 const runTags = (e: RunEvent, snapshotId: string): Tag[] => [
@@ -158,14 +123,14 @@ export function targetClusterId(e: RunEvent, now: number): string {
 }
 
 /** A restore of this stack left without its writer, that this run may finish: the newest, if it fits what is asked. */
-async function halfDoneRestore(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
+async function halfDoneRestore(rds: RDS, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
   const [wantedSnapshot, wantedCluster] = [e.SnapshotIdentifier.trim(), e.ClusterIdentifier.trim().toLowerCase()];
   return (await stackClusters(rds, e.RecoveryStackId))
     .filter(
       ({ cluster, tags }) =>
         tags[RESTORE_TAG.kind] === RESTORE_KIND.restore &&
         !cluster.DBClusterMembers?.length &&
-        !TERMINAL_STATES.includes(cluster.Status ?? '') &&
+        !TERMINAL_STATE.test(cluster.Status ?? '') &&
         (!wantedSnapshot || wantedSnapshot === tags[RESTORE_TAG.snapshot]) &&
         (!wantedCluster || wantedCluster === cluster.DBClusterIdentifier),
     )
@@ -175,11 +140,10 @@ async function halfDoneRestore(rds: RDSClient, e: RunEvent): Promise<{ cluster: 
 export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId: string; SnapshotId: string }> {
   const rds = rdsClient();
   const region = process.env.AWS_REGION;
-  if (e.Kind === RESTORE_KIND.drill) await sweep(rds, e, now);
   const resumed = e.Kind === RESTORE_KIND.restore ? await halfDoneRestore(rds, e) : undefined;
   if (resumed) {
     const { cluster, tags } = resumed;
-    await rds.send(new AddTagsToResourceCommand({ ResourceName: cluster.DBClusterArn, Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? '') }));
+    await rds.addTagsToResource({ ResourceName: cluster.DBClusterArn, Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? '') });
     console.log(`Resuming ${cluster.DBClusterIdentifier}, restored by execution ${tags[RESTORE_TAG.execution]} without its writer`);
     return { ClusterId: cluster.DBClusterIdentifier!, SnapshotId: tags[RESTORE_TAG.snapshot] ?? '' };
   }
@@ -198,30 +162,35 @@ export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId
   if (refused) throw new Error(refused);
   const target = targetClusterId(e, now);
   const sid = snap.DBClusterSnapshotIdentifier!;
-  await rds.send(
-    new RestoreDBClusterFromSnapshotCommand({
-      DBClusterIdentifier: target,
-      SnapshotIdentifier: sid,
-      Engine: snap.Engine,
-      EngineVersion: snap.EngineVersion,
-      KmsKeyId: e.KmsKeyArn,
-      DBSubnetGroupName: e.SubnetGroup,
-      VpcSecurityGroupIds: e.SecurityGroupIds.split(',').map((g) => g.trim()).filter(Boolean),
-      DeletionProtection: e.Kind !== RESTORE_KIND.drill,
-      CopyTagsToSnapshot: true,
-      Tags: runTags(e, sid),
-    }),
-  );
+  const tags = runTags(e, sid);
+  // Without a captured configuration (a copy older than captures) the restore gets the engine's defaults; Verify says so.
+  const config = await configOf(sid);
+  const settings = config ? restoreSettings(config.cluster, await copyGroup(rds, true, groupName(e.Kind, target, config), config.cluster.parameterGroup, tags)) : {};
+  await rds.restoreDBClusterFromSnapshot({
+    ...settings,
+    DBClusterIdentifier: target,
+    SnapshotIdentifier: sid,
+    Engine: snap.Engine,
+    EngineVersion: snap.EngineVersion,
+    // RDS would otherwise give every restore Aurora Standard storage (API reference: "Default: aurora").
+    StorageType: snap.StorageType,
+    KmsKeyId: e.KmsKeyArn,
+    DBSubnetGroupName: e.SubnetGroup,
+    VpcSecurityGroupIds: e.SecurityGroupIds.split(',').map((g) => g.trim()).filter(Boolean),
+    DeletionProtection: e.Kind !== RESTORE_KIND.drill,
+    CopyTagsToSnapshot: true,
+    Tags: [...(settings.Tags ?? []).filter((t) => !tags.some((own) => own.Key === t.Key)), ...tags],
+  });
   return { ClusterId: target, SnapshotId: sid };
 }
 
 /** This run's cluster, found by its execution tag. */
-export async function runCluster(rds: RDSClient, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
+export async function runCluster(rds: RDS, e: RunEvent): Promise<{ cluster: DBCluster; tags: { [key: string]: string } } | undefined> {
   return (await stackClusters(rds, e.RecoveryStackId)).find(({ tags }) => tags[RESTORE_TAG.execution] === e.ExecutionId);
 }
 
 const waitOr = (what: string, status: string | undefined, since: Date | undefined, budgetHours: number, now: number): string => {
-  if (TERMINAL_STATES.includes(status ?? '')) throw new Error(`${what} is ${status}: it will not become available`);
+  if (TERMINAL_STATE.test(status ?? '')) throw new Error(`${what} is ${status}: it will not become available`);
   const minutes = (now - (since?.getTime() ?? now)) / 60_000;
   if (minutes > budgetHours * 60) throw new Error(`${what} is ${status} after ${Math.round(minutes)} min, over the ${budgetHours * 60} allowed`);
   return `${KEEP_WAITING}: ${what} is ${status}`;
@@ -237,16 +206,22 @@ export async function advance(e: RunEvent, now: number): Promise<string> {
   if (cluster.Status !== 'available') return waitOr(`cluster ${id}`, cluster.Status, cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS, now);
   const [writer] = await instancesOf(rds, id);
   if (!writer) {
+    const config = await configOf(tags[RESTORE_TAG.snapshot] ?? '');
+    // The source's secret is in the source Region: a new one here, under the cluster's (the target) key, is the way to log in.
+    if (config?.cluster.manageMasterUserPassword && !cluster.MasterUserSecret) {
+      await rds.modifyDBCluster({ DBClusterIdentifier: id, ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: cluster.KmsKeyId, ApplyImmediately: true });
+      return `${KEEP_WAITING}: ${id} gets a master user secret`;
+    }
+    const runTagList = runTags(e, tags[RESTORE_TAG.snapshot] ?? '');
     try {
-      await rds.send(
-        new CreateDBInstanceCommand({
-          DBInstanceIdentifier: writerId(id),
-          DBClusterIdentifier: id,
-          Engine: cluster.Engine,
-          DBInstanceClass: e.InstanceClass,
-          Tags: runTags(e, tags[RESTORE_TAG.snapshot] ?? ''),
-        }),
-      );
+      await rds.createDBInstance({
+        DBInstanceIdentifier: writerId(id),
+        DBClusterIdentifier: id,
+        Engine: cluster.Engine,
+        DBInstanceClass: e.InstanceClass || (e.Kind === RESTORE_KIND.restore && config?.writer?.instanceClass) || e.DrillInstanceClass,
+        DBParameterGroupName: config && (await copyGroup(rds, false, groupName(e.Kind, writerId(id), config), config.writer?.parameterGroup, runTagList)),
+        Tags: runTagList,
+      });
     } catch (error) {
       const { name, message } = error as Error;
       // Capacity comes back and throttling passes: ask again at the next look, while the writer's time lasts.

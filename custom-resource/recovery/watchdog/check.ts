@@ -13,8 +13,8 @@
  * and then alarms like a stale copy would; a missing metric stays reserved
  * for "the check itself is broken" (the alarm treats it as breaching).
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CloudWatchClient, Dimension, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudFormation } from '@aws-sdk/client-cloudformation';
+import { CloudWatch, Dimension } from '@aws-sdk/client-cloudwatch';
 import { CLIENT_OPTIONS } from '../../shared/clients';
 import { recoveryPointOf, snapshotPlusCopyHours, worstCaseRpoHours } from '../../shared/staleness';
 import { RECOVERY_METRIC, RecoveryPreflightProperties } from '../contract';
@@ -24,8 +24,7 @@ import { newestAvailable } from '../rules';
 export interface WatchdogConfig {
   /** The Region of the copies: the recovery stack's own. */
   region: string;
-  sourceStackId: string;
-  cluster: string;
+  /** The source stack and cluster come from its parameters, as the stack has them now. */
   recoveryStackId: string;
 }
 
@@ -50,17 +49,15 @@ export const stackName = (stackId: string): string => stackId.split('/')[1] ?? s
  * The ages this check published over the lookback, oldest first, one per hour.
  * One page: 30 days of hourly points are far below GetMetricData's 100,800.
  */
-async function publishedAges(cloudWatch: CloudWatchClient, Dimensions: Dimension[], now: number): Promise<number[]> {
-  const { MetricDataResults } = await cloudWatch.send(
-    new GetMetricDataCommand({
-      StartTime: new Date(now - COPY_TIME_LOOKBACK_DAYS * 24 * HOUR_MS),
-      EndTime: new Date(now),
-      ScanBy: 'TimestampAscending',
-      MetricDataQueries: [
-        { Id: 'age', MetricStat: { Metric: { Namespace: RECOVERY_METRIC.namespace, MetricName: RECOVERY_METRIC.newestCopyAgeHours, Dimensions }, Period: 3600, Stat: 'Maximum' } },
-      ],
-    }),
-  );
+async function publishedAges(cloudWatch: CloudWatch, Dimensions: Dimension[], now: number): Promise<number[]> {
+  const { MetricDataResults } = await cloudWatch.getMetricData({
+    StartTime: new Date(now - COPY_TIME_LOOKBACK_DAYS * 24 * HOUR_MS),
+    EndTime: new Date(now),
+    ScanBy: 'TimestampAscending',
+    MetricDataQueries: [
+      { Id: 'age', MetricStat: { Metric: { Namespace: RECOVERY_METRIC.namespace, MetricName: RECOVERY_METRIC.newestCopyAgeHours, Dimensions }, Period: 3600, Stat: 'Maximum' } },
+    ],
+  });
   return MetricDataResults?.[0]?.Values ?? [];
 }
 
@@ -69,26 +66,24 @@ async function publishedAges(cloudWatch: CloudWatchClient, Dimensions: Dimension
  * a failure throws, so no age arrives and the alarm breaches.
  */
 export async function checkNewestCopy(config: WatchdogConfig, now: number): Promise<Measurement> {
+  const cfn = new CloudFormation({ region: config.region, ...CLIENT_OPTIONS });
+  const { Stacks } = await cfn.describeStacks({ StackName: config.recoveryStackId });
+  const parameter = (key: keyof RecoveryPreflightProperties) => Stacks?.[0]?.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue ?? '';
   // The recovery preflight's listing and choice: the same newest copy a restore would use.
-  const copy = newestAvailable(await listCopies(config.region, config.cluster, config.sourceStackId));
-  const cfn = new CloudFormationClient({ region: config.region, ...CLIENT_OPTIONS });
-  const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: config.recoveryStackId }));
+  const copy = newestAvailable(await listCopies(config.region, parameter('DBClusterIdentifier'), parameter('SourceStackId')));
   const since = (copy && recoveryPointOf(copy)) ?? Stacks?.[0]?.CreationTime;
   if (!since) throw new Error(`Stack ${config.recoveryStackId} has no CreationTime`);
   const ageHours = Math.max(0, (now - since.getTime()) / HOUR_MS);
-  const parameter = (key: keyof RecoveryPreflightProperties) => Stacks?.[0]?.Parameters?.find((p) => p.ParameterKey === key)?.ParameterValue ?? '';
 
-  const cloudWatch = new CloudWatchClient({ region: config.region, ...CLIENT_OPTIONS });
+  const cloudWatch = new CloudWatch({ region: config.region, ...CLIENT_OPTIONS });
   const Dimensions = [{ Name: RECOVERY_METRIC.dimension, Value: stackName(config.recoveryStackId) }];
   const measured = snapshotPlusCopyHours([...(await publishedAges(cloudWatch, Dimensions, now)), ageHours]);
   const worst = worstCaseRpoHours(parameter('SourceScheduleExpression'), +parameter('CopyTimeoutHours'), measured);
   const datum = (MetricName: string, Value: number) => ({ MetricName, Dimensions, Timestamp: new Date(now), Value });
-  await cloudWatch.send(
-    new PutMetricDataCommand({
-      Namespace: RECOVERY_METRIC.namespace,
-      MetricData: [datum(RECOVERY_METRIC.newestCopyAgeHours, ageHours), ...(worst === undefined ? [] : [datum(RECOVERY_METRIC.worstCaseRpoHours, worst)])],
-    }),
-  );
+  await cloudWatch.putMetricData({
+    Namespace: RECOVERY_METRIC.namespace,
+    MetricData: [datum(RECOVERY_METRIC.newestCopyAgeHours, ageHours), ...(worst === undefined ? [] : [datum(RECOVERY_METRIC.worstCaseRpoHours, worst)])],
+  });
   console.log(`${copy?.DBClusterSnapshotIdentifier ?? 'No copy yet: age of the stack'}, since ${since.toISOString()}: ${ageHours.toFixed(2)} h${worst ? `; worst-case RPO ${worst.toFixed(1)} h` : ''}`);
   return { ageHours, copy: copy?.DBClusterSnapshotIdentifier, since, worstCaseRpoHours: worst };
 }

@@ -6,11 +6,10 @@
  * it, so the compiler keeps the names in step.
  */
 export interface WatchdogInput {
-  /** ARN of the source stack: its copies carry it in their ownership tag. */
-  SourceStackId: string;
-  /** The protected cluster's identifier: narrows the listing to its snapshots. */
-  DBClusterIdentifier: string;
-  /** ARN of the recovery stack: its name is the metric's dimension, its creation time the start of the watch. */
+  /**
+   * ARN of the recovery stack: its name is the metric's dimension, its creation time the start of the watch, and its
+   * parameters (the source stack, the cluster, the source schedule) say which copies to watch.
+   */
   RecoveryStackId: string;
 }
 

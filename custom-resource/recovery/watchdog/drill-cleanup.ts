@@ -13,8 +13,8 @@
  * cluster, a drill whose run SSM cannot describe and one with deletion
  * protection are left as they are; the last two are named in the log.
  */
-import { RDSClient } from '@aws-sdk/client-rds';
-import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { RDS } from '@aws-sdk/client-rds';
+import { SSM } from '@aws-sdk/client-ssm';
 import { CLIENT_OPTIONS } from '../../shared/clients';
 import { RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { deleteDrillCluster, stackClusters } from '../run/restore';
@@ -26,24 +26,29 @@ import { deleteDrillCluster, stackClusters } from '../run/restore';
  * ChangeCalendarOverrideRejected, Exited). Any other status, one added later
  * included, counts as running.
  */
-export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited)$/;
+export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited|Ended .*)$/;
 
 /**
- * Deletes this stack's drill clusters whose run has ended. A failure on one
- * (deletion protection on, the run unreadable: SSM keeps runs 30 days, after
- * which the next drill's own sweep deletes the cluster) is logged, and the
- * others go on.
+ * Deletes this stack's drill clusters whose run has ended, or is no longer
+ * known (SSM keeps runs 30 days). A failure on one (deletion protection on,
+ * the run unreadable) is logged, and the others go on.
  */
 export async function deleteEndedDrills(region: string, recoveryStackId: string): Promise<void> {
-  const rds = new RDSClient({ region, ...CLIENT_OPTIONS });
-  const ssm = new SSMClient({ region, ...CLIENT_OPTIONS });
+  const rds = new RDS({ region, ...CLIENT_OPTIONS });
+  const ssm = new SSM({ region, ...CLIENT_OPTIONS });
   for (const { cluster, tags } of await stackClusters(rds, recoveryStackId)) {
     if (tags[RESTORE_TAG.kind] !== RESTORE_KIND.drill) continue;
     const id = cluster.DBClusterIdentifier;
     const run = tags[RESTORE_TAG.execution];
     try {
-      const { AutomationExecution } = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run }));
-      const status = AutomationExecution?.AutomationExecutionStatus;
+      const status = await ssm.getAutomationExecution({ AutomationExecutionId: run }).then(
+        ({ AutomationExecution }) => AutomationExecution?.AutomationExecutionStatus,
+        (error: Error) => {
+          // SSM forgets a run 30 days after it ends; one still running it always knows.
+          if (error.name === 'AutomationExecutionNotFoundException') return 'Ended (no longer known to SSM)';
+          throw error;
+        },
+      );
       if (!RUN_ENDED.test(status!)) continue;
       if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
       // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.

@@ -24,8 +24,6 @@ const check = (input: Partial<WatchdogInput>) =>
     {
       // The stack, and so its copies, are in the function's own Region.
       region: input.RecoveryStackId!.split(':')[3],
-      sourceStackId: input.SourceStackId!,
-      cluster: input.DBClusterIdentifier!,
       recoveryStackId: input.RecoveryStackId!,
     },
     Date.now(),
@@ -37,8 +35,8 @@ const check = (input: Partial<WatchdogInput>) =>
  * with the reason.
  */
 const firstCheck = (event: CfnRequest, context: LambdaContext) =>
-  safeHandler(async (properties) => {
-    const { ageHours } = await check({ ...properties, RecoveryStackId: event.StackId });
+  safeHandler(async () => {
+    const { ageHours } = await check({ RecoveryStackId: event.StackId });
     return { NewestCopyAgeHours: ageHours.toFixed(2) };
   })(event, context);
 

@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { AwsClients } from '../../../cli/shared/clients';
 import { runCli, useMockedCloudFormation } from '../support';
+import { RECOVERY_OUTPUT } from '../../../generator/recovery/document';
 
 const cfn = useMockedCloudFormation();
 const ssm = mockClient(SSMClient);
@@ -91,13 +92,17 @@ const execution = (status: string, steps: StepExecution[], outputs: { [k: string
   },
 });
 
-const FIGURES = {
-  'Finish.ClusterId': 'orders-prod-restored-202612010312',
-  'Finish.Endpoint': 'orders-prod-restored-202612010312.cluster-abc.us-west-2.rds.amazonaws.com',
-  'Finish.SnapshotId': 'orders-prod-dr-202612010300-0a1b2c3d',
-  'Finish.RestoreMinutes': '27.0',
-  'Finish.RecoveryPointHours': '6.2',
+const REPORT = {
+  ClusterId: 'orders-prod-restored-202612010312',
+  Endpoint: 'orders-prod-restored-202612010312.cluster-abc.us-west-2.rds.amazonaws.com',
+  SnapshotId: 'orders-prod-dr-202612010300-0a1b2c3d',
+  RestoreMinutes: '27.0',
+  RecoveryPointHours: '6.2',
+  SecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!cluster-5e6f7a8b-AbCdEf',
+  Message: 'verified',
 };
+/** The runbook's one output: Verify's Payload, the report as JSON. */
+const FIGURES = { [RECOVERY_OUTPUT]: JSON.stringify(REPORT) };
 
 function runbookSucceeds() {
   cfn.on(DescribeStacksCommand).resolves(recoveryStack());
@@ -109,7 +114,7 @@ function runbookSucceeds() {
     .resolves(
       execution(
         'Success',
-        ['RestoreCopy', 'WaitForCluster', 'WaitForWriter', 'Finish'].map((name) => step(name, 'Success')),
+        ['RestoreCopy', 'WaitForCluster', 'WaitForWriter', 'Verify'].map((name) => step(name, 'Success')),
         FIGURES,
       ),
     );
@@ -126,10 +131,13 @@ describe('restore', () => {
     const text = output.stdout.join('\n');
     // Each step once per status it went through.
     expect(output.stdout.filter((line) => /\bWaitForCluster$/.test(line)).map((line) => line.split(/\s+/)[2])).toEqual(['InProgress', 'Success']);
-    expect(text).toContain(`Writer endpoint:  ${FIGURES['Finish.Endpoint']}`);
+    expect(text).toContain(`Writer endpoint:  ${REPORT.Endpoint}`);
+    // The way to log in without the source Region: the secret RDS made in this one.
+    expect(text).toContain(`Master password:  in Secrets Manager here, ${REPORT.SecretArn}`);
+    expect(text).toContain(`aws secretsmanager get-secret-value --region us-west-2 --secret-id '${REPORT.SecretArn}'`);
     expect(text).toContain('Recovery point:   the copy was 6.2 h old when the restore started');
     expect(text).toContain('Measured RTO:     27.0 min');
-    expect(text).toContain(`Restored cluster ${FIGURES['Finish.ClusterId']} from copy ${FIGURES['Finish.SnapshotId']}.`);
+    expect(text).toContain(`Restored cluster ${REPORT.ClusterId} from copy ${REPORT.SnapshotId}, with the configuration captured with it.`);
     // The writer class is said before the run starts, and passed to the runbook as said.
     expect(output.stdout[0]).toBe("The writer will be a db.t4g.medium (no available copy was found: the stack's DrillInstanceClass).");
     expect(output.stdout[1]).toMatch(/^Started a restore/);
@@ -228,9 +236,9 @@ describe('drill', () => {
     expect(code).toBe(0);
     expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, { DocumentName: RUNBOOK, Parameters: { Kind: ['drill'] } });
     const text = output.stdout.join('\n');
-    expect(text).toContain(`Drill passed: copy ${FIGURES['Finish.SnapshotId']} restored and verified, then deleted.`);
+    expect(text).toContain(`Drill passed: copy ${REPORT.SnapshotId} restored, found as the source was configured, then deleted.`);
     expect(text).toContain('Measured RTO:  27.0 min');
-    expect(text).toContain('Measured RPO:  6.2 h');
+    expect(text).toContain("Copy age:      6.2 h (the restored copy's recovery point when the drill started");
     expect(text).not.toContain('The writer will be');
   });
 

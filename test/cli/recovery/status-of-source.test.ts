@@ -103,8 +103,13 @@ const alarm = (state: string, extra: Partial<MetricAlarm> = {}): MetricAlarm => 
   ...extra,
 });
 /** GetMetricData as CloudWatch answers it, newest first, for drills at the given hours. */
-const drills = (points: { at: string; succeeded: boolean; rto?: number; copyAge?: number }[], worstCaseRpo?: number) => ({
+const drills = (points: { at: string; succeeded: boolean; rto?: number; copyAge?: number; differences?: number }[], worstCaseRpo?: number) => ({
   MetricDataResults: [
+    {
+      Id: 'differences',
+      Timestamps: points.filter((p) => p.differences !== undefined).map((p) => new Date(p.at)),
+      Values: points.filter((p) => p.differences !== undefined).map((p) => p.differences!),
+    },
     { Id: 'verdict', Timestamps: points.map((p) => new Date(p.at)), Values: points.map((p) => (p.succeeded ? 1 : 0)) },
     { Id: 'restoreMinutes', Timestamps: points.filter((p) => p.rto).map((p) => new Date(p.at)), Values: points.filter((p) => p.rto).map((p) => p.rto!) },
     { Id: 'copyAgeHours', Timestamps: points.filter((p) => p.copyAge).map((p) => new Date(p.at)), Values: points.filter((p) => p.copyAge).map((p) => p.copyAge!) },
@@ -182,7 +187,7 @@ describe('status: the recovery stack in the target Region', () => {
     cloudWatch.on(GetMetricDataCommand).resolves(
       drills([
         { at: '2026-11-29T05:00:00Z', succeeded: false },
-        { at: '2026-11-22T05:00:00Z', succeeded: true, rto: 20, copyAge: 2 },
+        { at: '2026-11-22T05:00:00Z', succeeded: true, rto: 20, copyAge: 2, differences: 0 },
       ]),
     );
 
@@ -193,6 +198,19 @@ describe('status: the recovery stack in the target Region', () => {
     expect(text).toContain('  Last drill: 2026-11-29 05:00-06:00 UTC, FAILED: the restore did not verify.');
     expect(text).toContain(
       `  The drill's run: aws ssm describe-automation-executions --region us-west-2 --filters Key=DocumentNamePrefix,Values=${RECOVERY}-RecoveryRunbook`,
+    );
+  });
+
+  it('says how many attributes a failed drill found unlike the source', async () => {
+    await deployRecovery(RECOVERY, await deployWithCopy(), '');
+    cloudWatch.on(DescribeAlarmsForMetricCommand).resolves({ MetricAlarms: [alarm('OK')] });
+    cloudWatch.on(GetMetricDataCommand).resolves(drills([{ at: '2026-11-29T05:00:00Z', succeeded: false, differences: 2 }]));
+
+    const { code, output } = await runCli(STATUS, { now: () => NOW });
+
+    expect(code).toBe(3);
+    expect(output.stdout.join('\n')).toContain(
+      '  Last drill: 2026-11-29 05:00-06:00 UTC, FAILED: the restore did not verify (2 attributes unlike the source: its run names them).',
     );
   });
 

@@ -99,6 +99,7 @@ describe('the last drill and the worst-case RPO', () => {
       RECOVERY_METRIC.drillClusterRestoreMinutes,
       RECOVERY_METRIC.drillWriterMinutes,
       RECOVERY_METRIC.drillCopyAgeHours,
+      RECOVERY_METRIC.drillFidelityDifferences,
       RECOVERY_METRIC.worstCaseRpoHours,
     ]);
   });

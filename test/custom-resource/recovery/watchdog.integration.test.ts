@@ -56,8 +56,16 @@ afterAll(async () => {
 beforeEach(async () => {
   await moto.reset();
   const cfn = new CloudFormationClient(config(TARGET));
-  const body = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
-  recoveryStackId = (await cfn.send(new CreateStackCommand({ StackName: 'orders-prod-recovery', TemplateBody: body }))).StackId!;
+  // A stand-in with the parameters the check reads: which copies to watch.
+  const body = JSON.stringify({
+    Parameters: { SourceStackId: { Type: 'String' }, DBClusterIdentifier: { Type: 'String' } },
+    Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+  });
+  const Parameters = [
+    { ParameterKey: 'SourceStackId', ParameterValue: SOURCE_STACK_ID },
+    { ParameterKey: 'DBClusterIdentifier', ParameterValue: CLUSTER },
+  ];
+  recoveryStackId = (await cfn.send(new CreateStackCommand({ StackName: 'orders-prod-recovery', TemplateBody: body, Parameters }))).StackId!;
   network = await seedRecoveryNetwork(moto.endpoint);
 });
 

@@ -53,9 +53,11 @@ beforeEach(() => {
 });
 afterEach(() => log.mockRestore());
 
-/** The recovery stack as the check reads it: the source stack's schedule and copy timeout, as its parameters. */
+/** The recovery stack as the check reads it: the source stack, the cluster, its schedule and copy timeout, as its parameters. */
 const RECOVERY_STAND_IN = {
   Parameters: {
+    SourceStackId: { Type: 'String', Default: SOURCE_STACK_ID },
+    DBClusterIdentifier: { Type: 'String', Default: CLUSTER },
     SourceScheduleExpression: { Type: 'String', Default: 'cron(0 3 * * ? *)' },
     CopyTimeoutHours: { Type: 'Number', Default: 12 },
   },
@@ -105,7 +107,7 @@ async function newWorld(parameters: { [name: string]: string } = {}): Promise<Wo
   // moto stamps the stack with real time, a moment after the clock started: the world begins there.
   await clock.advanceTo(Stacks![0].CreationTime!.getTime());
   const world: World = {
-    watchdog: { region: TARGET, sourceStackId: SOURCE_STACK_ID, cluster: CLUSTER, recoveryStackId: StackId! },
+    watchdog: { region: TARGET, recoveryStackId: StackId! },
     cloudWatch: new CloudWatchClient(config(TARGET)),
     stackCreated: Stacks![0].CreationTime!,
     async copy(id, tags = ours()) {
@@ -305,14 +307,24 @@ describe('the watchdog check, where moto cannot judge', () => {
   afterAll(() => [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.restore()));
   beforeEach(() => {
     [rdsMock, cloudWatchMock, cfnMock].forEach((m) => m.reset());
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'orders-prod-recovery', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date('2026-11-01T00:00:00Z') }] });
+    cfnMock.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'orders-prod-recovery',
+          StackStatus: 'CREATE_COMPLETE',
+          CreationTime: new Date('2026-11-01T00:00:00Z'),
+          Parameters: [
+            { ParameterKey: 'SourceStackId', ParameterValue: SOURCE_STACK_ID },
+            { ParameterKey: 'DBClusterIdentifier', ParameterValue: CLUSTER },
+          ],
+        },
+      ],
+    });
     cloudWatchMock.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'age', Values: [] }] });
   });
 
   const watchdog: WatchdogConfig = {
     region: TARGET,
-    sourceStackId: SOURCE_STACK_ID,
-    cluster: CLUSTER,
     recoveryStackId: 'arn:aws:cloudformation:us-west-2:123456789012:stack/orders-prod-recovery/5e6f',
   };
   const copy = (id: string, at: string) => ({

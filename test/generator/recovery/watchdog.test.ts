@@ -8,7 +8,7 @@ import { buildRecoveryTemplate } from '../../../generator/recovery/template';
 import { RECOVERY_CONDITION, RECOVERY_ID } from '../../../generator/recovery/logical-ids';
 import { WATCHDOG_CONDITION, WATCHDOG_ID, WATCHDOG_INTERVAL_SECONDS, WATCHDOG_SCHEDULE } from '../../../generator/recovery/watchdog';
 import { longestGapHours } from '../../../custom-resource/shared/schedule-interval';
-import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM, RESTORE_KIND, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../../custom-resource/recovery/watchdog/contract';
 
 const template = buildRecoveryTemplate('exports.handler=async()=>{};');
@@ -92,17 +92,17 @@ describe('the copy-age alarm', () => {
   it('is created after the first check has published a datapoint, so a new stack does not page', () => {
     expect(resources[WATCHDOG_ID.alarm].DependsOn).toBe(WATCHDOG_ID.firstCheck);
     expect(resources[WATCHDOG_ID.firstCheck].Type).toBe(WATCHDOG_FIRST_CHECK_TYPE);
-    expect(props(WATCHDOG_ID.firstCheck)).toMatchObject({
+    // The request carries the stack's id; the check reads which copies to watch from the stack's parameters.
+    expect(props(WATCHDOG_ID.firstCheck)).toEqual({
       ServiceToken: { 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] },
-      SourceStackId: { Ref: RECOVERY_PARAM.sourceStackId },
-      DBClusterIdentifier: { Ref: RECOVERY_PARAM.cluster },
+      ServiceTimeout: props(WATCHDOG_ID.firstCheck).ServiceTimeout,
     });
     expect(props(WATCHDOG_ID.firstCheck).ServiceTimeout).toBeLessThanOrEqual(300);
   });
 });
 
 describe('the hourly check', () => {
-  it("invokes the preflight's function with the copies to look for and this stack's id", () => {
+  it("invokes the preflight's function with this stack's id, whose parameters name the copies to look for", () => {
     const [target] = props(WATCHDOG_ID.schedule).Targets;
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [RECOVERY_ID.preflightFunction, 'Arn'] });
     const input: WatchdogInput = JSON.parse(
@@ -113,8 +113,6 @@ describe('the hourly check', () => {
       }),
     );
     expect(input).toEqual({
-      SourceStackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/orders-dr/1',
-      DBClusterIdentifier: 'orders-prod',
       RecoveryStackId: 'arn:aws:cloudformation:us-west-2:111122223333:stack/orders-recovery/2',
     });
     expect(props(WATCHDOG_ID.permission)).toEqual({
@@ -125,42 +123,24 @@ describe('the hourly check', () => {
     });
   });
 
-  it('may read only this stack, the clusters and the runs, its own copy ages, and publish only to the recovery namespace, beside the preflight', () => {
+  it('may read only this stack, the runs and its own copy ages beside the preflight; lists, deletes and publishes under the run policy, which it waits for', () => {
     const statements: any[] = props(RECOVERY_ID.preflightRole).Policies[0].PolicyDocument.Statement;
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Action: ['cloudformation:DescribeStacks', 'rds:DescribeDBClusters', 'ssm:GetAutomationExecution'],
-      Resource: [
-        { Ref: 'AWS::StackId' },
-        { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*' },
-        { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' },
-      ],
+      Action: ['cloudformation:DescribeStacks', 'ssm:GetAutomationExecution'],
+      Resource: [{ Ref: 'AWS::StackId' }, { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*' }],
     });
     // GetMetricData has no resource type (Service Authorization Reference); it reads, and only metrics.
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['cloudwatch:GetMetricData'], Resource: ['*'] });
-    const publish = statements.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
+    // What the hourly check shares with the runs (list clusters, delete ended drills, publish) is the run policy's, once.
+    const run: any[] = props(RECOVERY_ID.runPolicy).PolicyDocument.Statement;
+    const publish = run.filter((s) => s.Action.includes('cloudwatch:PutMetricData'));
     expect(publish).toHaveLength(1);
     expect(publish[0].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC.namespace } });
-    const deletes = statements.filter((s) => s.Action.some((action: string) => /^rds:Delete/.test(action)));
-    // The template drops Sids (generator/shared/iam.ts).
-    expect(deletes).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['rds:DeleteDBInstance', 'rds:DeleteDBCluster'],
-        // Only drill names: a restore of a drill's snapshot could carry its tags.
-        Resource: [
-          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:*-drill-????????' },
-          { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:*-drill-*-writer' },
-        ],
-        // Only what carries this stack's ARN and kind=drill: never a restore, never another stack's drill.
-        Condition: {
-          StringEquals: {
-            [`aws:ResourceTag/${RESTORE_TAG.stackId}`]: { Ref: 'AWS::StackId' },
-            [`aws:ResourceTag/${RESTORE_TAG.kind}`]: RESTORE_KIND.drill,
-          },
-        },
-      },
-    ]);
+    expect(run.filter((s) => s.Action.includes('rds:DeleteDBCluster'))).toHaveLength(1);
+    expect(run.some((s) => s.Action.includes('rds:DescribeDBClusters'))).toBe(true);
+    for (const s of statements) expect(s.Action.filter((a: string) => /^rds:Delete|PutMetricData/.test(a))).toEqual([]);
+    expect(resources[WATCHDOG_ID.firstCheck].DependsOn).toBe(RECOVERY_ID.runPolicy);
     const listing = statements.find((s) => s.Action.includes('rds:DescribeDBClusterSnapshots'));
     expect(listing.Resource).toContainEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-snapshot:*' });
   });

@@ -107,8 +107,21 @@ interface Watch {
 async function startWatching(w: RehearsalWorld, sourceStackId: string): Promise<Watch> {
   const config = { region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS };
   const cfn = new CloudFormationClient(config);
-  const body = JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } });
-  const { StackId } = await cfn.send(new CreateStackCommand({ StackName: RECOVERY_STACK, TemplateBody: body }));
+  // A stand-in with the parameters the check reads: which copies to watch.
+  const body = JSON.stringify({
+    Parameters: { SourceStackId: { Type: 'String' }, DBClusterIdentifier: { Type: 'String' } },
+    Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+  });
+  const { StackId } = await cfn.send(
+    new CreateStackCommand({
+      StackName: RECOVERY_STACK,
+      TemplateBody: body,
+      Parameters: [
+        { ParameterKey: 'SourceStackId', ParameterValue: sourceStackId },
+        { ParameterKey: 'DBClusterIdentifier', ParameterValue: CLUSTER },
+      ],
+    }),
+  );
   const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: StackId }));
   const cloudWatch = new CloudWatchClient(config);
   return {
@@ -116,7 +129,7 @@ async function startWatching(w: RehearsalWorld, sourceStackId: string): Promise<
     created: Stacks![0].CreationTime!.getTime(),
     check: async () => {
       const measured = await checkNewestCopy(
-        { region: TARGET_REGION, sourceStackId, cluster: CLUSTER, recoveryStackId: StackId! },
+        { region: TARGET_REGION, recoveryStackId: StackId! },
         w.clock.now(),
       );
       return measured.ageHours;

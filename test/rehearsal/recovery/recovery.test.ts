@@ -10,7 +10,8 @@ import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
 import { COPY_TAG } from '../../../custom-resource/shared/captured-config';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { RECOVERY_METRIC, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
-import { RECOVERY_OUTPUT, RECOVERY_STEP, LEFT_OVER_AFTER_HOURS } from '../../../generator/recovery/document';
+import { RECOVERY_OUTPUT, RECOVERY_STEP } from '../../../generator/recovery/document';
+import { RunReport } from '../../../custom-resource/recovery/run/contract';
 import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { RecoveryStack, RecoveryWorld } from './recovery-world';
 import { expectStatus, stepsOf, useRehearsalWorld } from '../shared/scenario-support';
@@ -22,7 +23,9 @@ const CLUSTER = 'orders-db';
 const HOUR_MS = 3600 * 1000;
 /** The steps a run went through, each once, in the order first reached (the look-and-pause loop repeats). */
 const stepsReached = (result: Parameters<typeof stepsOf>[0]): string[] => [...new Set(stepsOf(result))];
-const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.progress, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify, RECOVERY_STEP.finish];
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.progress, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify];
+/** A verified run's report: the runbook's one output, Verify's JSON Payload. */
+const reportOf = (result: { outputs: { [name: string]: unknown } }): RunReport => JSON.parse(String(result.outputs[RECOVERY_OUTPUT])) as RunReport;
 /** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
 const TIMING = { region: TARGET_REGION, clusterSeconds: 18 * 60, instanceSeconds: 9 * 60 };
 
@@ -50,25 +53,16 @@ describe('recovery runbook rehearsal', () => {
     expect(restored).toMatchObject({ status: 'available', deletionProtection: true, writers: [`${restored.id}-writer`] });
     expect(restored.id).toMatch(/^orders-db-restored-\d{12}$/);
     expect(restored.tags).toMatchObject({ [RESTORE_TAG.stackId]: stack.stackId, [RESTORE_TAG.snapshot]: copy });
-    expect(result.outputs).toMatchObject({
-      [RECOVERY_OUTPUT.cluster]: restored.id,
-      [RECOVERY_OUTPUT.snapshot]: copy,
-      [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
-    });
-    expect(result.outputs[RECOVERY_OUTPUT.endpoint]).toMatch(new RegExp(`^${restored.id}\\.cluster-`));
+    expect(reportOf(result)).toMatchObject({ ClusterId: restored.id, SnapshotId: copy, RestoreMinutes: '27.0', RecoveryPointHours: '6.00' });
+    expect(reportOf(result).Endpoint).toMatch(new RegExp(`^${restored.id}\\.cluster-`));
   });
 
   it('runs a drill: restores, verifies, measures, and leaves nothing behind', async () => {
     const { recovery, stack, copy } = await deployed(world());
     const result = await recovery.run(stack, { kind: 'drill' });
     expectStatus(result, 'Success');
-    expect(result.outputs).toMatchObject({
-      [RECOVERY_OUTPUT.snapshot]: copy,
-      [RECOVERY_OUTPUT.restoreMinutes]: '27.0',
-      [RECOVERY_OUTPUT.recoveryPointHours]: '6.00',
-    });
-    expect(result.outputs[RECOVERY_OUTPUT.message]).toMatch(/verified in 27.0 min, recovery point 6.00 h old\. Deleted: orders-db-drill-/);
+    expect(reportOf(result)).toMatchObject({ SnapshotId: copy, RestoreMinutes: '27.0', RecoveryPointHours: '6.00' });
+    expect(reportOf(result).Message).toMatch(/verified in 27.0 min, recovery point 6.00 h old\. Deleted: orders-db-drill-/);
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -110,7 +104,7 @@ describe('recovery runbook rehearsal', () => {
     const before = (await recovery.clusters()).map((c) => c.id);
     const result = await recovery.run(stack, { kind: 'drill', executionId: 'd0d0d0d0-1111-4222-8333-444444444444' });
     expect(['Failed', 'TimedOut']).toContain(result.status);
-    // The look that met the failure ends the wait at once, and the run goes to Finish.
+    // The look that met the failure ends the wait at once, and the run goes to Verify.
     const [failed, finish] = result.timeline.slice(-2);
     expect(failed).toMatchObject({ step: RECOVERY_STEP.progress, status: 'Failed' });
     expect(failed.error).toContain(stepError === 'WriterNameTaken' ? 'DBInstanceAlreadyExists' : stepError);
@@ -132,24 +126,8 @@ describe('recovery runbook rehearsal', () => {
       },
     });
     expect(result.status).toBe('Cancelled');
-    expect(stepsReached(result)).toEqual(ALL_STEPS.slice(0, -1));
+    expect(stepsReached(result)).toEqual(ALL_STEPS);
     expect(result.timeline.at(-1)!.error).toMatch(/^Error: Drill orders-db-drill-\w+ from .*: \S+-writer is creating/);
-    expect(await recovery.clusters()).toEqual([]);
-  });
-
-  it('sweeps a drill cluster left by a run that died, at the start of the next drill', async () => {
-    const { recovery, stack } = await deployed(world());
-    await recovery.createCluster('orders-db-drill-deadbeef', RecoveryWorld.drillTags(stack, 'deadbeef-0000-4000-8000-000000000000'));
-    await world().clock.advanceBy((LEFT_OVER_AFTER_HOURS + 1) * HOUR_MS);
-    let atFirstWait: string[] = [];
-    const result = await recovery.run(stack, {
-      kind: 'drill',
-      beforeStep: async ({ step }) => {
-        if (step === RECOVERY_STEP.progress && atFirstWait.length === 0) atFirstWait = (await recovery.clusters()).map((c) => c.id);
-      },
-    });
-    expectStatus(result, 'Success');
-    expect(atFirstWait).not.toContain('orders-db-drill-deadbeef');
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -202,7 +180,7 @@ describe('recovery runbook rehearsal', () => {
     expect(clusters.map((c) => c.id)).toEqual([halfDone.id]);
     expect(clusters[0].writers).toEqual([`${halfDone.id}-writer`]);
     expect(clusters[0].tags[RESTORE_TAG.execution]).toBe(second.executionId);
-    expect(second.outputs[RECOVERY_OUTPUT.cluster]).toBe(halfDone.id);
+    expect(reportOf(second).ClusterId).toBe(halfDone.id);
   });
 
   it('restores and drills with every call to the source Region failing', async () => {
@@ -213,7 +191,7 @@ describe('recovery runbook rehearsal', () => {
     expectStatus(await recovery.run(stack, { kind: 'drill' }), 'Success');
     const restore = await recovery.run(stack);
     expectStatus(restore, 'Success');
-    expect(restore.outputs[RECOVERY_OUTPUT.snapshot]).toBe(copy);
+    expect(reportOf(restore).SnapshotId).toBe(copy);
     await recovery.refuseRegion(undefined);
   });
 
@@ -264,7 +242,7 @@ describe('recovery runbook rehearsal', () => {
     const { recovery, stack } = await deployed(world());
     const result = await recovery.run(stack, { kind: 'drill', parameters: { ClusterIdentifier: 'orders-db-drill-monday01' } });
     expectStatus(result, 'Success');
-    expect(result.outputs[RECOVERY_OUTPUT.cluster]).toBe('orders-db-drill-monday01');
+    expect(reportOf(result).ClusterId).toBe('orders-db-drill-monday01');
     expect(await recovery.clusters()).toEqual([]);
   });
 
@@ -277,7 +255,7 @@ describe('recovery runbook rehearsal', () => {
     await w.rds[TARGET_REGION].send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: COPY_TAG.sourceCreatedAt, Value: sourceCreatedAt }] }));
     const result = await recovery.run(stack, { kind: 'drill' });
     expectStatus(result, 'Success');
-    expect(result.outputs[RECOVERY_OUTPUT.recoveryPointHours]).toBe('7.00');
+    expect(reportOf(result).RecoveryPointHours).toBe('7.00');
     const cloudWatch = new CloudWatchClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
     const published = async (name: string) => {
       const { Datapoints } = await cloudWatch.send(

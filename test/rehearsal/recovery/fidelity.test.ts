@@ -1,0 +1,310 @@
+/**
+ * The restore gives back the user's cluster, with the source Region down: three
+ * sources, each with what a snapshot does not keep (custom cluster and writer
+ * parameter groups, I/O-Optimized storage, IAM auth, log exports, tags, a
+ * password Secrets Manager manages, Backtrack, lower_case_table_names, a
+ * Serverless v2 writer), copied by a real run of the source stack, then
+ * restored in the target Region with every call to the source Region failing
+ * and compared with the source attribute by attribute, as read before the
+ * outage. A drill compares the same itself, and fails naming a difference.
+ */
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBInstanceCommand,
+  CreateDBParameterGroupCommand,
+  DBCluster,
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBClusterParameterGroupCommand,
+  ModifyDBParameterGroupCommand,
+  RDSClient,
+  paginateDescribeDBClusterParameters,
+  paginateDescribeDBParameters,
+} from '@aws-sdk/client-rds';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RECOVERY_OUTPUT, RECOVERY_STEP } from '../../../generator/recovery/document';
+import { RunReport } from '../../../custom-resource/recovery/run/contract';
+import { RECOVERY_METRIC, RESTORED_GROUP_PREFIX, RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { MOTO_CREDENTIALS } from '../../support/moto-server';
+import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
+import { expectStatus, useRehearsalWorld } from '../shared/scenario-support';
+import { RecoveryWorld } from './recovery-world';
+
+jest.setTimeout(120_000);
+
+const world = useRehearsalWorld();
+const HOUR_MS = 3_600_000;
+const reportOf = (result: { outputs: { [name: string]: unknown } }): RunReport => JSON.parse(String(result.outputs[RECOVERY_OUTPUT])) as RunReport;
+
+interface Source {
+  cluster: string;
+  engine: 'aurora-postgresql' | 'aurora-mysql';
+  version: string;
+  family: string;
+  clusterParameters: { [name: string]: string };
+  writerParameters: { [name: string]: string };
+  writerClass: string;
+  settings: Partial<ConstructorParameters<typeof CreateDBClusterCommand>[0]>;
+}
+
+const SOURCES: Source[] = [
+  {
+    cluster: 'orders-pg',
+    engine: 'aurora-postgresql',
+    version: '16.4',
+    family: 'aurora-postgresql16',
+    clusterParameters: { 'rds.force_ssl': '1', shared_preload_libraries: 'pg_stat_statements,pg_cron', timezone: 'Europe/Berlin' },
+    writerParameters: { log_min_duration_statement: '500' },
+    writerClass: 'db.r6g.xlarge',
+    settings: {
+      MasterUsername: 'postgres',
+      ManageMasterUserPassword: true,
+      Port: 5433,
+      StorageType: 'aurora-iopt1',
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ['postgresql'],
+      Tags: [
+        { Key: 'team', Value: 'payments' },
+        { Key: 'cost-center', Value: '42' },
+      ],
+    },
+  },
+  {
+    cluster: 'ledger-mysql',
+    engine: 'aurora-mysql',
+    version: '8.0.mysql_aurora.3.08.0',
+    family: 'aurora-mysql8.0',
+    clusterParameters: { lower_case_table_names: '1', binlog_format: 'ROW' },
+    writerParameters: {},
+    writerClass: 'db.r6g.large',
+    settings: {
+      MasterUsername: 'admin',
+      MasterUserPassword: 'rehearsal-password-1',
+      BacktrackWindow: 86400,
+      EnableCloudwatchLogsExports: ['error', 'slowquery'],
+      Tags: [{ Key: 'team', Value: 'ledger' }],
+    },
+  },
+  {
+    cluster: 'events-sv2',
+    engine: 'aurora-postgresql',
+    version: '16.4',
+    family: 'aurora-postgresql16',
+    clusterParameters: { 'rds.force_ssl': '1' },
+    writerParameters: {},
+    writerClass: 'db.serverless',
+    settings: {
+      MasterUsername: 'postgres',
+      MasterUserPassword: 'rehearsal-password-1',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
+      Tags: [{ Key: 'team', Value: 'events' }],
+    },
+  },
+];
+
+async function userValues(rds: RDSClient, cluster: boolean, name: string): Promise<{ [name: string]: string | undefined }> {
+  const found: { [name: string]: string | undefined } = {};
+  const pages = cluster
+    ? paginateDescribeDBClusterParameters({ client: rds }, { DBClusterParameterGroupName: name, Source: 'user' })
+    : paginateDescribeDBParameters({ client: rds }, { DBParameterGroupName: name, Source: 'user' });
+  for await (const page of pages) for (const p of page.Parameters ?? []) found[p.ParameterName!] = p.ParameterValue;
+  return found;
+}
+
+/** What the user would check on a restored cluster, read the same way on the source and on the restore. */
+async function attributes(rds: RDSClient, id: string) {
+  const [c] = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: id }))).DBClusters as DBCluster[];
+  const [writer] = (await rds.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [id] }] }))).DBInstances ?? [];
+  const tags = Object.fromEntries((c.TagList ?? []).filter((t) => !t.Key!.startsWith('aurora-snapshot-dr:')).map((t) => [t.Key, t.Value]));
+  return {
+    engine: c.Engine,
+    engineVersion: c.EngineVersion,
+    port: c.Port,
+    masterUsername: c.MasterUsername,
+    storageType: c.StorageType,
+    iamAuth: c.IAMDatabaseAuthenticationEnabled,
+    logExports: [...(c.EnabledCloudwatchLogsExports ?? [])].sort(),
+    backtrackWindow: c.BacktrackWindow ?? 0,
+    scaling: c.ServerlessV2ScalingConfiguration && [c.ServerlessV2ScalingConfiguration.MinCapacity, c.ServerlessV2ScalingConfiguration.MaxCapacity],
+    managedPassword: !!c.MasterUserSecret,
+    tags,
+    clusterParameters: await userValues(rds, true, c.DBClusterParameterGroup!),
+    writerClass: writer?.DBInstanceClass,
+    writerParameters: await userValues(rds, false, writer!.DBParameterGroups![0].DBParameterGroupName!),
+  };
+}
+
+/** The source cluster and its writer in the source Region, the source stack, one copy run, and the recovery stack. */
+async function protectedSource(w: RehearsalWorld, source: Source) {
+  const rds = w.rds[SOURCE_REGION];
+  await rds.send(new CreateDBClusterParameterGroupCommand({ DBClusterParameterGroupName: `${source.cluster}-params`, DBParameterGroupFamily: source.family, Description: 'source' }));
+  await rds.send(
+    new ModifyDBClusterParameterGroupCommand({
+      DBClusterParameterGroupName: `${source.cluster}-params`,
+      Parameters: Object.entries(source.clusterParameters).map(([ParameterName, ParameterValue]) => ({ ParameterName, ParameterValue, ApplyMethod: 'pending-reboot' })),
+    }),
+  );
+  const writerGroup = Object.keys(source.writerParameters).length ? `${source.cluster}-writer-params` : undefined;
+  if (writerGroup) {
+    await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: writerGroup, DBParameterGroupFamily: source.family, Description: 'source writer' }));
+    await rds.send(
+      new ModifyDBParameterGroupCommand({
+        DBParameterGroupName: writerGroup,
+        Parameters: Object.entries(source.writerParameters).map(([ParameterName, ParameterValue]) => ({ ParameterName, ParameterValue, ApplyMethod: 'immediate' })),
+      }),
+    );
+  }
+  await rds.send(
+    new CreateDBClusterCommand({
+      DBClusterIdentifier: source.cluster,
+      Engine: source.engine,
+      EngineVersion: source.version,
+      StorageEncrypted: true,
+      KmsKeyId: await w.createKey(SOURCE_REGION),
+      DBClusterParameterGroupName: `${source.cluster}-params`,
+      ...source.settings,
+    }),
+  );
+  await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: `${source.cluster}-1`,
+      DBClusterIdentifier: source.cluster,
+      Engine: source.engine,
+      DBInstanceClass: source.writerClass,
+      DBParameterGroupName: writerGroup,
+    }),
+  );
+  const before = await attributes(rds, source.cluster);
+  await w.createKey(TARGET_REGION, 'alias/aurora-dr');
+  const stack = await w.createStack({ clusterId: source.cluster, kmsTargetKey: 'alias/aurora-dr' });
+  expectStatus(await w.run(stack), 'Success');
+  await w.clock.advanceBy(2 * HOUR_MS);
+  const recovery = new RecoveryWorld(w);
+  const recoveryStack = await recovery.createRecoveryStack(stack);
+  await w.moto.setRestoreTiming({ region: TARGET_REGION, clusterSeconds: 15 * 60, instanceSeconds: 8 * 60 });
+  return { before, recovery, recoveryStack };
+}
+
+describe('a restore gives back the source as it was configured, with the source Region down', () => {
+  it.each(SOURCES.map((s) => [s.cluster, s] as const))('%s: restored and compared attribute by attribute', async (_, source) => {
+    const w = world();
+    const { before, recovery, recoveryStack } = await protectedSource(w, source);
+    // The checks above read the source; from here on its Region answers nothing.
+    await recovery.refuseRegion(SOURCE_REGION);
+
+    const result = await recovery.run(recoveryStack);
+
+    expectStatus(result, 'Success');
+    const report = reportOf(result);
+    const target = w.rds[TARGET_REGION];
+    const restored = await attributes(target, report.ClusterId);
+    // The restore's writer is of the source's class by default; the secret is new, in this Region.
+    expect(restored).toEqual(before);
+    expect(report.Message).toContain('verified');
+    if (source.settings.ManageMasterUserPassword) {
+      expect(report.SecretArn).toMatch(new RegExp(`^arn:aws:secretsmanager:${TARGET_REGION}:\\d{12}:secret:rds!cluster-`));
+      const secrets = new SecretsManagerClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
+      await expect(secrets.send(new DescribeSecretCommand({ SecretId: report.SecretArn }))).resolves.toMatchObject({ ARN: report.SecretArn });
+    } else {
+      expect(report.SecretArn).toBe('');
+    }
+    // The parameter values live in groups the restore made, named after the cluster and tagged as it is.
+    const [cluster] = (await target.send(new DescribeDBClustersCommand({ DBClusterIdentifier: report.ClusterId }))).DBClusters!;
+    expect(cluster.DBClusterParameterGroup).toBe(`${RESTORED_GROUP_PREFIX}${report.ClusterId}`);
+    expect(Object.fromEntries(cluster.TagList!.map((t) => [t.Key, t.Value]))).toMatchObject({ [RESTORE_TAG.stackId]: recoveryStack.stackId, [RESTORE_TAG.kind]: 'restore' });
+    await recovery.refuseRegion(undefined);
+  });
+
+  it('drills the same way: the drill finds no difference, publishes none, and leaves its groups for the next drill', async () => {
+    const w = world();
+    const target = w.rds[TARGET_REGION];
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0]);
+    const group = `${RESTORED_GROUP_PREFIX}orders-pg-drill-aurora-postgresql16`;
+    for (const round of [1, 2]) {
+      const result = await recovery.run(recoveryStack, { kind: 'drill' });
+      expectStatus(result, 'Success');
+      expect(reportOf(result).Message).toContain('verified');
+      expect(await recovery.clusters()).toEqual([]);
+      expect(await differencesPublished(w, recoveryStack.stackName)).toEqual({ samples: round, maximum: 0 });
+      // One pair of groups serves every drill, holding the source's values and no other.
+      const { DBClusterParameterGroups } = await target.send(new DescribeDBClusterParameterGroupsCommand({}));
+      expect(DBClusterParameterGroups!.map((g) => g.DBClusterParameterGroupName).filter((name) => name!.startsWith(RESTORED_GROUP_PREFIX))).toEqual([group]);
+      expect(await userValues(target, true, group)).toEqual(SOURCES[0].clusterParameters);
+      expect(await userValues(target, false, group)).toEqual(SOURCES[0].writerParameters);
+      // A value an older capture had must not outlive it: the next drill empties the group first.
+      await target.send(
+        new ModifyDBClusterParameterGroupCommand({ DBClusterParameterGroupName: group, Parameters: [{ ParameterName: 'work_mem', ParameterValue: '65536', ApplyMethod: 'immediate' }] }),
+      );
+      await w.clock.advanceBy(7 * 24 * HOUR_MS);
+    }
+  });
+
+  it('fails a drill whose cluster comes back unlike the source, naming each difference', async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0]);
+    const group = `${RESTORED_GROUP_PREFIX}orders-pg-drill-aurora-postgresql16`;
+    const result = await recovery.run(recoveryStack, {
+      kind: 'drill',
+      beforeStep: async ({ step }) => {
+        // Something changes the drill's cluster group between the restore and the check.
+        if (step !== RECOVERY_STEP.verify) return;
+        await w.rds[TARGET_REGION].send(
+          new ModifyDBClusterParameterGroupCommand({
+            DBClusterParameterGroupName: group,
+            Parameters: [{ ParameterName: 'rds.force_ssl', ParameterValue: '0', ApplyMethod: 'immediate' }],
+          }),
+        );
+      },
+    });
+    expect(result.status).toBe('Failed');
+    const verify = result.timeline.at(-1)!;
+    expect(verify.step).toBe(RECOVERY_STEP.verify);
+    expect(verify.error).toContain('cluster parameter rds.force_ssl is "0", the source\'s "1"');
+    expect(await recovery.clusters()).toEqual([]);
+    expect(await differencesPublished(w, recoveryStack.stackName)).toEqual({ samples: 1, maximum: 1 });
+  });
+
+  it('restores a copy with the configuration captured with it, not a later one', async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[1]);
+    const [first] = await w.stackSnapshots(TARGET_REGION, recoveryStack.sourceStack);
+    // The source changes, and the next run copies it as it is now.
+    await w.rds[SOURCE_REGION].send(
+      new ModifyDBClusterParameterGroupCommand({
+        DBClusterParameterGroupName: 'ledger-mysql-params',
+        Parameters: [{ ParameterName: 'binlog_format', ParameterValue: 'MIXED', ApplyMethod: 'immediate' }],
+      }),
+    );
+    expectStatus(await w.run(recoveryStack.sourceStack), 'Success');
+
+    const older = await recovery.run(recoveryStack, { parameters: { SnapshotIdentifier: first.id } });
+    const newer = await recovery.run(recoveryStack, { parameters: { ClusterIdentifier: 'ledger-mysql-now' } });
+
+    expectStatus(older, 'Success');
+    expectStatus(newer, 'Success');
+    const target = w.rds[TARGET_REGION];
+    expect((await attributes(target, reportOf(older).ClusterId)).clusterParameters).toEqual({ lower_case_table_names: '1', binlog_format: 'ROW' });
+    expect((await attributes(target, 'ledger-mysql-now')).clusterParameters).toEqual({ lower_case_table_names: '1', binlog_format: 'MIXED' });
+  });
+});
+
+/** How many drills published DrillFidelityDifferences, and the most differences one found. */
+async function differencesPublished(w: RehearsalWorld, stackName: string): Promise<{ samples: number; maximum: number }> {
+  const cloudWatch = new CloudWatchClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
+  const { Datapoints } = await cloudWatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: RECOVERY_METRIC.namespace,
+      MetricName: RECOVERY_METRIC.drillFidelityDifferences,
+      Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stackName }],
+      StartTime: new Date(w.clock.now() - 30 * 24 * HOUR_MS),
+      EndTime: new Date(w.clock.now() + HOUR_MS),
+      Period: 60,
+      Statistics: ['Maximum', 'SampleCount'],
+    }),
+  );
+  const points = Datapoints ?? [];
+  return { samples: points.reduce((sum, d) => sum + d.SampleCount!, 0), maximum: Math.max(...points.map((d) => d.Maximum!)) };
+}
