@@ -18,12 +18,24 @@ import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { VAULT_DATA, VAULT_METRIC } from '../../custom-resource/vault/contract';
 
 const SNAPSHOTS = sub('arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-snapshot:*');
+/**
+ * The vault's copies as automation/vault/copy_shares.py names them: a DR copy's name (<cluster>-dr-<time>-<run>,
+ * cut to 54 characters) and 8 characters of its ARN's hash. RDS authorises a create call's tags as
+ * AddTagsToResource on the new snapshot, which no condition tells from tagging an existing one: the name keeps
+ * the role from tagging, and so deleting, a snapshot of someone else's.
+ */
+export const VAULT_COPY_NAMES = '*-dr-*-????????';
+const VAULT_COPIES = sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:cluster-snapshot:${VAULT_COPY_NAMES}`);
 const preflightData = (key: string): CfnValue => getAtt(VAULT_ID.preflight, key);
 /** A comma-separated list the preflight returned, as a policy's Resource list. */
 const splitData = (key: string): CfnValue => ({ 'Fn::Split': [',', preflightData(key)] });
 const vaultKey = preflightData(VAULT_DATA.vaultKeyArn);
 const ownedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
-const taggedOnCreateByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
+/** This stack's tag on what carries none yet (being created) or carries this stack's, never another stack's. */
+const taggedOnCreateByThisStack = {
+  StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId },
+  StringEqualsIfExists: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId },
+};
 const forRds = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
 
 export function vaultAutomationPolicy(): PolicyStatement[] {
@@ -39,7 +51,7 @@ export function vaultAutomationPolicy(): PolicyStatement[] {
       Sid: 'CopyIntoSnapshotsTaggedByThisStack',
       Effect: 'Allow',
       Action: ['rds:CopyDBClusterSnapshot', 'rds:AddTagsToResource'],
-      Resource: [SNAPSHOTS],
+      Resource: [VAULT_COPIES],
       Condition: taggedOnCreateByThisStack,
     },
     {
@@ -54,7 +66,7 @@ export function vaultAutomationPolicy(): PolicyStatement[] {
       Sid: 'DeleteOnlyThisStacksCopies',
       Effect: 'Allow',
       Action: ['rds:DeleteDBClusterSnapshot'],
-      Resource: [SNAPSHOTS],
+      Resource: [VAULT_COPIES],
       Condition: ownedByThisStack,
     },
     {

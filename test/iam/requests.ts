@@ -21,8 +21,14 @@ import {
   SUBNET_GROUP,
   TARGET,
   TARGET_KEY,
+  VAULT_ACCOUNT,
+  SECOND_ACCOUNT,
+  VAULT_KEY,
+  VAULT_STACK_ID,
   rdsArn,
 } from './stacks';
+import { VAULT_ID } from '../../generator/vault/logical-ids';
+import { VAULT_METRIC } from '../../custom-resource/vault/contract';
 
 export interface RoleRequest extends IamRequest {
   role: string;
@@ -327,4 +333,85 @@ export const RECOVERY_ATTACKS: RoleRequest[] = [
   { role: recoveryAutomation, label: 'restore a copy itself, past the function', action: 'rds:RestoreDBClusterFromSnapshot', resource: COPY, context: { ...requestTags(runTags('restore')), ...sourceStacksCopy } },
   { role: recoveryPreflight, label: 'the watchdog reads another stack', action: 'cloudformation:DescribeStacks', resource: OTHER_RECOVERY_STACK },
   ...triggerAttacks(RECOVERY_ID.drillTriggerRole, `arn:aws:iam::${ACCOUNT}:role/orders-prod-dr-recovery-RecoveryAutomationRole-1A2B3C`, TARGET),
+];
+
+// ---- the vault stack (its own account; the protected accounts share their DR copies with it) ---------------
+
+const vaultAutomation = VAULT_ID.automationRole;
+const vaultFunction = VAULT_ID.preflightRole;
+const vaultTrigger = VAULT_ID.triggerRole;
+const VAULT_AUTOMATION_ROLE = `arn:aws:iam::${VAULT_ACCOUNT}:role/aurora-dr-vault-VaultAutomationRole-1A2B3C`;
+/** A DR copy a protected account shared with the vault, and the vault's copy of it (automation/vault/copy_shares.py). */
+const SHARE = rdsArn(TARGET, `cluster-snapshot:${SNAPSHOT}`);
+const VAULT_COPY = rdsArn(TARGET, `cluster-snapshot:${SNAPSHOT}-5e6f7a8b`, VAULT_ACCOUNT);
+const LONG_VAULT_COPY = rdsArn(TARGET, `cluster-snapshot:${'a'.repeat(38)}-dr-202612070500-5e6f7a8b`, VAULT_ACCOUNT);
+const vaultTags = requestTags({ [SNAPSHOT_TAG.stackId]: VAULT_STACK_ID, [SNAPSHOT_TAG.sourceSnapshot]: SHARE });
+const vaultOwned = resourceTags({ [SNAPSHOT_TAG.stackId]: VAULT_STACK_ID });
+const OTHER_VAULT_STACK = `arn:aws:cloudformation:${TARGET}:${VAULT_ACCOUNT}:stack/other-vault/cccccccc-1111-2222-3333-444455556666`;
+const protectedKey = (account: string) => `arn:aws:kms:${TARGET}:${account}:key/22222222-3333-4444-5555-666666666666`;
+const viaRds = { 'kms:ViaService': `rds.${TARGET}.amazonaws.com` };
+const VAULT_LOG = `arn:aws:logs:${TARGET}:${VAULT_ACCOUNT}:log-group:/aws/lambda/aurora-dr-vault-function:log-stream:2026/12/07/[$LATEST]0123456789abcdef`;
+
+export const VAULT_LEGITIMATE: RoleRequest[] = [
+  { role: vaultAutomation, label: 'list the snapshots here and those shared', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*', VAULT_ACCOUNT) },
+  { role: vaultAutomation, label: 'read a share of a protected cluster', action: 'rds:DescribeDBClusterSnapshots', resource: SHARE },
+  { role: vaultAutomation, label: 'copy a share of a protected cluster', action: 'rds:CopyDBClusterSnapshot', resource: SHARE },
+  {
+    role: vaultAutomation,
+    label: "copy a second account's share",
+    action: 'rds:CopyDBClusterSnapshot',
+    resource: rdsArn(TARGET, 'cluster-snapshot:billing-dr-202612070500-0a1b2c3d', SECOND_ACCOUNT),
+  },
+  ...[VAULT_COPY, LONG_VAULT_COPY].flatMap((copy): RoleRequest[] => [
+    { role: vaultAutomation, label: `copy into ${copy.split(':').pop()}, tagged on create`, action: 'rds:CopyDBClusterSnapshot', resource: copy, context: vaultTags },
+    { role: vaultAutomation, label: `tag ${copy.split(':').pop()} on create`, action: 'rds:AddTagsToResource', resource: copy, context: vaultTags },
+  ]),
+  { role: vaultAutomation, label: "prune the vault's own copy", action: 'rds:DeleteDBClusterSnapshot', resource: VAULT_COPY, context: vaultOwned },
+  { role: vaultAutomation, label: 'RDS describes the vault key', action: 'kms:DescribeKey', resource: VAULT_KEY },
+  { role: vaultAutomation, label: 'RDS takes a grant on the vault key', action: 'kms:CreateGrant', resource: VAULT_KEY, context: { 'kms:GrantIsForAWSResource': 'true' } },
+  // Cross-account: the protected account's key policy admits the vault account (docs/vault.md), and the role names the key.
+  { role: vaultAutomation, label: "RDS describes a protected account's key", action: 'kms:DescribeKey', resource: protectedKey(ACCOUNT), context: viaRds },
+  { role: vaultAutomation, label: "RDS takes a grant on a protected account's key", action: 'kms:CreateGrant', resource: protectedKey(SECOND_ACCOUNT), context: viaRds },
+  { role: vaultFunction, label: 'the preflight describes the vault key', action: 'kms:DescribeKey', resource: VAULT_KEY },
+  { role: vaultFunction, label: 'the watchdog lists the snapshots here', action: 'rds:DescribeDBClusterSnapshots', resource: rdsArn(TARGET, 'cluster-snapshot:*', VAULT_ACCOUNT) },
+  { role: vaultFunction, label: "the watchdog reads the stack's creation time", action: 'cloudformation:DescribeStacks', resource: VAULT_STACK_ID },
+  { role: vaultFunction, label: 'the watchdog publishes the copy ages', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': VAULT_METRIC.namespace } },
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): RoleRequest => ({ role: vaultFunction, label: `the function writes its log (${action})`, action, resource: VAULT_LOG })),
+  {
+    role: vaultTrigger,
+    label: 'the schedule starts the runbook',
+    action: 'ssm:StartAutomationExecution',
+    resource: `arn:aws:ssm:${TARGET}:${VAULT_ACCOUNT}:automation-definition/aurora-dr-vault-VaultRunbook-1A2B3C:$DEFAULT`,
+  },
+  { role: vaultTrigger, label: 'the schedule passes the automation role to SSM', action: 'iam:PassRole', resource: VAULT_AUTOMATION_ROLE, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+];
+
+export const VAULT_ATTACKS: RoleRequest[] = [
+  { role: vaultAutomation, label: "tag the vault account's own snapshot as the vault's, to prune it", action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'cluster-snapshot:before-upgrade', VAULT_ACCOUNT), context: vaultTags },
+  { role: vaultAutomation, label: "retag another vault stack's copy", action: 'rds:AddTagsToResource', resource: VAULT_COPY, context: { ...vaultTags, ...resourceTags({ [SNAPSHOT_TAG.stackId]: OTHER_VAULT_STACK }) } },
+  { role: vaultAutomation, label: 'copy into a snapshot without this stack\'s tag', action: 'rds:CopyDBClusterSnapshot', resource: VAULT_COPY, context: requestTags({ team: 'x' }) },
+  { role: vaultAutomation, label: 'copy into another Region', action: 'rds:CopyDBClusterSnapshot', resource: rdsArn(SOURCE, `cluster-snapshot:${SNAPSHOT}-5e6f7a8b`, VAULT_ACCOUNT), context: vaultTags },
+  { role: vaultAutomation, label: "delete the vault account's own snapshot", action: 'rds:DeleteDBClusterSnapshot', resource: rdsArn(TARGET, 'cluster-snapshot:before-upgrade', VAULT_ACCOUNT) },
+  { role: vaultAutomation, label: "delete another vault stack's copy", action: 'rds:DeleteDBClusterSnapshot', resource: VAULT_COPY, context: resourceTags({ [SNAPSHOT_TAG.stackId]: OTHER_VAULT_STACK }) },
+  { role: vaultAutomation, label: 'delete a copy of ours in another Region', action: 'rds:DeleteDBClusterSnapshot', resource: rdsArn(SOURCE, `cluster-snapshot:${SNAPSHOT}-5e6f7a8b`, VAULT_ACCOUNT), context: vaultOwned },
+  { role: vaultAutomation, label: "delete a protected account's DR copy", action: 'rds:DeleteDBClusterSnapshot', resource: SHARE, context: resourceTags({ [SNAPSHOT_TAG.stackId]: DR_STACK_ID }) },
+  { role: vaultAutomation, label: "unshare a protected account's DR copy", action: 'rds:ModifyDBClusterSnapshotAttribute', resource: SHARE },
+  { role: vaultAutomation, label: 'copy a share of a cluster not listed', action: 'rds:CopyDBClusterSnapshot', resource: rdsArn(TARGET, 'cluster-snapshot:payroll-dr-202612070500-0a1b2c3d') },
+  { role: vaultAutomation, label: 'copy a share of an account not listed', action: 'rds:CopyDBClusterSnapshot', resource: rdsArn(TARGET, `cluster-snapshot:${SNAPSHOT}`, '555566667777') },
+  { role: vaultAutomation, label: 'take a grant on the vault key not for an AWS resource', action: 'kms:CreateGrant', resource: VAULT_KEY, context: { 'kms:GrantIsForAWSResource': 'false' } },
+  {
+    role: vaultAutomation,
+    label: 'take a grant on another key of the vault account',
+    action: 'kms:CreateGrant',
+    resource: `arn:aws:kms:${TARGET}:${VAULT_ACCOUNT}:key/99999999-0000-1111-2222-333333333333`,
+    context: { 'kms:GrantIsForAWSResource': 'true' },
+  },
+  { role: vaultAutomation, label: "use a protected account's key outside RDS", action: 'kms:CreateGrant', resource: protectedKey(ACCOUNT) },
+  { role: vaultAutomation, label: 'use the key of an account not listed', action: 'kms:CreateGrant', resource: protectedKey('555566667777'), context: viaRds },
+  { role: vaultFunction, label: 'the watchdog reads another stack', action: 'cloudformation:DescribeStacks', resource: OTHER_VAULT_STACK },
+  { role: vaultFunction, label: 'publish to another namespace', action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': 'AWS/RDS' } },
+  { role: vaultFunction, label: "delete a vault's copy", action: 'rds:DeleteDBClusterSnapshot', resource: VAULT_COPY, context: vaultOwned },
+  { role: vaultTrigger, label: 'start another runbook', action: 'ssm:StartAutomationExecution', resource: `arn:aws:ssm:${TARGET}:${VAULT_ACCOUNT}:automation-definition/AWS-DeleteSnapshot:$DEFAULT` },
+  { role: vaultTrigger, label: 'pass the automation role to Lambda', action: 'iam:PassRole', resource: VAULT_AUTOMATION_ROLE, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+  { role: vaultTrigger, label: 'pass another role to SSM', action: 'iam:PassRole', resource: `arn:aws:iam::${VAULT_ACCOUNT}:role/Admin`, context: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
 ];

@@ -1,18 +1,19 @@
 /**
- * Every role of both templates, read from the generated templates and asked of
+ * Every role of the three templates, read from the generated templates and asked of
  * an IAM policy simulator that reads the Service Authorization Reference: each
  * call the stacks make is allowed, each request that would tag, change or
  * delete what the stack did not make is denied, and widening any conditioned
  * statement (dropping a condition key, or its Resource to "*") lets some such
  * request through, so no condition is there for show.
  */
-import { DR_ATTACKS, DR_LEGITIMATE, RECOVERY_ATTACKS, RECOVERY_LEGITIMATE, RoleRequest } from './requests';
+import { DR_ATTACKS, DR_LEGITIMATE, RECOVERY_ATTACKS, RECOVERY_LEGITIMATE, RoleRequest, VAULT_ATTACKS, VAULT_LEGITIMATE } from './requests';
 import { roleIds, PolicyDocument, Statement } from './simulate';
-import { SimulatedStack, drStack, recoveryStack } from './stacks';
+import { SimulatedStack, drStack, recoveryStack, vaultStack } from './stacks';
 
 const stacks: [string, () => SimulatedStack, RoleRequest[], RoleRequest[]][] = [
   ['DR stack', drStack, DR_LEGITIMATE, DR_ATTACKS],
   ['recovery stack', recoveryStack, RECOVERY_LEGITIMATE, RECOVERY_ATTACKS],
+  ['vault stack', vaultStack, VAULT_LEGITIMATE, VAULT_ATTACKS],
 ];
 
 /** Every way to widen one statement: without each condition key, without the whole condition, on every resource. */

@@ -1,5 +1,6 @@
 /**
- * A DR stack and its recovery stack as CloudFormation would create them, for
+ * A DR stack, its recovery stack and a vault stack (in an account of its own,
+ * copying what two protected accounts share with it) as CloudFormation would create them, for
  * the policy simulator: the generated templates (written by the generator
  * from the current sources), the values their intrinsics resolve to, and a
  * way to ask what one of their roles may do.
@@ -8,6 +9,10 @@ import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../custom-resource/dr/contract';
 import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
+import { VAULT_ID } from '../../generator/vault/logical-ids';
+import { VAULT_DATA, VaultPreflightProperties } from '../../custom-resource/vault/contract';
+import { allowedVaultCopyAgeHours, protectedResourceArns } from '../../custom-resource/vault/rules';
+import { vaultTemplate } from '../rehearsal/vault/vault-world';
 import { LoadedTemplate, StackValues, loadTemplate, pseudoParameters } from '../rehearsal/shared/intrinsics';
 import { generatedTemplateFile } from '../rehearsal/shared/rehearsal-world';
 import { recoveryTemplate } from '../rehearsal/recovery/recovery-world';
@@ -24,7 +29,14 @@ export const TARGET_KEY = `arn:aws:kms:${TARGET}:${ACCOUNT}:key/66666666-7777-88
 export const SUBNET_GROUP = 'dr-subnets';
 export const RECOVERY_FUNCTION = `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:orders-prod-dr-recovery-preflight`;
 
-export const rdsArn = (region: string, resource: string): string => `arn:aws:rds:${region}:${ACCOUNT}:${resource}`;
+export const rdsArn = (region: string, resource: string, account = ACCOUNT): string => `arn:aws:rds:${region}:${account}:${resource}`;
+
+/** The vault account, the protected clusters (this file's DR stack's, and one of a second account) and the vault's key. */
+export const VAULT_ACCOUNT = '999988887777';
+export const SECOND_ACCOUNT = '444455556666';
+export const PROTECTED_CLUSTERS = `${ACCOUNT}:${CLUSTER},${SECOND_ACCOUNT}:billing`;
+export const VAULT_STACK_ID = `arn:aws:cloudformation:${TARGET}:${VAULT_ACCOUNT}:stack/aurora-dr-vault/5a5b5c5d-1111-2222-3333-444455556666`;
+export const VAULT_KEY = `arn:aws:kms:${TARGET}:${VAULT_ACCOUNT}:key/77777777-8888-9999-0000-111111111111`;
 
 export interface SimulatedStack {
   template: LoadedTemplate;
@@ -35,17 +47,30 @@ export interface SimulatedStack {
   decide(roleLogicalId: string, request: IamRequest, policy?: PolicyDocument): Promise<Decision>;
 }
 
-function simulated(template: LoadedTemplate, values: StackValues): SimulatedStack {
+/**
+ * What another account's resource lets this account do: a snapshot shared with it (its "restore" attribute)
+ * lets it describe and copy the snapshot; a key whose policy admits it (docs/vault.md) lets it describe the
+ * key and create grants. Nothing else.
+ */
+function othersPolicy(account: string, resource: string): object {
+  const actions = resource.startsWith('arn:aws:kms:') ? ['kms:CreateGrant', 'kms:DescribeKey'] : ['rds:CopyDBClusterSnapshot', 'rds:DescribeDBClusterSnapshots'];
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: actions, Resource: resource }] };
+}
+
+function simulated(template: LoadedTemplate, values: StackValues, account = ACCOUNT): SimulatedStack {
   return {
     template,
     values,
     policy: (roleLogicalId) => rolePolicy(template, roleLogicalId, values),
-    decide: (roleLogicalId, request, policy) =>
-      decide(policy ?? rolePolicy(template, roleLogicalId, values), request, {
-        principal: `arn:aws:iam::${ACCOUNT}:role/${roleLogicalId}`,
-        accountId: ACCOUNT,
-        keyPolicy: request.action.startsWith('kms:') ? defaultKeyPolicy(ACCOUNT) : undefined,
-      }),
+    decide: (roleLogicalId, request, policy) => {
+      const owner = request.resource.split(':')[4];
+      const foreign = /^\d{12}$/.test(owner) && owner !== account;
+      return decide(policy ?? rolePolicy(template, roleLogicalId, values), request, {
+        principal: `arn:aws:iam::${account}:role/${roleLogicalId}`,
+        accountId: account,
+        keyPolicy: foreign ? othersPolicy(account, request.resource) : request.action.startsWith('kms:') ? defaultKeyPolicy(account) : undefined,
+      });
+    },
   };
 }
 
@@ -83,4 +108,35 @@ export function recoveryStack(template: LoadedTemplate = recoveryTemplate()): Si
     },
     resourceRefs: { [RECOVERY_ID.document]: 'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C' },
   });
+}
+
+export function vaultStack(template: LoadedTemplate = vaultTemplate()): SimulatedStack {
+  const properties: VaultPreflightProperties = {
+    VaultKmsKey: VAULT_KEY,
+    ProtectedClusters: PROTECTED_CLUSTERS,
+    RetentionDays: '35',
+    MinimumCopiesPerCluster: '3',
+    ScheduleExpression: 'cron(0 6 * * ? *)',
+    MaxCopyAgeHours: '0',
+    StackRegion: TARGET,
+    StackAccount: VAULT_ACCOUNT,
+  };
+  const sources = protectedResourceArns(properties, 'aws');
+  return simulated(
+    template,
+    {
+      parameters: { VaultKmsKey: VAULT_KEY, ProtectedClusters: PROTECTED_CLUSTERS },
+      pseudo: pseudoParameters(TARGET, VAULT_ACCOUNT, VAULT_STACK_ID, 'aurora-dr-vault'),
+      attributes: {
+        [`${VAULT_ID.automationRole}.Arn`]: `arn:aws:iam::${VAULT_ACCOUNT}:role/aurora-dr-vault-VaultAutomationRole-1A2B3C`,
+        [`${VAULT_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET}:${VAULT_ACCOUNT}:log-group:/aws/lambda/aurora-dr-vault-function:*`,
+        [`${VAULT_ID.preflight}.${VAULT_DATA.vaultKeyArn}`]: VAULT_KEY,
+        [`${VAULT_ID.preflight}.${VAULT_DATA.allowedCopyAgeHours}`]: String(allowedVaultCopyAgeHours(properties)),
+        [`${VAULT_ID.preflight}.${VAULT_DATA.sourceSnapshotArns}`]: sources.snapshots,
+        [`${VAULT_ID.preflight}.${VAULT_DATA.sourceKeyArns}`]: sources.keys,
+      },
+      resourceRefs: { [VAULT_ID.document]: 'aurora-dr-vault-VaultRunbook-1A2B3C' },
+    },
+    VAULT_ACCOUNT,
+  );
 }

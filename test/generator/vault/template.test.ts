@@ -5,7 +5,7 @@ import { renderVaultTemplates, TEMPLATE_BODY_LIMIT_BYTES, TEMPLATE_DIR, VAULT_TE
 import { buildVaultTemplate } from '../../../generator/vault/template';
 import { VAULT_ID } from '../../../generator/vault/logical-ids';
 import { VAULT_STEP } from '../../../generator/vault/document';
-import { vaultAutomationPolicy, vaultFunctionPolicy } from '../../../generator/vault/iam';
+import { VAULT_COPY_NAMES, vaultAutomationPolicy, vaultFunctionPolicy } from '../../../generator/vault/iam';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
 import { automationRolePolicy } from '../../../generator/dr/iam';
 import { VAULT_DATA, VAULT_PARAM } from '../../../custom-resource/vault/contract';
@@ -77,9 +77,15 @@ describe("the vault's roles can do nothing in another account", () => {
     expect(deleting[0].Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
   });
 
-  it("create snapshots only tagged with this stack's ownership", () => {
+  it("create snapshots only tagged with this stack's ownership, named as the vault names its copies, never over another stack's tag", () => {
     const copyInto = statements.find((s) => s.Sid === 'CopyIntoSnapshotsTaggedByThisStack')!;
-    expect(copyInto.Condition).toEqual({ StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
+    expect(copyInto.Condition).toEqual({
+      StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } },
+      StringEqualsIfExists: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } },
+    });
+    const named = { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:cluster-snapshot:${VAULT_COPY_NAMES}` };
+    expect(copyInto.Resource).toEqual([named]);
+    expect(statements.find((s) => s.Sid === 'DeleteOnlyThisStacksCopies')!.Resource).toEqual([named]);
   });
 
   it('never share, unshare or modify a snapshot', () => {
