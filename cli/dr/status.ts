@@ -12,12 +12,14 @@ import {
   GetAutomationExecutionCommand,
 } from '@aws-sdk/client-ssm';
 import { FlagValues, missingRequired, UsageError } from '../shared/args';
-import { DEFAULT_EXECUTION_COUNT, EXIT, STATUS } from '../shared/commands';
+import { DEFAULT_EXECUTION_COUNT, EXIT, PROGRAM, STATUS } from '../shared/commands';
 import { awsErrorName, Context, describeError } from '../shared/context';
 import { formatDuration, formatHours, table, utc } from '../shared/progress';
 import { integerFlag, regionProblem } from '../shared/validate';
 import { recoveryStackStatus, reportRecoveryStacks } from '../recovery/status';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
+import { VAULT_PARAM } from '../../custom-resource/vault/contract';
+import { vaultStackStatus } from '../vault/status';
 import { DEFAULTS, PARAM } from '../../generator/dr/parameters';
 import { copyAgeRule, recoveryPointOf, SOURCE_SNAPSHOT_WAIT_HOURS, worstCaseRpoHours } from '../../custom-resource/shared/staleness';
 
@@ -236,6 +238,7 @@ export async function status(input: StatusInput, context: Context): Promise<numb
   const copyTimeoutHours = Number(parameterValue(stack, PARAM.copyTimeout) ?? DEFAULTS.copyTimeoutHours);
   const runbook = outputValue(stack, 'RunbookName');
   if (parameterValue(stack, RECOVERY_PARAM.sourceStackId) !== undefined) return recoveryStackStatus(context, stack, region);
+  if (parameterValue(stack, VAULT_PARAM.protectedClusters) !== undefined) return vaultStackStatus(context, stack, region);
   if (!cluster || !targetRegion) {
     err(`Stack ${stack.StackName} has no ${PARAM.cluster} or ${PARAM.targetRegion} parameter: it is not an aurora-snapshot-dr stack.`);
     return EXIT.failed;
@@ -244,6 +247,11 @@ export async function status(input: StatusInput, context: Context): Promise<numb
   out(`Stack     ${stack.StackName} in ${region}: ${stack.StackStatus}`);
   out(`Cluster   ${cluster}, copied to ${targetRegion}, schedule ${schedule} (UTC)`);
   out(`Runbook   ${runbook ?? '(no RunbookName output: the stack is not complete)'}`);
+  const vault = parameterValue(stack, PARAM.vaultAccount);
+  if (vault) {
+    // The vault's copies are in its account: only its credentials can read them.
+    out(`Vault     each copy is shared with account ${vault}; the vault's newest copies: ${PROGRAM} status --stack-name <vault stack> --region ${targetRegion} --profile <vault account>`);
+  }
   out('');
 
   // The runs are context; the recovery point is the answer. A failure to read one must not hide the other.

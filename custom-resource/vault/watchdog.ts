@@ -17,14 +17,14 @@ import { protectedClusters } from './rules';
 
 const HOUR_MS = 3_600_000;
 
-/** The vault stack's available copies, by `account:cluster` (the account is the shared snapshot's owner). */
-export function newestCopyByCluster(snapshots: DBClusterSnapshot[], vaultStackId: string): Map<string, Date> {
-  const newest = new Map<string, Date>();
+/** The vault stack's newest available copy of each cluster, by `account:cluster` (the account is the shared snapshot's owner). */
+export function newestCopyByCluster(snapshots: DBClusterSnapshot[], vaultStackId: string): Map<string, DBClusterSnapshot> {
+  const newest = new Map<string, DBClusterSnapshot>();
   for (const s of snapshots) {
     const tags = new Map((s.TagList ?? []).map((t) => [t.Key, t.Value]));
     if (s.Status !== 'available' || tags.get(SNAPSHOT_TAG.stackId) !== vaultStackId || !s.SnapshotCreateTime) continue;
     const pair = `${tags.get(SNAPSHOT_TAG.sourceSnapshot)?.split(':')[4]}:${tags.get(SNAPSHOT_TAG.cluster)}`;
-    if (!(newest.get(pair)! >= s.SnapshotCreateTime)) newest.set(pair, s.SnapshotCreateTime);
+    if (!(newest.get(pair)?.SnapshotCreateTime! >= s.SnapshotCreateTime)) newest.set(pair, s);
   }
   return newest;
 }
@@ -49,7 +49,7 @@ export async function checkVaultCopies(input: VaultWatchdogInput, now: number): 
   const ages: { [pair: string]: number } = {};
   for (const { account, cluster } of protectedClusters(input.ProtectedClusters)) {
     const pair = `${account}:${cluster}`;
-    let since = newest.get(pair);
+    let since = newest.get(pair)?.SnapshotCreateTime;
     if (!since) {
       const cfn = new CloudFormationClient({ region, ...CLIENT_OPTIONS });
       created ??= (await cfn.send(new DescribeStacksCommand({ StackName: input.VaultStackId }))).Stacks?.[0]?.CreationTime;

@@ -26,6 +26,12 @@ const ssm = mockClient(SSMClient);
 let moto: MotoServer;
 let restoreEnv: () => void;
 const template = writeTemp(tempDir(), 'small.yaml', SMALL_TEMPLATE);
+/** The stand-in with the VaultAccountId parameter a DR stack that shares with a vault has. */
+const sharingTemplate = writeTemp(
+  tempDir(),
+  'sharing.yaml',
+  SMALL_TEMPLATE.replace('  CopyTimeoutHours: {Type: Number, Default: 12}\n', "  CopyTimeoutHours: {Type: Number, Default: 12}\n  VaultAccountId: {Type: String, Default: ''}\n"),
+);
 const STACK = 'orders-prod-dr';
 const RUNBOOK = `${STACK}-SnapshotCopyRunbook`;
 
@@ -43,9 +49,10 @@ beforeEach(async () => {
   ssm.reset();
 });
 
-async function deployStack(): Promise<string> {
-  const args = ['deploy', '--stack-name', STACK, '--cluster', 'orders-prod', '--source-region', 'us-east-1', '--target-region', 'us-west-2'];
-  const { code } = await runCli([...args, '--kms-key', 'alias/dr-snapshots', '--schedule', 'cron(0 3 * * ? *)', '--template', template]);
+async function deployStack(...extra: string[]): Promise<string> {
+  const args = ['deploy', '--stack-name', STACK, '--cluster', 'orders-prod', '--source-region', 'us-east-1', '--target-region', 'us-west-2', ...extra];
+  const body = extra.length ? sharingTemplate : template;
+  const { code } = await runCli([...args, '--kms-key', 'alias/dr-snapshots', '--schedule', 'cron(0 3 * * ? *)', '--template', body]);
   expect(code).toBe(0);
   const { Stacks } = await new CloudFormationClient({ region: 'us-east-1' }).send(new DescribeStacksCommand({ StackName: STACK }));
   return Stacks![0].StackId!;
@@ -134,6 +141,7 @@ describe('status against moto', () => {
     const text = output.stdout.join('\n');
     expect(text).toContain(`Stack     ${STACK} in us-east-1: CREATE_COMPLETE`);
     expect(text).toContain('Cluster   orders-prod, copied to us-west-2, schedule cron(0 3 * * ? *) (UTC)');
+    expect(text).not.toContain('Vault ');
     expect(text).toContain('Last 2 runs, newest first:');
     expect(text).toMatch(/^ {2}2026-11-30 03:00:04 +Success$/m);
     expect(text).toMatch(
@@ -159,6 +167,15 @@ describe('status against moto', () => {
     const { code, output } = await runCli(STATUS, { now: hoursFromNow(1) });
     expect(code).toBe(3);
     expect(output.stdout.join('\n')).toMatch(/taken .* UTC, 1d 17h ago\n {2}STALE/);
+  });
+
+  it("says where the vault's copies are seen when the stack shares with a vault", async () => {
+    await seedCopies(await deployStack('--vault-account', '999988887777'));
+    seedExecutions();
+    const shared = await runCli(STATUS, { now: hoursFromNow(1) });
+    expect(shared.output.stdout).toContain(
+      'Vault     each copy is shared with account 999988887777; the vault\'s newest copies: aurora-snapshot-dr status --stack-name <vault stack> --region us-west-2 --profile <vault account>',
+    );
   });
 
   it('flags the recovery point STALE, with exit code 3, when it is older than the schedule allows', async () => {

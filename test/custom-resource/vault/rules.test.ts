@@ -186,7 +186,7 @@ describe('newestCopyByCluster', () => {
       ],
       STACK,
     );
-    expect(Object.fromEntries([...newest].map(([pair, date]) => [pair, date.getUTCDate()]))).toEqual({
+    expect(Object.fromEntries([...newest].map(([pair, snapshot]) => [pair, snapshot.SnapshotCreateTime!.getUTCDate()]))).toEqual({
       '111111111111:orders-db': 3,
       '222222222222:orders-db': 2,
     });
