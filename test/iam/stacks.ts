@@ -6,7 +6,7 @@
  */
 import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
-import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA, ownArnPatterns } from '../../custom-resource/dr/contract';
 import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
 import { LoadedTemplate, StackValues, loadTemplate, pseudoParameters } from '../rehearsal/shared/intrinsics';
 import { generatedTemplateFile } from '../rehearsal/shared/rehearsal-world';
@@ -59,7 +59,7 @@ export function drStack(template: LoadedTemplate = loadTemplate(generatedTemplat
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}`]: TARGET_KEY,
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: SOURCE_KEY,
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: rdsArn(SOURCE, `cluster:${CLUSTER}`),
-      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(CLUSTER),
+      ...Object.fromEntries(Object.entries(ownArnPatterns(rdsArn(SOURCE, `cluster:${CLUSTER}`), { DBClusterIdentifier: CLUSTER, SourceRegion: SOURCE, TargetRegion: TARGET })).map(([key, value]) => [`${LOGICAL_ID.preflight}.${key}`, value])),
     },
     resourceRefs: { [LOGICAL_ID.document]: 'orders-prod-dr-SnapshotCopyRunbook-1A2B3C' },
   });

@@ -314,7 +314,7 @@ describe('least-privilege roles', () => {
     const [share, ...otherShares] = byAction.get('rds:ModifyDBClusterSnapshotAttribute')!;
     expect(otherShares).toEqual([]);
     expect(share.Resource).toEqual([
-      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.targetSnapshots] },
     ]);
     const stackTagCondition = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
     const create = byAction.get('rds:CreateDBClusterSnapshot')!;
@@ -330,7 +330,7 @@ describe('least-privilege roles', () => {
     }
     const [intoTarget, fromTagged, fromNamed] = byAction.get('rds:CopyDBClusterSnapshot')!;
     expect(intoTarget.Resource).toEqual([
-      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.targetSnapshots] },
     ]);
     expect(intoTarget.Condition).toEqual(stackTagCondition('RequestTag'));
     expect(fromTagged.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${SourceRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
@@ -343,12 +343,8 @@ describe('least-privilege roles', () => {
     const byName = copies.filter((s) => s.Condition === undefined);
     expect(byName).toHaveLength(1);
     expect(byName[0].Action).toEqual(['rds:CopyDBClusterSnapshot']);
-    // ${Preflight.SnapshotNamePrefix} in Fn::Sub is Fn::GetAtt of the preflight's Data key: exactly this stack's names.
-    expect(byName[0].Resource).toEqual([
-      {
-        'Fn::Sub': `arn:\${AWS::Partition}:rds:\${SourceRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
-      },
-    ]);
+    // The preflight's ARN pattern (ownArnPatterns): exactly this stack's names.
+    expect(byName[0].Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.sourceSnapshots] }]);
     // Only the source of a copy: creating, tagging and deleting still need the ownership tag.
     for (const s of statementsOf(LOGICAL_ID.automationRole).filter((s) => s.Condition === undefined)) {
       expect(s.Action.filter((a) => ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource', 'rds:DeleteDBClusterSnapshot'].includes(a))).toEqual([]);
