@@ -3,6 +3,7 @@
  * aws:executeScript step that inlines a Python file of automation/, and the
  * AWS::SSM::Document that carries the runbook as YAML through Fn::Sub.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -91,32 +92,38 @@ export function readScript(fileName: string): string {
   return inlineScript(fileName, script);
 }
 
+const REPO_ROOT = path.join(__dirname, '..', '..');
+/** The project's virtual environment (make creates it from requirements.txt), which has python-minifier. */
+const VENV_PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+const MINIFY_SCRIPT = path.join(REPO_ROOT, 'tools', 'minify_script.py');
+const minified = new Map<string, string>();
+
 /**
- * A script as a runbook carries it where template bytes are short: inlined
- * (inlineScript), then indented one space a level instead of four. Only the
- * indentation of a line that starts a statement means anything to Python, and
- * inlineScript refuses a script with a multi-line string, where spaces would
- * be data. An operator still reads every line in the console.
+ * A script as a runbook carries it where template bytes are short: minified
+ * by python-minifier (tools/minify_script.py), as the functions' TypeScript is
+ * by esbuild: no docstrings or comments, locals renamed, one space a level.
+ * The file keeps the explanations; the pinned minifier and a fixed hash seed
+ * give the same bytes on every run. Each file is minified once per process.
  */
-export function compactScript(text: string): string {
-  const body = text.replace(/^"""[\s\S]*?"""\n/, '');
-  if (/"""|'''/.test(body)) throw new Error('a script has a multi-line string; compactScript cannot re-indent it');
-  return (
-    body
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !/^\s*#/.test(line))
-      .map((line) => {
-        const spaces = line.length - line.trimStart().length;
-        return ' '.repeat(Math.floor(spaces / 4) + (spaces % 4)) + line.trimStart();
-      })
-      .join('\n') + '\n'
-  );
+export function minifyScript(fileName: string): string {
+  const source = fs.readFileSync(path.join(SCRIPT_DIR, fileName), 'utf8');
+  let script = minified.get(source);
+  if (script === undefined) {
+    if (!fs.existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: run make, which creates it from requirements.txt`);
+    const result = spawnSync(VENV_PYTHON, [MINIFY_SCRIPT], { input: source, encoding: 'utf8', env: { ...process.env, PYTHONHASHSEED: '0' } });
+    if (result.status !== 0) throw new Error(`minifying automation/${fileName} failed: ${result.stderr || result.error}`);
+    script = result.stdout;
+    minified.set(source, script);
+  }
+  // The runbook is passed through Fn::Sub, where "${" starts a reference.
+  if (script.includes('${')) throw new Error(`automation/${fileName} minified contains "\${", which Fn::Sub would treat as a reference`);
+  return script;
 }
 
-/** A script step with its script compacted and its String outputs untyped (String is an output's default type). */
-export const compactScriptStep = (...args: Parameters<typeof scriptStep>): RunbookStep => {
+/** A script step with its script minified and its String outputs untyped (String is an output's default type). */
+export const minifiedScriptStep = (...args: Parameters<typeof scriptStep>): RunbookStep => {
   const step = scriptStep(...args);
-  step.inputs.Script = compactScript(step.inputs.Script as string);
+  step.inputs.Script = minifyScript(args[2]);
   step.outputs = step.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
   return step;
 };
