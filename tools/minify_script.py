@@ -10,9 +10,10 @@ import python_minifier
 
 def minify(source):
     # Every name is shortened but `handler`, which aws:executeScript calls, and the two the tests of
-    # automation/dr/ reach: `time`, which they replace with their clock, and `snapshot_id`.
+    # automation/dr/ reach: `time`, which they replace with their clock, and `snapshot_id`. Statements
+    # share a line where they can: each line costs the template its indentation.
     code = python_minifier.minify(source, remove_literal_statements=True, rename_globals=True,
-                                  preserve_globals=["handler", "time", "snapshot_id"])
+                                  preserve_globals=["handler", "time", "snapshot_id"], prefer_single_line=True)
     # One space a level instead of a tab, the same byte: a tab inside the template's YAML block is legal
     # but easy to break, and Python reads either.
     lines = [" " * (len(line) - len(line.lstrip("\t"))) + line.lstrip("\t") for line in code.split("\n")]

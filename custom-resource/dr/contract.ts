@@ -6,8 +6,6 @@
  * this file, so the compiler keeps them in step.
  */
 
-import { CAPTURED_CONFIG_PATH } from '../shared/captured-config';
-
 /** moto and CloudFormation both accept `Custom::<Name>`; the name says what the resource is for. */
 export const PREFLIGHT_RESOURCE_TYPE = 'Custom::AuroraSnapshotDrPreflight';
 
@@ -46,7 +44,7 @@ export const PREFLIGHT_DATA = {
   sourceKeyArn: 'SourceKeyArn',
   clusterArn: 'ClusterArn',
   engine: 'Engine',
-  /** ARN pattern of the snapshots this stack's runs create in SourceRegion: see ownArnPatterns. */
+  /** ARN pattern of the snapshots this stack's runs create in SourceRegion: see own-arns.ts. */
   sourceSnapshots: 'SourceSnapshots',
   /** The same in TargetRegion, where the copies keep their source's names. */
   targetSnapshots: 'TargetSnapshots',
@@ -85,32 +83,10 @@ export const CLUSTER_ID_MAX_LENGTH = 63;
 const SNAPSHOT_ID_CLUSTER_PART_MAX_LENGTH = 38;
 
 /**
- * What this stack's runs create, as ARN patterns the roles name: the snapshots
- * (named by snapshotNamePrefix) in each Region and the SSM parameters that
- * record the copies' configurations (custom-resource/shared/captured-config.ts).
- * The preflight returns them as Data, with the partition and account of the
- * cluster's ARN: an Fn::Sub of each in every statement would cost about 80
- * template bytes a time.
- */
-export function ownArnPatterns(
-  clusterArn: string,
-  { DBClusterIdentifier, SourceRegion, TargetRegion }: Pick<PreflightProperties, 'DBClusterIdentifier' | 'SourceRegion' | 'TargetRegion'>,
-): Pick<PreflightData, 'SourceSnapshots' | 'TargetSnapshots' | 'ConfigParameters'> {
-  const [, partition, , , account] = clusterArn.split(':');
-  const named = (service: string, region: string, resource: string): string =>
-    `arn:${partition}:${service}:${region}:${account}:${resource}${snapshotNamePrefix(DBClusterIdentifier)}*`;
-  return {
-    SourceSnapshots: named('rds', SourceRegion, 'cluster-snapshot:'),
-    TargetSnapshots: named('rds', TargetRegion, 'cluster-snapshot:'),
-    ConfigParameters: named('ssm', TargetRegion, `parameter${CAPTURED_CONFIG_PATH}`),
-  };
-}
-
-/**
  * The start of every snapshot id this stack's runs create, by the rule of
  * automation/dr/create_snapshot.py snapshot_id(): the cluster identifier cut so
  * the id fits 63 characters, less a trailing hyphen the cut left, lowercase,
- * then "-dr-". The roles name this stack's snapshots by it (ownArnPatterns). A test runs
+ * then "-dr-". The roles name this stack's snapshots by it (own-arns.ts). A test runs
  * both implementations over the same table, so they cannot drift apart.
  */
 export const snapshotNamePrefix = (cluster: string): string =>

@@ -8,7 +8,8 @@
  */
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { describeCluster, describeKey, getKeyPolicy } from '../shared/clients';
-import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties, ownArnPatterns } from './contract';
+import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties } from './contract';
+import { ownArnPatterns } from './own-arns';
 import { CheckFailed } from '../shared/errors';
 import {
   checkCluster,

@@ -6,7 +6,8 @@
  */
 import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
-import { PREFLIGHT_DATA, ownArnPatterns } from '../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA } from '../../custom-resource/dr/contract';
+import { ownArnPatterns } from '../../custom-resource/dr/own-arns';
 import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
 import { LoadedTemplate, StackValues, loadTemplate, pseudoParameters } from '../rehearsal/shared/intrinsics';
 import { generatedTemplateFile } from '../rehearsal/shared/rehearsal-world';

@@ -24,7 +24,8 @@ import {
   RDSClient,
   Tag,
 } from '@aws-sdk/client-rds';
-import { PREFLIGHT_DATA, PreflightProperties, SNAPSHOT_TAG, ownArnPatterns } from '../../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA, PreflightProperties, SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { ownArnPatterns } from '../../../custom-resource/dr/own-arns';
 import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { checkCluster, checkKey, checkParameters } from '../../../custom-resource/dr/rules';
 import { renderTemplates, TEMPLATE_BASENAME } from '../../../generator/main';
