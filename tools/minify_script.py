@@ -3,6 +3,7 @@ functions' TypeScript, so the template's 51,200 bytes hold it; the file keeps it
 docstrings. The generator (generator/shared/runbook.ts) runs this file with the script on stdin; the
 tests of automation/dr/ load each script through minify() too, so they run the code the runbook runs.
 """
+import json
 import sys
 
 import python_minifier
@@ -21,4 +22,8 @@ def minify(source):
 
 
 if __name__ == "__main__":
-    sys.stdout.write(minify(sys.stdin.read()))
+    if sys.argv[1:] == ["--json"]:
+        # Many scripts for one start of Python: {"name": source, ...} in, {"name": minified, ...} out.
+        json.dump({name: minify(source) for name, source in json.load(sys.stdin).items()}, sys.stdout)
+    else:
+        sys.stdout.write(minify(sys.stdin.read()))
