@@ -44,8 +44,9 @@ $(GUARD_STAMP): tools/cfn-guard/package.json tools/cfn-guard/package-lock.json t
 	cd tools/cfn-guard && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The venv has python-minifier, with which the generator minifies the DR runbook's scripts.
 ## Write the three templates, YAML and JSON: templates/aurora-snapshot-dr{,-recovery,-vault}.*.
-template: $(NODE_STAMP)
+template: $(NODE_STAMP) $(VENV_STAMP)
 	npx tsx generator/main.ts
 
 ## Every suite (typecheck, jest, pytest, cfn-lint, checkov, cfn-guard); ends with one "N passed, N failed" line.

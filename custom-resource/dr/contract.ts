@@ -44,8 +44,12 @@ export const PREFLIGHT_DATA = {
   sourceKeyArn: 'SourceKeyArn',
   clusterArn: 'ClusterArn',
   engine: 'Engine',
-  /** How every snapshot this stack's runs create is named at its start: see snapshotNamePrefix. */
-  snapshotNamePrefix: 'SnapshotNamePrefix',
+  /** ARN pattern of the snapshots this stack's runs create in SourceRegion: see own-arns.ts. */
+  sourceSnapshots: 'SourceSnapshots',
+  /** The same in TargetRegion, where the copies keep their source's names. */
+  targetSnapshots: 'TargetSnapshots',
+  /** ARN pattern of the SSM parameters that record the copies' configurations, in TargetRegion. */
+  configParameters: 'ConfigParameters',
 } as const;
 
 export type PreflightData = { [K in (typeof PREFLIGHT_DATA)[keyof typeof PREFLIGHT_DATA]]: string };
@@ -82,7 +86,7 @@ const SNAPSHOT_ID_CLUSTER_PART_MAX_LENGTH = 38;
  * The start of every snapshot id this stack's runs create, by the rule of
  * automation/dr/create_snapshot.py snapshot_id(): the cluster identifier cut so
  * the id fits 63 characters, less a trailing hyphen the cut left, lowercase,
- * then "-dr-". The automation role names source snapshots by it. A test runs
+ * then "-dr-". The roles name this stack's snapshots by it (own-arns.ts). A test runs
  * both implementations over the same table, so they cannot drift apart.
  */
 export const snapshotNamePrefix = (cluster: string): string =>

@@ -1,14 +1,15 @@
 /**
  * The preflight custom resource: checks the stack's parameters before anything
  * else is created and returns what the template needs from it: the resolved key
- * and cluster ARNs and the prefix of this stack's snapshot names. Lambda calls
+ * and cluster ARNs and the ARN patterns of what this stack's runs create. Lambda calls
  * `handler` (index.handler), the only export; the rules are in rules.ts, the
  * AWS calls in clients.ts, the reply in cfn-response.ts, and safe-handler.ts
  * makes sure every request gets one.
  */
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { describeCluster, describeKey, getKeyPolicy } from '../shared/clients';
-import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties, snapshotNamePrefix } from './contract';
+import { PREFLIGHT_PROPERTY_NAMES, PreflightData, PreflightProperties } from './contract';
+import { ownArnPatterns } from './own-arns';
 import { CheckFailed } from '../shared/errors';
 import {
   checkCluster,
@@ -86,7 +87,7 @@ const preflight: Check = async (raw, context) => {
     SourceKeyArn: sourceKey,
     ClusterArn: cluster!.DBClusterArn!,
     Engine: cluster!.Engine!,
-    SnapshotNamePrefix: snapshotNamePrefix(p.DBClusterIdentifier),
+    ...ownArnPatterns(cluster!.DBClusterArn!, p),
   };
   return data;
 };

@@ -7,7 +7,7 @@
  * automation's own Region.
  */
 import { CfnResource } from '../shared/cfn';
-import { Runbook, compactScriptStep, documentResource, out, runbookParameter, v } from '../shared/runbook';
+import { Runbook, minifiedScriptStep, documentResource, out, runbookParameter, v } from '../shared/runbook';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import { LOGICAL_ID } from './logical-ids';
@@ -41,11 +41,11 @@ export const DOC_PARAM = {
 const STACK_ID = '${AWS::StackId}';
 
 /**
- * The scripts in automation/dr/, compacted (generator/shared/runbook.ts compactScript):
+ * The scripts in automation/dr/, minified (generator/shared/runbook.ts minifyScript):
  * the template carries the code, the files carry the explanations.
  */
-const drScriptStep = (...[name, description, fileName, ...rest]: Parameters<typeof compactScriptStep>) =>
-  compactScriptStep(name, description, `dr/${fileName}`, ...rest);
+const drScriptStep = (...[name, description, fileName, ...rest]: Parameters<typeof minifiedScriptStep>) =>
+  minifiedScriptStep(name, description, `dr/${fileName}`, ...rest);
 
 export function buildRunbook(): Runbook {
   // Each script is given the tag keys it writes or reads, and no others: each costs template bytes.

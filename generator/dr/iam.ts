@@ -16,20 +16,17 @@ import { role, sameAccount, triggerRolePolicy } from '../shared/iam';
 import { LOGICAL_ID } from './logical-ids';
 import { PARAM } from './parameters';
 import { PREFLIGHT_DATA, SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
-import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 
 const snapshotsIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:*`);
-/** Snapshots named as this stack's runs name them (automation/dr/create_snapshot.py), by the preflight's prefix. */
-const snapshotsNamedIn = (regionParam: string): CfnValue =>
-  sub(
-    `arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
-  );
+const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
+/** Snapshots named as this stack's runs name them (automation/dr/create_snapshot.py), by the preflight's ARN patterns. */
+const snapshotsNamedIn = (regionParam: typeof PARAM.sourceRegion | typeof PARAM.targetRegion): CfnValue =>
+  preflightData(regionParam === PARAM.sourceRegion ? PREFLIGHT_DATA.sourceSnapshots : PREFLIGHT_DATA.targetSnapshots);
 const clusterIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:rds:\${${regionParam}}:\${AWS::AccountId}:cluster:\${${PARAM.cluster}}`);
 const keysIn = (regionParam: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:kms:\${${regionParam}}:\${AWS::AccountId}:key/*`);
-const preflightData = (key: string): CfnValue => getAtt(LOGICAL_ID.preflight, key);
 
 const requestTaggedByThisStack = { StringEquals: { [`aws:RequestTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
 const taggedByThisStack = { StringEquals: { [`aws:ResourceTag/${SNAPSHOT_TAG.stackId}`]: AWS.stackId } };
@@ -47,16 +44,15 @@ const notAnotherStacks = { StringEqualsIfExists: { [`aws:ResourceTag/${SNAPSHOT_
 export function capturedConfigStatements(): PolicyStatement[] {
   const sourceRds = (resourceType: string): CfnValue =>
     sub(`arn:\${AWS::Partition}:rds:\${${PARAM.sourceRegion}}:\${AWS::AccountId}:${resourceType}:*`);
-  const configParameters = sub(
-    `arn:\${AWS::Partition}:ssm:\${${PARAM.targetRegion}}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
-  );
+  // The preflight's ARN pattern: this stack's names, in the target Region.
+  const configParameters = preflightData(PREFLIGHT_DATA.configParameters);
   return [
     {
       // The instances and parameter groups are named by the cluster, not by this stack.
       Sid: 'ReadThisClustersConfiguration',
       Effect: 'Allow',
       Action: ['rds:DescribeDBClusters', 'rds:DescribeDBInstances', 'rds:DescribeDBClusterParameterGroups', 'rds:DescribeDBClusterParameters', 'rds:DescribeDBParameterGroups', 'rds:DescribeDBParameters'],
-      Resource: [clusterIn(PARAM.sourceRegion), sourceRds('db'), sourceRds('cluster-pg'), sourceRds('pg')],
+      Resource: [preflightData(PREFLIGHT_DATA.clusterArn), sourceRds('db'), sourceRds('cluster-pg'), sourceRds('pg')],
     },
     {
       // PutParameter with Tags needs AddTagsToResource too.
@@ -116,7 +112,7 @@ export function automationRolePolicy(): PolicyStatement[] {
       Effect: 'Allow',
       Action: ['rds:DescribeDBClusterSnapshots'],
       // No cluster of the target Region: the scripts never list by cluster there, where the cluster does not exist.
-      Resource: [...bothRegionsSnapshots, clusterIn(PARAM.sourceRegion)],
+      Resource: [...bothRegionsSnapshots, preflightData(PREFLIGHT_DATA.clusterArn)],
     },
     {
       Sid: 'DeleteOnlyThisStacksSnapshots',

@@ -3,6 +3,7 @@
  * aws:executeScript step that inlines a Python file of automation/, and the
  * AWS::SSM::Document that carries the runbook as YAML through Fn::Sub.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
@@ -91,32 +92,47 @@ export function readScript(fileName: string): string {
   return inlineScript(fileName, script);
 }
 
-/**
- * A script as a runbook carries it where template bytes are short: inlined
- * (inlineScript), then indented one space a level instead of four. Only the
- * indentation of a line that starts a statement means anything to Python, and
- * inlineScript refuses a script with a multi-line string, where spaces would
- * be data. An operator still reads every line in the console.
- */
-export function compactScript(text: string): string {
-  const body = text.replace(/^"""[\s\S]*?"""\n/, '');
-  if (/"""|'''/.test(body)) throw new Error('a script has a multi-line string; compactScript cannot re-indent it');
-  return (
-    body
-      .split('\n')
-      .filter((line) => line.trim() !== '' && !/^\s*#/.test(line))
-      .map((line) => {
-        const spaces = line.length - line.trimStart().length;
-        return ' '.repeat(Math.floor(spaces / 4) + (spaces % 4)) + line.trimStart();
-      })
-      .join('\n') + '\n'
+const REPO_ROOT = path.join(__dirname, '..', '..');
+/** The project's virtual environment (make creates it from requirements.txt), which has python-minifier. */
+const VENV_PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
+const MINIFY_SCRIPT = path.join(REPO_ROOT, 'tools', 'minify_script.py');
+/** Minified text by source text: each process minifies a file once. */
+const minified = new Map<string, string>();
+
+/** Every script of the folder of `fileName`, minified by one start of Python (each start costs about 0.1 s). */
+function minifyFolder(fileName: string): void {
+  if (!fs.existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} is missing: run make, which creates it from requirements.txt`);
+  const folder = path.join(SCRIPT_DIR, path.dirname(fileName));
+  const sources = Object.fromEntries(
+    fs.readdirSync(folder).filter((name) => name.endsWith('.py')).map((name) => [name, fs.readFileSync(path.join(folder, name), 'utf8')]),
   );
+  const input = JSON.stringify(sources);
+  const result = spawnSync(VENV_PYTHON, [MINIFY_SCRIPT, '--json'], { input, encoding: 'utf8', env: { ...process.env, PYTHONHASHSEED: '0' } });
+  if (result.status !== 0) throw new Error(`minifying the scripts of automation/${path.dirname(fileName)} failed: ${result.stderr || result.error}`);
+  const scripts = JSON.parse(result.stdout) as { [name: string]: string };
+  for (const [name, source] of Object.entries(sources)) minified.set(source, scripts[name]);
 }
 
-/** A script step with its script compacted and its String outputs untyped (String is an output's default type). */
-export const compactScriptStep = (...args: Parameters<typeof scriptStep>): RunbookStep => {
+/**
+ * A script as a runbook carries it where template bytes are short: minified
+ * by python-minifier (tools/minify_script.py), as the functions' TypeScript is
+ * by esbuild: no docstrings or comments, locals renamed, one space a level.
+ * The file keeps the explanations; the pinned minifier and a fixed hash seed
+ * give the same bytes on every run. Each file is minified once per process.
+ */
+export function minifyScript(fileName: string): string {
+  const source = fs.readFileSync(path.join(SCRIPT_DIR, fileName), 'utf8');
+  if (!minified.has(source)) minifyFolder(fileName);
+  const script = minified.get(source)!;
+  // The runbook is passed through Fn::Sub, where "${" starts a reference.
+  if (script.includes('${')) throw new Error(`automation/${fileName} minified contains "\${", which Fn::Sub would treat as a reference`);
+  return script;
+}
+
+/** A script step with its script minified and its String outputs untyped (String is an output's default type). */
+export const minifiedScriptStep = (...args: Parameters<typeof scriptStep>): RunbookStep => {
   const step = scriptStep(...args);
-  step.inputs.Script = compactScript(step.inputs.Script as string);
+  step.inputs.Script = minifyScript(args[2]);
   step.outputs = step.outputs?.map(({ Type, ...output }) => (Type === 'String' ? output : { ...output, Type }));
   return step;
 };

@@ -1,6 +1,7 @@
 """
 Fixtures for the automation scripts' tests: each script is imported from
-automation/<name>.py as the runbook would run it, against moto's in-process
+automation/<name>.py (and, for the DR runbook's, also as the runbook carries
+it: minified by tools/minify_script.py), against moto's in-process
 RDS and KMS in two Regions, with a clock the test moves (the scripts read
 time only through time.time() and time.sleep(), and moto stamps snapshots
 with the same clock).
@@ -23,6 +24,8 @@ from moto.backends import get_backend
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "test" / "support"))
 import moto_strict  # noqa: E402,F401  - moto refuses what the RDS API refuses (see the module)
+sys.path.insert(0, str(ROOT / "tools"))
+from minify_script import minify  # noqa: E402
 ACCOUNT = "123456789012"
 SOURCE = "us-east-1"
 TARGET = "us-west-2"
@@ -87,14 +90,26 @@ def clock(monkeypatch):
     return clock
 
 
+def pytest_generate_tests(metafunc):
+    """The DR runbook carries its scripts minified: each test of them runs on the file and on that."""
+    if "script_form" in metafunc.fixturenames:
+        dr = Path(metafunc.definition.fspath).parent.name == "dr"
+        metafunc.parametrize("script_form", ["file", "minified"] if dr else ["file"])
+
+
 @pytest.fixture
-def load(clock):
-    """Imports a fresh copy of automation/<name>.py whose `time` is the test clock."""
+def load(clock, script_form):
+    """Imports a fresh copy of automation/<name>.py, as the file or minified, whose `time` is the test clock."""
 
     def load_script(name):
-        spec = importlib.util.spec_from_file_location(f"automation_{name}", ROOT / "automation" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        path = ROOT / "automation" / f"{name}.py"
+        if script_form == "minified":
+            module = types.ModuleType(f"automation_{name}_minified")
+            exec(compile(minify(path.read_text()), f"{path} (minified)", "exec"), module.__dict__)
+        else:
+            spec = importlib.util.spec_from_file_location(f"automation_{name}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
         module.time = types.SimpleNamespace(time=clock.time, sleep=clock.sleep)
         return module
 

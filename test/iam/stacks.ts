@@ -7,7 +7,8 @@
  */
 import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
-import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA } from '../../custom-resource/dr/contract';
+import { ownArnPatterns } from '../../custom-resource/dr/own-arns';
 import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
 import { VAULT_ID } from '../../generator/vault/logical-ids';
 import { VAULT_DATA, VaultPreflightProperties } from '../../custom-resource/vault/contract';
@@ -84,7 +85,7 @@ export function drStack(template: LoadedTemplate = loadTemplate(generatedTemplat
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}`]: TARGET_KEY,
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: SOURCE_KEY,
       [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: rdsArn(SOURCE, `cluster:${CLUSTER}`),
-      [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(CLUSTER),
+      ...Object.fromEntries(Object.entries(ownArnPatterns(rdsArn(SOURCE, `cluster:${CLUSTER}`), { DBClusterIdentifier: CLUSTER, SourceRegion: SOURCE, TargetRegion: TARGET })).map(([key, value]) => [`${LOGICAL_ID.preflight}.${key}`, value])),
     },
     resourceRefs: { [LOGICAL_ID.document]: 'orders-prod-dr-SnapshotCopyRunbook-1A2B3C' },
   });

@@ -45,7 +45,7 @@ describe('preflight handler', () => {
     return endpoint.reply;
   }
 
-  it("replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN, engine and the snapshots' name prefix", async () => {
+  it("replies SUCCESS with the resolved key ARN, the source key ARN, the cluster ARN, engine and the ARN patterns of the stack's snapshots and configurations", async () => {
     const reply = await invoke();
     expect(reply.body.Status).toBe('SUCCESS');
     expect(reply.body.Data).toEqual({
@@ -53,16 +53,19 @@ describe('preflight handler', () => {
       [PREFLIGHT_DATA.sourceKeyArn]: SOURCE_KEY_ARN,
       [PREFLIGHT_DATA.clusterArn]: CLUSTER_ARN,
       [PREFLIGHT_DATA.engine]: 'aurora-mysql',
-      [PREFLIGHT_DATA.snapshotNamePrefix]: 'prod-aurora-dr-',
+      // The partition and account of the cluster's ARN; the names this stack's runs give.
+      [PREFLIGHT_DATA.sourceSnapshots]: 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:prod-aurora-dr-*',
+      [PREFLIGHT_DATA.targetSnapshots]: 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:prod-aurora-dr-*',
+      [PREFLIGHT_DATA.configParameters]: 'arn:aws:ssm:us-west-2:123456789012:parameter/aurora-snapshot-dr/prod-aurora-dr-*',
     });
     expect(reply.body.PhysicalResourceId).toBe('aurora-snapshot-dr-preflight-Preflight');
   });
 
-  it('returns the name prefix of a 63-character cluster cut as the runbook cuts it, on Update too', async () => {
+  it('names the snapshots of a 63-character cluster cut as the runbook cuts it, on Update too', async () => {
     const cluster = `${'a'.repeat(37)}-${'b'.repeat(25)}`;
     const reply = await invoke({ RequestType: 'Update', PhysicalResourceId: 'aurora-snapshot-dr-preflight-Preflight', properties: { DBClusterIdentifier: cluster } });
     expect(reply.body.Status).toBe('SUCCESS');
-    expect(reply.body.Data?.[PREFLIGHT_DATA.snapshotNamePrefix]).toBe(`${'a'.repeat(37)}-dr-`);
+    expect(reply.body.Data?.[PREFLIGHT_DATA.sourceSnapshots]).toBe(`arn:aws:rds:us-east-1:123456789012:cluster-snapshot:${'a'.repeat(37)}-dr-*`);
   });
 
   it('describes KMSTargetKey in TargetRegion and the cluster in SourceRegion', async () => {

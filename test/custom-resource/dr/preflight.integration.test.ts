@@ -87,7 +87,9 @@ describe('preflight code from the template, against moto', () => {
         SourceKeyArn: seed.sourceKeyArn,
         ClusterArn: seed.clusterArn,
         Engine: 'aurora-postgresql',
-        SnapshotNamePrefix: 'prod-aurora-dr-',
+        SourceSnapshots: 'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:prod-aurora-dr-*',
+        TargetSnapshots: 'arn:aws:rds:us-west-2:123456789012:cluster-snapshot:prod-aurora-dr-*',
+        ConfigParameters: 'arn:aws:ssm:us-west-2:123456789012:parameter/aurora-snapshot-dr/prod-aurora-dr-*',
       },
     });
   });

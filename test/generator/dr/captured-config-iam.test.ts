@@ -5,7 +5,6 @@
 import { automationRolePolicy, capturedConfigStatements } from '../../../generator/dr/iam';
 import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { PREFLIGHT_DATA } from '../../../custom-resource/dr/contract';
-import { CAPTURED_CONFIG_PATH } from '../../../custom-resource/shared/captured-config';
 
 const statements = capturedConfigStatements();
 
@@ -28,16 +27,15 @@ describe("the automation role's statements for the recorded configurations", () 
     ]);
     // IAM matches an action only to its resource type: clusters to the one cluster ARN, never cluster:*.
     expect(read[0].Resource).toEqual([
-      { 'Fn::Sub': 'arn:${AWS::Partition}:rds:${SourceRegion}:${AWS::AccountId}:cluster:${DBClusterIdentifier}' },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.clusterArn] },
       ...['db', 'cluster-pg', 'pg'].map((type) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${SourceRegion}:\${AWS::AccountId}:${type}:*` })),
     ]);
     expect(read[0].Condition).toBeUndefined();
   });
 
   it("writes, tags and deletes only parameters named after this stack's snapshots, in the target Region", () => {
-    const parameters = {
-      'Fn::Sub': `arn:\${AWS::Partition}:ssm:\${TargetRegion}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
-    };
+    // The preflight's ARN pattern (ownArnPatterns): parameters named after this stack's snapshots, in the target Region.
+    const parameters = { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.configParameters] };
     const ssm = statements.filter((s) => s.Action.some((a) => a.startsWith('ssm:')));
     expect(ssm).toHaveLength(1);
     expect(ssm[0].Resource).toEqual([parameters]);

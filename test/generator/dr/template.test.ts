@@ -7,7 +7,9 @@ import { buildRecoveryTemplate } from '../../../generator/recovery/template';
 import { renderTemplates } from '../../../generator/main';
 import { loadCfnYaml } from '../../../generator/shared/serialize';
 import { buildRunbook, STEP } from '../../../generator/dr/document';
-import { compactScript, inlineScript, readScript, SCRIPT_DIR, SCRIPT_RUNTIME } from '../../../generator/shared/runbook';
+import { inlineScript, minifyScript, SCRIPT_DIR, SCRIPT_RUNTIME } from '../../../generator/shared/runbook';
+
+const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 
 /** The DR runbook's scripts: automation/dr/. */
 const DR_SCRIPT_DIR = path.join(SCRIPT_DIR, 'dr');
@@ -182,37 +184,30 @@ describe('the runbook', () => {
     }
   });
 
-  it('inlines each script file less exactly its module docstring, full-line comments and blank lines, one space a level', () => {
+  it('inlines each script file as python-minifier writes it (tools/minify_script.py), with the same module-level names', () => {
     const files = fs.readdirSync(DR_SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
     const inlined = new Map(runbook.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => [s.inputs.Script as string, s]));
     expect(inlined.size).toBe(files.length);
     for (const file of files) {
-      const lines = fs.readFileSync(path.join(DR_SCRIPT_DIR, file), 'utf8').split('\n');
-      expect(lines[0]).toMatch(/^""".*"""$/); // each file opens with a one-line docstring
-      const kept = lines.slice(1).filter((line) => line.trim() !== '' && !/^\s*#/.test(line));
-      expect(kept.length).toBeGreaterThan(0);
-      expect(inlined.has(compactScript(`${kept.join('\n')}\n`))).toBe(true);
+      const source = fs.readFileSync(path.join(DR_SCRIPT_DIR, file), 'utf8');
+      const result = spawnSync(VENV_PYTHON, [path.join(REPO_ROOT, 'tools', 'minify_script.py')], { input: source, encoding: 'utf8', env: { ...process.env, PYTHONHASHSEED: '0' } });
+      expect(result.stderr).toBe('');
+      expect(inlined.has(result.stdout)).toBe(true);
+      // Far shorter than the file less its docstring, comments and blank lines, as the runbook carried it before.
+      expect(result.stdout.length).toBeLessThan(0.85 * inlineScript(file, source).length);
     }
   });
 
-  it('inlines scripts that Python reads as the files less their docstrings: nothing else changed', () => {
-    const files = fs.readdirSync(DR_SCRIPT_DIR).filter((f) => f.endsWith('.py')).sort();
-    const pairs = files.map((file) => ({
-      file: fs.readFileSync(path.join(DR_SCRIPT_DIR, file), 'utf8'),
-      inlined: compactScript(readScript(`dr/${file}`)),
-    }));
-    // ast.dump leaves out line numbers, so comments and blank lines make no difference; the docstring does.
-    const compare = [
-      'import ast, json, sys',
-      'def tree(source, drop_docstring):',
-      '    module = ast.parse(source)',
-      '    if drop_docstring and ast.get_docstring(module) is not None: module.body = module.body[1:]',
-      '    return ast.dump(module)',
-      'print(json.dumps([[tree(p["inlined"], False) == tree(p["file"], True), ast.get_docstring(ast.parse(p["inlined"]))] for p in json.load(sys.stdin)]))',
-    ].join('\n');
-    const result = spawnSync(VENV_PYTHON, ['-c', compare], { input: JSON.stringify(pairs), encoding: 'utf8' });
+  it('inlines scripts with no docstring, comment or tab, one space a level, that Python compiles with handler defined', () => {
+    const scripts = runbook.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => s.inputs.Script as string);
+    for (const script of scripts) {
+      expect(script).not.toMatch(/"""|\t|^\s*#/m);
+      expect(script).toMatch(/^def handler\(events,context\):/m);
+    }
+    const check = 'import ast, json, sys\nfor s in json.load(sys.stdin): compile(s, "inlined", "exec")\nprint("ok")';
+    const result = spawnSync(VENV_PYTHON, ['-c', check], { input: JSON.stringify(scripts), encoding: 'utf8' });
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual(files.map(() => [true, null]));
+    expect(result.stdout.trim()).toBe('ok');
   });
 
   it('refuses to inline a script with a triple-quoted string beyond its docstring, whose lines it cannot tell from code', () => {
@@ -234,8 +229,11 @@ describe('the runbook', () => {
 
   it('gives each script exactly the tag keys it reads, named as the contracts name them', () => {
     const contracts = { ...SNAPSHOT_TAG, ...COPY_TAG };
-    for (const step of runbook.mainSteps.filter((s) => s.action === 'aws:executeScript')) {
-      const used = [...new Set([...(step.inputs.Script as string).matchAll(/keys\["(\w+)"\]/g)].map((m) => m[1]))].sort();
+    for (const file of fs.readdirSync(DR_SCRIPT_DIR).filter((f) => f.endsWith('.py'))) {
+      // The file's names: the runbook's copy is minified.
+      const step = runbook.mainSteps.find((s) => s.inputs.Script === minifyScript(`dr/${file}`))!;
+      const source = fs.readFileSync(path.join(DR_SCRIPT_DIR, file), 'utf8');
+      const used = [...new Set([...source.matchAll(/keys\["(\w+)"\]/g)].map((m) => m[1]))].sort();
       const given = (step.inputs.InputPayload as { TagKeys?: Record<string, string> }).TagKeys ?? {};
       expect({ step: step.name, keys: Object.keys(given).sort() }).toEqual({ step: step.name, keys: used });
       for (const [key, name] of Object.entries(given)) expect(name).toBe(contracts[key as keyof typeof contracts]);
@@ -314,7 +312,7 @@ describe('least-privilege roles', () => {
     const [share, ...otherShares] = byAction.get('rds:ModifyDBClusterSnapshotAttribute')!;
     expect(otherShares).toEqual([]);
     expect(share.Resource).toEqual([
-      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.targetSnapshots] },
     ]);
     const stackTagCondition = (kind: 'RequestTag' | 'ResourceTag') => ({ StringEquals: { [`aws:${kind}/${SNAPSHOT_TAG.stackId}`]: { Ref: 'AWS::StackId' } } });
     const create = byAction.get('rds:CreateDBClusterSnapshot')!;
@@ -330,7 +328,7 @@ describe('least-privilege roles', () => {
     }
     const [intoTarget, fromTagged, fromNamed] = byAction.get('rds:CopyDBClusterSnapshot')!;
     expect(intoTarget.Resource).toEqual([
-      { 'Fn::Sub': `arn:\${AWS::Partition}:rds:\${TargetRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*` },
+      { 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.targetSnapshots] },
     ]);
     expect(intoTarget.Condition).toEqual(stackTagCondition('RequestTag'));
     expect(fromTagged.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:rds:${SourceRegion}:${AWS::AccountId}:cluster-snapshot:*' }]);
@@ -343,12 +341,8 @@ describe('least-privilege roles', () => {
     const byName = copies.filter((s) => s.Condition === undefined);
     expect(byName).toHaveLength(1);
     expect(byName[0].Action).toEqual(['rds:CopyDBClusterSnapshot']);
-    // ${Preflight.SnapshotNamePrefix} in Fn::Sub is Fn::GetAtt of the preflight's Data key: exactly this stack's names.
-    expect(byName[0].Resource).toEqual([
-      {
-        'Fn::Sub': `arn:\${AWS::Partition}:rds:\${SourceRegion}:\${AWS::AccountId}:cluster-snapshot:\${${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}}*`,
-      },
-    ]);
+    // The preflight's ARN pattern (ownArnPatterns): exactly this stack's names.
+    expect(byName[0].Resource).toEqual([{ 'Fn::GetAtt': [LOGICAL_ID.preflight, PREFLIGHT_DATA.sourceSnapshots] }]);
     // Only the source of a copy: creating, tagging and deleting still need the ownership tag.
     for (const s of statementsOf(LOGICAL_ID.automationRole).filter((s) => s.Condition === undefined)) {
       expect(s.Action.filter((a) => ['rds:CreateDBClusterSnapshot', 'rds:AddTagsToResource', 'rds:DeleteDBClusterSnapshot'].includes(a))).toEqual([]);

@@ -24,7 +24,8 @@ import {
   RDSClient,
   Tag,
 } from '@aws-sdk/client-rds';
-import { PREFLIGHT_DATA, PreflightProperties, SNAPSHOT_TAG, snapshotNamePrefix } from '../../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA, PreflightProperties, SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
+import { ownArnPatterns } from '../../../custom-resource/dr/own-arns';
 import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
 import { checkCluster, checkKey, checkParameters } from '../../../custom-resource/dr/rules';
 import { renderTemplates, TEMPLATE_BASENAME } from '../../../generator/main';
@@ -209,7 +210,7 @@ export class RehearsalWorld {
         [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.targetKeyArn}`]: targetKeyArn,
         [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: DBClusters![0].KmsKeyId!,
         [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: DBClusters![0].DBClusterArn!,
-        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(options.clusterId),
+        ...Object.fromEntries(Object.entries(ownArnPatterns(DBClusters![0].DBClusterArn!, { DBClusterIdentifier: options.clusterId, SourceRegion: SOURCE_REGION, TargetRegion: TARGET_REGION })).map(([key, value]) => [`${LOGICAL_ID.preflight}.${key}`, value])),
       },
     };
     return { stackId, options, values, parameters: resolveStackParameters(template, parameters), targetKeyArn };

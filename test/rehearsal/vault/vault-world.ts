@@ -16,7 +16,8 @@ import { execFileSync } from 'child_process';
 import { renderVaultTemplates, VAULT_TEMPLATE_BASENAME } from '../../../generator/main';
 import { VAULT_ID } from '../../../generator/vault/logical-ids';
 import { LOGICAL_ID } from '../../../generator/dr/logical-ids';
-import { PREFLIGHT_DATA, snapshotNamePrefix } from '../../../custom-resource/dr/contract';
+import { PREFLIGHT_DATA } from '../../../custom-resource/dr/contract';
+import { ownArnPatterns } from '../../../custom-resource/dr/own-arns';
 import { SNAPSHOT_TAG } from '../../../custom-resource/dr/contract';
 import { VAULT_DATA, VAULT_PARAM, VaultPreflightProperties } from '../../../custom-resource/vault/contract';
 import { allowedVaultCopyAgeHours, checkVaultParameters, protectedResourceArns } from '../../../custom-resource/vault/rules';
@@ -170,7 +171,7 @@ export class VaultWorld {
         // The rest of what the DR preflight returns, for the role's policy.
         [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.sourceKeyArn}`]: sourceKey,
         [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.clusterArn}`]: `arn:aws:rds:${SOURCE_REGION}:${account.id}:cluster:${clusterId}`,
-        [`${LOGICAL_ID.preflight}.${PREFLIGHT_DATA.snapshotNamePrefix}`]: snapshotNamePrefix(clusterId),
+        ...Object.fromEntries(Object.entries(ownArnPatterns(`arn:aws:rds:${SOURCE_REGION}:${account.id}:cluster:${clusterId}`, { DBClusterIdentifier: clusterId, SourceRegion: SOURCE_REGION, TargetRegion: TARGET_REGION })).map(([key, value]) => [`${LOGICAL_ID.preflight}.${key}`, value])),
       },
     };
     return { account, clusterId, stackId, targetKeyArn, values };
