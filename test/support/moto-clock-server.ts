@@ -6,7 +6,7 @@
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { freeLoopbackPort, resetMoto, stopChild, waitUntilReady } from './moto-server';
+import { resetMoto, startOwnedServer, stopChild } from './moto-server';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const PYTHON = path.join(REPO_ROOT, '.venv', 'bin', 'python');
@@ -64,24 +64,15 @@ export interface MotoClockServer {
 }
 
 export async function startMotoClockServer(env: NodeJS.ProcessEnv = {}): Promise<MotoClockServer> {
-  const port = await freeLoopbackPort();
-  const endpoint = `http://127.0.0.1:${port}`;
   // moto holds stdin open: if this process dies without stopping it (a crash, SIGKILL), moto exits too.
-  const child = spawn(PYTHON, [WRAPPER, '-H', '127.0.0.1', '-p', String(port), '--exit-with-stdin'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  try {
-    await waitUntilReady(`${endpoint}/rehearsal-api/clock`, child, 'moto_clock_server');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
-  }
+  const { port, child } = await startOwnedServer('moto_clock_server', (at, token) =>
+    spawn(PYTHON, [WRAPPER, '-H', '127.0.0.1', '-p', String(at), '--exit-with-stdin'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env, ...token },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    }),
+  );
+  const endpoint = `http://127.0.0.1:${port}`;
 
   const post = async (route: string, body: unknown): Promise<{ [key: string]: unknown }> => {
     const response = await fetch(`${endpoint}${route}`, {

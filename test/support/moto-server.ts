@@ -8,6 +8,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as net from 'net';
 import * as path from 'path';
+import { randomUUID } from 'crypto';
 
 const PYTHON = path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
 /** moto's own server with the strictness patches: `python strict_moto_server.py -H host -p port`. */
@@ -37,23 +38,63 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Another process answers on the port chosen for a server: choose another (owned_server.py says why). */
+export class PortTakenError extends Error {
+  name = 'PortTakenError';
+}
+
+/** What a test server answers at owned_server.py's TOKEN_PATH: the TEST_SERVER_TOKEN it was started with. */
+const TOKEN_PATH = '/__test-server-token';
+
 /**
- * Polls `readyUrl` until it answers 200 or the child exits. No deadline of its
- * own: on a busy machine Python takes longer to import moto, and a server that
- * cannot start exits with its reason; jest's test timeout guards a hang.
+ * Polls the server at `endpoint` until it answers with `token`, the child's own, or the child exits. A server
+ * answering with another token is another test's, on the port this one chose: PortTakenError. No deadline
+ * of its own: on a busy machine Python takes longer to import moto, and a server that cannot start exits
+ * with its reason; jest's test timeout guards a hang.
  */
-export async function waitUntilReady(readyUrl: string, child: ChildProcess, name: string): Promise<void> {
+export async function waitUntilReady(endpoint: string, token: string, child: ChildProcess, name: string): Promise<void> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${name} exited early with ${child.exitCode ?? child.signalCode}`);
     }
+    let answer: string | undefined;
     try {
-      const response = await fetch(readyUrl);
-      if (response.ok) return;
+      const response = await fetch(`${endpoint}${TOKEN_PATH}`);
+      answer = response.ok ? await response.text() : undefined;
     } catch {
       // not listening yet
     }
+    if (answer === token) return;
+    if (answer !== undefined) throw new PortTakenError(`another server answers on ${endpoint}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Starts a server on a free loopback port, as `spawnAt` spawns it there with TEST_SERVER_TOKEN in its
+ * environment, and waits until it answers with that token; a port another server took first is given up for
+ * another. Returns the port and the child.
+ */
+export async function startOwnedServer(
+  name: string,
+  spawnAt: (port: number, env: NodeJS.ProcessEnv) => ChildProcess,
+): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freeLoopbackPort();
+    const token = randomUUID();
+    const child = spawnAt(port, { TEST_SERVER_TOKEN: token });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    try {
+      await waitUntilReady(`http://127.0.0.1:${port}`, token, child, name);
+      return { port, child };
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (error instanceof PortTakenError && attempt < 5) continue;
+      throw new Error(`${(error as Error).message}\n${stderr}`);
+    }
   }
 }
 
@@ -74,22 +115,13 @@ export async function resetMoto(endpoint: string): Promise<void> {
 }
 
 export async function startMotoServer(env: NodeJS.ProcessEnv = {}): Promise<MotoServer> {
-  const port = await freeLoopbackPort();
+  const { port, child } = await startOwnedServer('moto_server', (at, token) =>
+    spawn(PYTHON, [STRICT_MOTO_SERVER, '-H', '127.0.0.1', '-p', String(at)], {
+      env: { ...process.env, ...env, ...token },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(PYTHON, [STRICT_MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  try {
-    await waitUntilReady(`${endpoint}/moto-api/data.json`, child, 'moto_server');
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
-  }
   return {
     endpoint,
     port,

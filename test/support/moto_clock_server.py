@@ -59,6 +59,7 @@ from moto.rds.exceptions import KMSKeyNotAccessibleFault
 from werkzeug.serving import run_simple
 
 import moto_recovery
+from owned_server import with_token
 
 _lock = threading.RLock()
 _state = {
@@ -439,7 +440,7 @@ def main(argv=None):
         threading.Thread(target=_exit_when_stdin_closes, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
-    run_simple(args.host, args.port, build_app(), threaded=True, request_handler=MotoRequestHandler)
+    run_simple(args.host, args.port, with_token(build_app()), threaded=True, request_handler=MotoRequestHandler)
 
 
 if __name__ == "__main__":
