@@ -22,6 +22,19 @@ class VirtualDate extends RealDate {
   }
 }
 globalThis.Date = VirtualDate;
+// Virtual time stands still while the handler runs, so no real-time limit may end one of its calls either.
+// The SDK's connection and request timeouts guard the functions against a hung network in AWS; here they
+// would fire when a busy machine makes moto, on loopback, merely slow, and the SDK would send the request
+// again after moto had already acted on it (a failure the test injected, used up by a request whose answer
+// was dropped). The function's own code, options included, is what the template carries: only the limits go.
+const { NodeHttpHandler } = require('@smithy/node-http-handler');
+const handle = NodeHttpHandler.prototype.handle;
+NodeHttpHandler.prototype.handle = async function (request, options = {}) {
+  if (!this.config) this.config = await this.configProvider;
+  this.config.connectionTimeout = 0;
+  this.config.requestTimeout = 0;
+  return handle.call(this, request, { ...options, requestTimeout: 0 });
+};
 const { handler } = require(process.argv[2]);
 const reply = (outcome) => fs.writeSync(3, `${JSON.stringify(outcome)}\n`);
 let queue = Promise.resolve();
