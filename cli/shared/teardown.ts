@@ -6,10 +6,21 @@
  * --delete-snapshots it then deletes the snapshots and copies that carry the
  * DR stack's ownership tag (aurora-snapshot-dr:stack-id = its ARN), and the
  * configuration captured beside each copy: exactly what the stack's own
- * pruning would have deleted one day, never anything else.
+ * pruning would have deleted one day, never anything else. The parameter
+ * groups the recovery stacks' drills share (aurora-snapshot-dr-<source>-drill-
+ * <family>, tagged with the recovery stack's ARN and kind=drill) go with their
+ * stack; a restore's groups are the user's, with the restored cluster.
  */
 import { CloudFormationClient, DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
-import { DBClusterSnapshot, DeleteDBClusterSnapshotCommand } from '@aws-sdk/client-rds';
+import {
+  DBClusterSnapshot,
+  DeleteDBClusterParameterGroupCommand,
+  DeleteDBClusterSnapshotCommand,
+  DeleteDBParameterGroupCommand,
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBParameterGroupsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-rds';
 import { ownedSnapshots } from './owned-snapshots';
 import { DeleteParameterCommand } from '@aws-sdk/client-ssm';
 import { FlagValues, missingRequired, UsageError } from './args';
@@ -20,7 +31,7 @@ import { regionProblem } from './validate';
 import { findRecoveryStacks } from '../recovery/status';
 import { PARAM } from '../../generator/dr/parameters';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
-import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
+import { RECOVERY_PARAM, RESTORED_GROUP_PREFIX, RESTORE_KIND, RESTORE_TAG } from '../../custom-resource/recovery/contract';
 import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 
 export interface TeardownInput {
@@ -96,6 +107,55 @@ async function deleteSnapshots(context: Context, region: string, snapshots: DBCl
   return left;
 }
 
+/** A drills' parameter group of one of `recoveryStackIds`: its name, its kind (cluster or instance) and the stack. */
+interface DrillGroup {
+  name: string;
+  cluster: boolean;
+  stackId: string;
+}
+
+/** The parameter groups the drills of these recovery stacks share: named as drills name them, tagged with a stack's ARN and kind=drill. */
+async function drillGroups(context: Context, region: string, recoveryStackIds: string[]): Promise<DrillGroup[]> {
+  const rds = context.clients.rds(region);
+  const named: { name: string; arn: string; cluster: boolean }[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeDBClusterParameterGroupsCommand({ Marker }));
+    for (const g of page.DBClusterParameterGroups ?? []) named.push({ name: g.DBClusterParameterGroupName!, arn: g.DBClusterParameterGroupArn!, cluster: true });
+    Marker = page.Marker;
+  } while (Marker);
+  do {
+    const page = await rds.send(new DescribeDBParameterGroupsCommand({ Marker }));
+    for (const g of page.DBParameterGroups ?? []) named.push({ name: g.DBParameterGroupName!, arn: g.DBParameterGroupArn!, cluster: false });
+    Marker = page.Marker;
+  } while (Marker);
+  const found: DrillGroup[] = [];
+  for (const g of named.filter((n) => n.name.startsWith(RESTORED_GROUP_PREFIX) && n.name.includes('-drill-'))) {
+    const tags = new Map(((await rds.send(new ListTagsForResourceCommand({ ResourceName: g.arn }))).TagList ?? []).map((t) => [t.Key, t.Value]));
+    const stackId = tags.get(RESTORE_TAG.stackId);
+    if (stackId && recoveryStackIds.includes(stackId) && tags.get(RESTORE_TAG.kind) === RESTORE_KIND.drill) found.push({ name: g.name, cluster: g.cluster, stackId });
+  }
+  return found;
+}
+
+/** Deletes the groups; returns how many are left (in use by a drill cluster still being deleted, say), each named. */
+async function deleteDrillGroups(context: Context, region: string, groups: DrillGroup[]): Promise<number> {
+  const rds = context.clients.rds(region);
+  let left = 0;
+  for (const g of groups) {
+    try {
+      await (g.cluster
+        ? rds.send(new DeleteDBClusterParameterGroupCommand({ DBClusterParameterGroupName: g.name }))
+        : rds.send(new DeleteDBParameterGroupCommand({ DBParameterGroupName: g.name })));
+      context.output.out(`  deleted the drills' ${g.cluster ? 'cluster ' : ''}parameter group ${g.name}`);
+    } catch (error) {
+      left += 1;
+      context.output.err(`  ${g.name} is left: ${awsErrorName(error)}: ${(error as Error).message}. Delete it once no drill cluster uses it.`);
+    }
+  }
+  return left;
+}
+
 export async function teardown(input: TeardownInput, context: Context): Promise<number> {
   const { out, err } = context.output;
   const cfn = context.clients.cloudFormation(input.region);
@@ -121,11 +181,15 @@ export async function teardown(input: TeardownInput, context: Context): Promise<
   }
   const stackId = stack.StackId!;
   const recoveryStacks = await findRecoveryStacks(context, targetRegion, stackId);
+  const groups = await drillGroups(context, targetRegion, recoveryStacks.map((r) => r.StackId!));
   const snapshots = input.deleteSnapshots ? await ownedSnapshots(context, region, stackId) : [];
   const copies = input.deleteSnapshots ? await ownedSnapshots(context, targetRegion, stackId) : [];
 
   out(`Teardown of ${stack.StackName} (cluster ${parameterOf(stack, PARAM.cluster)}), in this order:`);
   for (const r of recoveryStacks) out(`  recovery stack ${r.StackName} in ${targetRegion}`);
+  if (groups.length) {
+    out(`  the ${groups.length} parameter group(s) the recovery stack's drills shared in ${targetRegion}, named ${[...new Set(groups.map((g) => g.name))].join(', ')}`);
+  }
   out(`  DR stack ${stack.StackName} in ${region}`);
   if (input.deleteSnapshots) {
     out(`  ${snapshots.length} snapshot(s) in ${region} and ${copies.length} copy(ies) in ${targetRegion} tagged ${SNAPSHOT_TAG.stackId}=${stackId}, and the configuration captured with each copy`);
@@ -153,15 +217,16 @@ export async function teardown(input: TeardownInput, context: Context): Promise<
       return EXIT.failed;
     }
   }
+  const groupsLeft = await deleteDrillGroups(context, targetRegion, groups);
   if (!(await deleteStack(cfn, stack, region, context))) {
     err('Stopped: the snapshots are left as they were.');
     return EXIT.failed;
   }
-  if (!input.deleteSnapshots) return EXIT.ok;
+  if (!input.deleteSnapshots) return groupsLeft > 0 ? EXIT.failed : EXIT.ok;
   // Listed again: the last run may have made one since the plan was shown.
   out('Deleting the snapshots and copies this stack made:');
   const left =
     (await deleteSnapshots(context, region, await ownedSnapshots(context, region, stackId), false)) +
     (await deleteSnapshots(context, targetRegion, await ownedSnapshots(context, targetRegion, stackId), true));
-  return left > 0 ? EXIT.failed : EXIT.ok;
+  return left + groupsLeft > 0 ? EXIT.failed : EXIT.ok;
 }

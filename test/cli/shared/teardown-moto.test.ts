@@ -6,9 +6,22 @@
  * and its recovery stack, an unrelated stack, snapshots without the tag or
  * with another stack's ARN (one of a stack of the same name deleted long
  * ago), the clusters, a restored cluster, and another stack's parameter.
+ * The parameter groups the recovery stack's drills shared go with it; a
+ * restore's, another stack's drills' and an untagged one of the same shape stay.
  */
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateDBClusterCommand, CreateDBClusterSnapshotCommand, DescribeDBClustersCommand, DescribeDBClusterSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBClusterCommand,
+  CreateDBClusterParameterGroupCommand,
+  CreateDBClusterSnapshotCommand,
+  CreateDBParameterGroupCommand,
+  DescribeDBClusterParameterGroupsCommand,
+  DescribeDBClustersCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBParameterGroupsCommand,
+  RDSClient,
+  Tag,
+} from '@aws-sdk/client-rds';
 import { GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { MotoServer, startMotoServer } from '../../support/moto-server';
 import { runCli, useIsolatedAwsEnv } from '../support';
@@ -49,6 +62,22 @@ async function snapshot(region: string, clusterId: string, id: string, owner?: s
 const captured = (region: string, copy: string) =>
   new SSMClient({ region }).send(new PutParameterCommand({ Name: `/aurora-snapshot-dr/${copy}`, Value: '{"version":1}', Type: 'String' }));
 
+/** A parameter group pair (cluster and instance) of one name, as a restore or the drills make them. */
+async function groupPair(region: string, name: string, tags: Tag[]): Promise<void> {
+  const rds = new RDSClient({ region });
+  const common = { DBParameterGroupFamily: 'aurora-postgresql16', Description: 'restored values', Tags: tags };
+  await rds.send(new CreateDBClusterParameterGroupCommand({ DBClusterParameterGroupName: name, ...common }));
+  await rds.send(new CreateDBParameterGroupCommand({ DBParameterGroupName: name, ...common }));
+}
+async function groupsIn(region: string): Promise<string[]> {
+  const rds = new RDSClient({ region });
+  const cluster = (await rds.send(new DescribeDBClusterParameterGroupsCommand({}))).DBClusterParameterGroups ?? [];
+  const instance = (await rds.send(new DescribeDBParameterGroupsCommand({}))).DBParameterGroups ?? [];
+  return [...cluster.map((g) => `cluster-pg:${g.DBClusterParameterGroupName}`), ...instance.map((g) => `pg:${g.DBParameterGroupName}`)]
+    .filter((name) => name.includes('aurora-snapshot-dr-'))
+    .sort();
+}
+
 async function stacksIn(region: string): Promise<string[]> {
   const { Stacks } = await new CloudFormationClient({ region }).send(new DescribeStacksCommand({}));
   return (Stacks ?? []).filter((s) => s.StackStatus !== 'DELETE_COMPLETE').map((s) => s.StackName!).sort();
@@ -70,8 +99,16 @@ async function capturedIn(region: string): Promise<string[]> {
 async function landscape(): Promise<{ orders: string; billing: string }> {
   const orders = await createDrStandIn('orders-prod-dr', SOURCE, 'orders-prod', TARGET);
   const billing = await createDrStandIn('billing-dr', SOURCE, 'billing', TARGET);
-  await createRecoveryStandIn('orders-prod-dr-recovery', TARGET, 'orders-prod', orders);
-  await createRecoveryStandIn('billing-dr-recovery', TARGET, 'billing', billing);
+  const ordersRecovery = await createRecoveryStandIn('orders-prod-dr-recovery', TARGET, 'orders-prod', orders);
+  const billingRecovery = await createRecoveryStandIn('billing-dr-recovery', TARGET, 'billing', billing);
+  const made = (stack: string, kind: string): Tag[] => [
+    { Key: 'aurora-snapshot-dr:recovery-stack-id', Value: stack },
+    { Key: 'aurora-snapshot-dr:restore-kind', Value: kind },
+  ];
+  await groupPair(TARGET, 'aurora-snapshot-dr-orders-prod-drill-aurora-postgresql16', made(ordersRecovery, 'drill'));
+  await groupPair(TARGET, 'aurora-snapshot-dr-orders-prod-restored-202612070412', made(ordersRecovery, 'restore'));
+  await groupPair(TARGET, 'aurora-snapshot-dr-billing-drill-aurora-postgresql16', made(billingRecovery, 'drill'));
+  await groupPair(TARGET, 'aurora-snapshot-dr-someone-drill-by-hand', []);
   await new CloudFormationClient({ region: SOURCE }).send(
     new CreateStackCommand({
       StackName: 'payments-api',
@@ -110,6 +147,12 @@ describe('teardown against moto', () => {
     expect(await capturedIn(TARGET)).toEqual(['/aurora-snapshot-dr/billing-dr-202612070300-cccc3333']);
     expect(await clustersIn(SOURCE)).toEqual(['billing', 'orders-prod']);
     expect(await clustersIn(TARGET)).toEqual(['orders-prod-restored-202612070412']);
+    expect(await groupsIn(TARGET)).toEqual(
+      ['billing-drill-aurora-postgresql16', 'orders-prod-restored-202612070412', 'someone-drill-by-hand']
+        .flatMap((name) => [`cluster-pg:aurora-snapshot-dr-${name}`, `pg:aurora-snapshot-dr-${name}`])
+        .sort(),
+    );
+    expect(output.stdout).toContain("  deleted the drills' cluster parameter group aurora-snapshot-dr-orders-prod-drill-aurora-postgresql16");
   });
 
   it('without --delete-snapshots deletes both stacks and no snapshot, and says the snapshots stay billed', async () => {
@@ -128,6 +171,9 @@ describe('teardown against moto', () => {
     const { code, output } = await runCli(['teardown', '--stack-name', 'orders-prod-dr', '--region', SOURCE, '--delete-snapshots']);
     expect(code).toBe(2);
     expect(output.stdout).toContain(`  recovery stack orders-prod-dr-recovery in ${TARGET}`);
+    expect(output.stdout).toContain(
+      `  the 2 parameter group(s) the recovery stack's drills shared in ${TARGET}, named aurora-snapshot-dr-orders-prod-drill-aurora-postgresql16`,
+    );
     expect(output.stdout.some((line) => /2 snapshot\(s\) in us-east-1 and 1 copy\(ies\) in us-west-2/.test(line))).toBe(true);
     expect(output.stderr).toEqual(['aurora-snapshot-dr teardown: nothing was deleted. Run again with --yes to delete the above.']);
     expect(await stacksIn(SOURCE)).toEqual(['billing-dr', 'orders-prod-dr', 'payments-api']);
