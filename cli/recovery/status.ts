@@ -9,7 +9,7 @@
  * the view for the day the source Region is down.
  */
 import { DescribeStacksCommand, Stack } from '@aws-sdk/client-cloudformation';
-import { DescribeAlarmsForMetricCommand, GetMetricDataCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsForMetricCommand, DescribeAlarmsForMetricCommandInput, GetMetricDataCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { EXIT } from '../shared/commands';
 import { Context, describeError } from '../shared/context';
 import { reportRecoveryPoint } from '../dr/status';
@@ -60,17 +60,15 @@ export async function findRecoveryStacks(context: Context, region: string, sourc
 
 const dimensions = (recoveryStack: string) => [{ Name: RECOVERY_METRIC.dimension, Value: recoveryStack }];
 
-/** The copy-age alarm of a recovery stack: the one alarm on its NewestCopyAgeHours. */
-export async function copyAgeAlarm(context: Context, region: string, recoveryStack: string): Promise<MetricAlarm | undefined> {
-  const { MetricAlarms } = await context.clients.cloudWatch(region).send(
-    new DescribeAlarmsForMetricCommand({
-      Namespace: RECOVERY_METRIC.namespace,
-      MetricName: RECOVERY_METRIC.newestCopyAgeHours,
-      Dimensions: dimensions(recoveryStack),
-    }),
-  );
+/** The one alarm on a metric, as its stack made it. */
+export async function alarmOn(context: Context, region: string, metric: DescribeAlarmsForMetricCommandInput): Promise<MetricAlarm | undefined> {
+  const { MetricAlarms } = await context.clients.cloudWatch(region).send(new DescribeAlarmsForMetricCommand(metric));
   return MetricAlarms?.[0];
 }
+
+/** The copy-age alarm of a recovery stack: the one alarm on its NewestCopyAgeHours. */
+export const copyAgeAlarm = (context: Context, region: string, recoveryStack: string): Promise<MetricAlarm | undefined> =>
+  alarmOn(context, region, { Namespace: RECOVERY_METRIC.namespace, MetricName: RECOVERY_METRIC.newestCopyAgeHours, Dimensions: dimensions(recoveryStack) });
 
 /** The figures of each drill, by query id: the metric and its key in DrillResult. */
 const DRILL_FIGURES: [keyof DrillResult, string][] = [

@@ -107,11 +107,10 @@ async function deleteSnapshots(context: Context, region: string, snapshots: DBCl
   return left;
 }
 
-/** A drills' parameter group of one of `recoveryStackIds`: its name, its kind (cluster or instance) and the stack. */
+/** A drills' parameter group: its name and its kind (cluster or instance). */
 interface DrillGroup {
   name: string;
   cluster: boolean;
-  stackId: string;
 }
 
 /** The parameter groups the drills of these recovery stacks share: named as drills name them, tagged with a stack's ARN and kind=drill. */
@@ -133,7 +132,7 @@ async function drillGroups(context: Context, region: string, recoveryStackIds: s
   for (const g of named.filter((n) => n.name.startsWith(RESTORED_GROUP_PREFIX) && n.name.includes('-drill-'))) {
     const tags = new Map(((await rds.send(new ListTagsForResourceCommand({ ResourceName: g.arn }))).TagList ?? []).map((t) => [t.Key, t.Value]));
     const stackId = tags.get(RESTORE_TAG.stackId);
-    if (stackId && recoveryStackIds.includes(stackId) && tags.get(RESTORE_TAG.kind) === RESTORE_KIND.drill) found.push({ name: g.name, cluster: g.cluster, stackId });
+    if (stackId && recoveryStackIds.includes(stackId) && tags.get(RESTORE_TAG.kind) === RESTORE_KIND.drill) found.push({ name: g.name, cluster: g.cluster });
   }
   return found;
 }

@@ -7,9 +7,11 @@
  * credentials.
  */
 import { Stack } from '@aws-sdk/client-cloudformation';
-import { DescribeAlarmsForMetricCommand, MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import { DBClusterSnapshot, DescribeDBClusterSnapshotsCommand } from '@aws-sdk/client-rds';
+import { MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { DBClusterSnapshot } from '@aws-sdk/client-rds';
 import { EXIT } from '../shared/commands';
+import { ownedSnapshots } from '../shared/owned-snapshots';
+import { alarmOn } from '../recovery/status';
 import { Context, describeError } from '../shared/context';
 import { formatHours, table, utc } from '../shared/progress';
 import { newestCopyByCluster } from '../../custom-resource/vault/watchdog';
@@ -17,29 +19,6 @@ import { protectedClusters } from '../../custom-resource/vault/rules';
 import { VAULT_METRIC, VAULT_PARAM } from '../../custom-resource/vault/contract';
 
 const HOUR_MS = 3_600_000;
-
-async function manualSnapshots(context: Context, region: string): Promise<DBClusterSnapshot[]> {
-  const rds = context.clients.rds(region);
-  const all: DBClusterSnapshot[] = [];
-  let Marker: string | undefined;
-  do {
-    const page = await rds.send(new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', Marker }));
-    all.push(...(page.DBClusterSnapshots ?? []));
-    Marker = page.Marker;
-  } while (Marker);
-  return all;
-}
-
-async function copyAgeAlarm(context: Context, region: string, stackName: string): Promise<MetricAlarm | undefined> {
-  const { MetricAlarms } = await context.clients.cloudWatch(region).send(
-    new DescribeAlarmsForMetricCommand({
-      Namespace: VAULT_METRIC.namespace,
-      MetricName: VAULT_METRIC.newestCopyAgeHours,
-      Dimensions: [{ Name: VAULT_METRIC.stackDimension, Value: stackName }],
-    }),
-  );
-  return MetricAlarms?.[0];
-}
 
 /** Prints the vault's view; returns EXIT.stale when a cluster's newest copy (or, with none, the stack) is older than allowed. */
 export async function vaultStackStatus(context: Context, stack: Stack, region: string): Promise<number> {
@@ -50,7 +29,15 @@ export async function vaultStackStatus(context: Context, stack: Stack, region: s
   let alarm: MetricAlarm | undefined;
   let snapshots: DBClusterSnapshot[];
   try {
-    [alarm, snapshots] = await Promise.all([copyAgeAlarm(context, region, stack.StackName!), manualSnapshots(context, region)]);
+    // The vault's copies carry its stack's ARN as their ownership tag, as a DR stack's do.
+    [alarm, snapshots] = await Promise.all([
+      alarmOn(context, region, {
+        Namespace: VAULT_METRIC.namespace,
+        MetricName: VAULT_METRIC.newestCopyAgeHours,
+        Dimensions: [{ Name: VAULT_METRIC.stackDimension, Value: stack.StackName! }],
+      }),
+      ownedSnapshots(context, region, stack.StackId!),
+    ]);
   } catch (error) {
     err(`The vault's copies could not be read in ${region}: ${describeError(error, undefined)}`);
     return EXIT.failed;

@@ -56,10 +56,11 @@ export const RESTORE_TAG = {
 export const RESTORE_KIND = { restore: 'restore', drill: 'drill' } as const;
 
 /**
- * Prefix of the parameter groups a restore makes to hold the source's values
- * (custom-resource/recovery/run/fidelity.ts): the new cluster's name follows,
- * and -writer for its writer's group. IAM lets the stack change and delete
- * only groups of this prefix that carry its tags.
+ * Prefix of the parameter groups that hold the source's values
+ * (custom-resource/recovery/run/fidelity.ts): a restore's cluster name follows
+ * (and -writer for its writer's group), or, for the drills' shared pair,
+ * <source>-drill-<family>. IAM lets the stack create and change only groups of
+ * this prefix that carry its tags, and delete none.
  */
 export const RESTORED_GROUP_PREFIX = 'aurora-snapshot-dr-';
 

@@ -26,7 +26,10 @@ import { deleteDrillCluster, stackClusters } from '../run/restore';
  * ChangeCalendarOverrideRejected, Exited). Any other status, one added later
  * included, counts as running.
  */
-export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited|Ended .*)$/;
+export const RUN_ENDED = /^(Success|Failed|TimedOut|Cancelled|Completed.*|.*Rejected|Exited)$/;
+
+/** What the log says of a run SSM no longer knows: it forgets a run 30 days after it ends, never one still running. */
+const FORGOTTEN = 'Ended (no longer known to SSM)';
 
 /**
  * Deletes this stack's drill clusters whose run has ended, or is no longer
@@ -44,12 +47,11 @@ export async function deleteEndedDrills(region: string, recoveryStackId: string)
       const status = await ssm.getAutomationExecution({ AutomationExecutionId: run }).then(
         ({ AutomationExecution }) => AutomationExecution?.AutomationExecutionStatus,
         (error: Error) => {
-          // SSM forgets a run 30 days after it ends; one still running it always knows.
-          if (error.name === 'AutomationExecutionNotFoundException') return 'Ended (no longer known to SSM)';
+          if (error.name === 'AutomationExecutionNotFoundException') return FORGOTTEN;
           throw error;
         },
       );
-      if (!RUN_ENDED.test(status!)) continue;
+      if (status !== FORGOTTEN && !RUN_ENDED.test(status!)) continue;
       if (cluster.DeletionProtection) throw Error('deletion protection is on: left');
       // RDS may refuse the cluster while its writer is still deleting: the next check deletes it.
       await deleteDrillCluster(rds, cluster);
