@@ -20,6 +20,7 @@ const PARAMETER_FLAGS: [string, string][] = [
   ['security-groups', RECOVERY_PARAM.securityGroups],
   ['drill-schedule', RECOVERY_PARAM.drillSchedule],
   ['drill-instance-class', RECOVERY_PARAM.drillInstanceClass],
+  ['drill-validation-function', RECOVERY_PARAM.drillValidation],
   ['alert-email', RECOVERY_PARAM.alertEmail],
 ];
 

@@ -387,6 +387,12 @@ export const DEPLOY_RECOVERY: CommandSpec = {
       description: "When drills run, as a schedule expression; \"\" turns drills off. Sets DrillScheduleExpression; on create the template's default (Sundays 05:00 UTC) applies.",
     },
     { name: 'drill-instance-class', type: 'string', value: 'CLASS', description: 'Sets DrillInstanceClass (default db.t4g.medium).' },
+    {
+      name: 'drill-validation-function',
+      type: 'string',
+      value: 'NAME',
+      description: 'Sets DrillValidationFunction: a Lambda function here that each drill asks whether the cluster serves; "" for none.',
+    },
     { name: 'alert-email', type: 'string', value: 'ADDRESS', description: 'Sets AlertEmail: failed drills and restores, copies that stop arriving.' },
     { ...TEMPLATE_FLAG, description: 'Template to deploy. Default: templates/aurora-snapshot-dr-recovery.yaml of this package.' },
     { name: 'replace-failed', type: 'boolean', description: 'As for deploy: delete a recovery stack in ROLLBACK_COMPLETE and create it again.' },

@@ -29,6 +29,8 @@ export const RECOVERY_PARAM = {
   drillInstanceClass: 'DrillInstanceClass',
   /** EventBridge schedule of the drills; empty turns drills off. */
   drillSchedule: 'DrillScheduleExpression',
+  /** Optional: a Lambda function of this account and Region each drill invokes to validate its cluster (run/validation.ts). */
+  drillValidation: 'DrillValidationFunction',
   /** The source stack's schedule and copy timeout: they set how old the newest copy may be. */
   sourceSchedule: 'SourceScheduleExpression',
   copyTimeout: 'CopyTimeoutHours',
@@ -83,6 +85,10 @@ export const RECOVERY_METRIC = {
   drillSucceeded: 'DrillSucceeded',
   /** How many attributes of a drill's cluster differ from the configuration captured with its copy. */
   drillFidelityDifferences: 'DrillFidelityDifferences',
+  /** 1 when the drill's validation function said the cluster serves, 0 when not; none without the function. */
+  drillValidationSucceeded: 'DrillValidationSucceeded',
+  /** The RTO's last part: minutes the validation function took to log in and answer, when it succeeded. */
+  drillLoginMinutes: 'DrillLoginMinutes',
 } as const;
 
 /** The recovery stack's preflight custom resource (custom-resource/recovery/). */
@@ -100,7 +106,6 @@ export interface RecoveryPreflightProperties {
   SourceScheduleExpression: string;
   CopyTimeoutHours: string;
   MaxCopyAgeHours: string;
-  CreateDashboard: string;
   /** `AWS::Region` of the stack: the copies, the network and the key must all be here. */
   StackRegion: string;
 }
@@ -116,7 +121,6 @@ export const RECOVERY_PREFLIGHT_PROPERTY_NAMES: ReadonlyArray<keyof RecoveryPref
   'SourceScheduleExpression',
   'CopyTimeoutHours',
   'MaxCopyAgeHours',
-  'CreateDashboard',
   'StackRegion',
 ];
 

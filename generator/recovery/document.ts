@@ -103,7 +103,10 @@ export function buildRecoveryRunbook(): Runbook {
       nextStep: RECOVERY_STEP.progress,
       inputs: { Duration: PAUSE },
     },
-    invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill.', RUN_STEP.finish, run, { isEnd: true }),
+    invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill.', RUN_STEP.finish, {
+      ...run,
+      ValidationFunction: `\${${RECOVERY_PARAM.drillValidation}}`,
+    }, { isEnd: true }),
   ];
   return {
     schemaVersion: '0.3',

@@ -15,6 +15,7 @@ import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/con
 export const recoveryConditions = (): { [name: string]: CfnValue } => ({
   [RECOVERY_CONDITION.hasAlertEmail]: not(equals(ref(RECOVERY_PARAM.alertEmail), '')),
   [RECOVERY_CONDITION.drillsEnabled]: not(equals(ref(RECOVERY_PARAM.drillSchedule), '')),
+  [RECOVERY_CONDITION.hasDrillValidation]: not(equals(ref(RECOVERY_PARAM.drillValidation), '')),
 });
 
 export function recoveryEventResources(): { [logicalId: string]: CfnResource } {

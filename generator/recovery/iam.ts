@@ -2,8 +2,7 @@
  * The recovery stack's three roles, each least privilege:
  * - the automation role (assumed by SSM) only invokes the stack's function,
  *   which does the work of each runbook step;
- * - the run policy, on the function's role, reads the source stack's copies,
- *   restores them only into clusters and instances it tags with this stack's
+ * - the run policy, on the function's role, restores the source stack's copies only into clusters and instances it tags with this stack's
  *   ARN on create (aws:RequestTag), adds writers only to clusters carrying
  *   that tag (aws:ResourceTag), never writes its tags over another stack's,
  *   writes kind=drill only onto names a drill gives, and deletes only
@@ -13,15 +12,16 @@
  *   resolves, which needs the role first;
  * - the drill trigger role (assumed by EventBridge) starts only this runbook
  *   and passes only the automation role;
- * - the preflight function's role reads the network, the copies, the key and
- *   the orderable instance classes of this Region; as the function also runs
+ * - the preflight function's role reads the network, the copies, the clusters,
+ *   the parameter groups, the captured configurations, the key and the
+ *   orderable instance classes of this Region; as the function also runs
  *   the copy-age watchdog, it reads this stack's creation time and publishes
  *   to the recovery namespace (watchdog.ts).
  * Role names are left to CloudFormation (IAM names are global to an account).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, getAtt, ref, sub } from '../shared/cfn';
-import { RECOVERY_ID } from './logical-ids';
-import { role, sameAccount, triggerRolePolicy, unnamedStatements } from '../shared/iam';
+import { AWS, CfnResource, CfnValue, NO_VALUE, PolicyStatement, getAtt, ifCondition, ref, sub } from '../shared/cfn';
+import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
+import { role, sameAccount, triggerRolePolicy, unnamedStatement, unnamedStatements } from '../shared/iam';
 import { watchdogStatements } from './watchdog';
 import { SNAPSHOT_TAG } from '../../custom-resource/dr/contract';
 import {
@@ -74,22 +74,6 @@ export const thisStacksDrill = { StringEquals: { ...tagged('ResourceTag'), [`aws
 
 export function recoveryAutomationPolicy(): PolicyStatement[] {
   return [
-    {
-      // Listing copies is authorised against cluster-snapshot:*; the lists are read-only. The restored parameter
-      // groups' values are compared with the source's: a restore's group, a drill's, or the engine's default.
-      // And the configuration each DR run captured beside its copy (ssm:GetParameter matches only the SSM ARN).
-      Sid: 'ReadCopiesClustersAndCapturedConfigurations',
-      Effect: 'Allow',
-      Action: [
-        'rds:DescribeDBClusterSnapshots',
-        'rds:DescribeDBClusters',
-        'rds:DescribeDBInstances',
-        'rds:DescribeDBClusterParameters',
-        'rds:DescribeDBParameters',
-        'ssm:GetParameter',
-      ],
-      Resource: [EVERYTHING_DESCRIBED, sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}*`)],
-    },
     {
       Sid: 'RestoreOnlyTheSourceStacksCopies',
       Effect: 'Allow',
@@ -185,6 +169,17 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
   ];
 }
 
+/**
+ * The drill's validation function (DrillValidationFunction), by its ARN in this account and Region: a statement
+ * only when the stack names one (HasDrillValidation), as an empty name would make a malformed ARN.
+ */
+export const invokeValidationFunction = (): PolicyStatement => ({
+  Sid: 'InvokeTheDrillValidationFunction',
+  Effect: 'Allow',
+  Action: ['lambda:InvokeFunction'],
+  Resource: [sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${${RECOVERY_PARAM.drillValidation}}`)],
+});
+
 /** The runbook's steps are calls of the stack's function, and of nothing else. */
 export const invokeRunFunction = (): PolicyStatement[] => [
   {
@@ -204,10 +199,27 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
       Resource: [sub('arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*')],
     },
     {
-      Sid: 'ReadSubnetGroupAndCopies',
+      Sid: 'ReadSubnetGroup',
       Effect: 'Allow',
-      Action: ['rds:DescribeDBSubnetGroups', 'rds:DescribeDBClusterSnapshots'],
-      Resource: [SUBNET_GROUP, SNAPSHOTS],
+      Action: ['rds:DescribeDBSubnetGroups'],
+      Resource: [SUBNET_GROUP],
+    },
+    // The preflight lists the copies too; the run steps read the rest.
+    {
+      // Listing copies is authorised against cluster-snapshot:*; the lists are read-only. The restored parameter
+      // groups' values are compared with the source's: a restore's group, a drill's, or the engine's default.
+      // And the configuration each DR run captured beside its copy (ssm:GetParameter matches only the SSM ARN).
+      Sid: 'ReadCopiesClustersAndCapturedConfigurations',
+      Effect: 'Allow',
+      Action: [
+        'rds:DescribeDBClusterSnapshots',
+        'rds:DescribeDBClusters',
+        'rds:DescribeDBInstances',
+        'rds:DescribeDBClusterParameters',
+        'rds:DescribeDBParameters',
+        'ssm:GetParameter',
+      ],
+      Resource: [EVERYTHING_DESCRIBED, sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CAPTURED_CONFIG_PATH}*`)],
     },
     {
       // Neither call has a resource type: they describe the account's Region.
@@ -236,14 +248,14 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
-      'Starts the Aurora snapshot DR drills on schedule',
+      'Starts Aurora snapshot DR drills',
       'events.amazonaws.com',
       triggerRolePolicy(RECOVERY_ID.document, RECOVERY_ID.automationRole),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
       RECOVERY_ID.preflight,
     ),
     [RECOVERY_ID.preflightRole]: role(
-      'Aurora snapshot DR recovery: preflight, hourly check, runbook steps',
+      'Aurora snapshot DR recovery function',
       'lambda.amazonaws.com',
       recoveryPreflightPolicy(),
     ),
@@ -252,7 +264,9 @@ export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
       Properties: {
         PolicyName: 'recovery-runs',
         Roles: [ref(RECOVERY_ID.preflightRole)],
-        PolicyDocument: unnamedStatements(recoveryAutomationPolicy()),
+        PolicyDocument: unnamedStatements(recoveryAutomationPolicy(), [
+          ifCondition(RECOVERY_CONDITION.hasDrillValidation, unnamedStatement(invokeValidationFunction()), NO_VALUE),
+        ]),
       },
     },
   };

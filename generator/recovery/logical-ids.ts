@@ -21,4 +21,5 @@ export const RECOVERY_ID = {
 export const RECOVERY_CONDITION = {
   hasAlertEmail: 'HasAlertEmail',
   drillsEnabled: 'DrillsEnabled',
+  hasDrillValidation: 'HasDrillValidation',
 } as const;

@@ -47,7 +47,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
   },
   [RECOVERY_PARAM.securityGroups]: {
     Type: 'String',
-    Description: 'Security group ids of restored clusters, comma-separated, in the VPC of the subnet group.',
+    Description: 'Security group ids of restored clusters, comma-separated, in the subnet group\'s VPC.',
     AllowedPattern: '^sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*$',
     ConstraintDescription: 'must be security group ids separated by commas: sg-0123456789abcdef0,sg-...',
   },
@@ -64,6 +64,13 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     Default: RECOVERY_DEFAULTS.drillSchedule,
     // Both schedules are judged by the preflight and the CLI with the one rule (custom-resource/shared/schedule.ts).
   },
+  [RECOVERY_PARAM.drillValidation]: {
+    Type: 'String',
+    Description: 'Optional Lambda function (name) each drill asks to validate its cluster.',
+    Default: '',
+    AllowedPattern: '^[a-zA-Z0-9_-]{0,64}$',
+    ConstraintDescription: 'must be empty or a function name.',
+  },
   [RECOVERY_PARAM.sourceSchedule]: {
     Type: 'String',
     Description: "The source stack's ScheduleExpression.",
@@ -76,7 +83,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
   },
   [RECOVERY_PARAM.maxCopyAge]: {
     Type: 'Number',
-    Description: 'Hours the newest copy may age before an alarm; 0: from the source schedule and copy timeout.',
+    Description: 'Hours the newest copy may age before an alarm; 0: from the source schedule.',
     Default: RECOVERY_DEFAULTS.maxCopyAgeHours,
     MinValue: 0,
     MaxValue: 2160,
@@ -101,7 +108,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
 export const recoveryParameterInterface: CfnValue = {
   ParameterGroups: [
     {
-      Label: { default: 'Copies (source stack output RecoveryStackParameters)' },
+      Label: { default: 'Copies: the source output RecoveryStackParameters' },
       Parameters: [
         RECOVERY_PARAM.sourceStackId,
         RECOVERY_PARAM.cluster,
@@ -111,15 +118,15 @@ export const recoveryParameterInterface: CfnValue = {
       ],
     },
     {
-      Label: { default: 'Network of restored clusters' },
+      Label: { default: 'Network' },
       Parameters: [RECOVERY_PARAM.subnetGroup, RECOVERY_PARAM.securityGroups],
     },
     {
-      Label: { default: 'Restore drills' },
-      Parameters: [RECOVERY_PARAM.drillSchedule, RECOVERY_PARAM.drillInstanceClass],
+      Label: { default: 'Drills' },
+      Parameters: [RECOVERY_PARAM.drillSchedule, RECOVERY_PARAM.drillInstanceClass, RECOVERY_PARAM.drillValidation],
     },
     {
-      Label: { default: 'Copy age and alerts' },
+      Label: { default: 'Alerts' },
       Parameters: [RECOVERY_PARAM.maxCopyAge, RECOVERY_PARAM.dashboard, RECOVERY_PARAM.alertEmail],
     },
   ],

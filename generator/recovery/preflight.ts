@@ -29,7 +29,6 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
     SourceScheduleExpression: ref(RECOVERY_PARAM.sourceSchedule),
     CopyTimeoutHours: ref(RECOVERY_PARAM.copyTimeout),
     MaxCopyAgeHours: ref(RECOVERY_PARAM.maxCopyAge),
-    CreateDashboard: ref(RECOVERY_PARAM.dashboard),
     StackRegion: AWS.region,
   };
   return preflightFunctionResources({
@@ -39,7 +38,7 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
       role: RECOVERY_ID.preflightRole,
       resource: RECOVERY_ID.preflight,
     },
-    description: 'Checks the recovery stack parameters first; publishes the newest copy age hourly; does the runbook steps.',
+    description: 'Checks the parameters; publishes the copy age hourly; does the runbook steps.',
     // A runbook step may take as long as aws:invokeLambdaFunction allows (Finish waits for a drill's writer to go).
     timeoutSeconds: 300,
     resourceType: RECOVERY_PREFLIGHT_RESOURCE_TYPE,
@@ -47,8 +46,8 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
     bundle,
     calls: 'AWS',
     functionSkipReasons: {
-      CKV_AWS_115: 'Runs per stack operation and hourly; reserved concurrency would come out of the account.',
-      CKV_AWS_116: 'Stack operations always get a reply; a failed hourly check leaves the copy-age alarm without data: ALARM.',
+      CKV_AWS_115: 'Runs per stack operation and hourly; reserving concurrency would take it from the account.',
+      CKV_AWS_116: 'Stack operations always get a reply; a failed hourly check leaves the alarm without data: ALARM.',
     },
   });
 }

@@ -17,7 +17,7 @@ import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
-  'Aurora snapshot DR recovery (target Region): restores the copies of one cluster on demand, and drills restores on a schedule, measuring RTO and RPO.';
+  'Aurora snapshot DR recovery (target Region): restores a cluster\'s copies on demand, drills restores on a schedule.';
 
 /** The alert topic: failed drills and restores publish here, and so do the drill schedule's and copy-age alarms. */
 function alertResources(): { [logicalId: string]: CfnResource } {
@@ -37,7 +37,7 @@ export const RECOVERY_STACK_OUTPUT = { runbook: 'RecoveryRunbookName', alertTopi
 function recoveryOutputs(): { [name: string]: CfnOutput } {
   return {
     [RECOVERY_STACK_OUTPUT.runbook]: {
-      Description: 'Runbook to start (aws ssm start-automation-execution): Kind=restore keeps the cluster; Kind=drill verifies and deletes it.',
+      Description: 'Runbook to start: Kind=restore keeps the cluster; Kind=drill verifies and deletes it.',
       Value: ref(RECOVERY_ID.document),
     },
     [RECOVERY_STACK_OUTPUT.alertTopic]: {

@@ -114,13 +114,14 @@ export function dashboardBody(): CfnValue {
       widget('Drills: RTO minutes, verified 1/0', [
         RECOVERY_METRIC.drillClusterRestoreMinutes,
         RECOVERY_METRIC.drillWriterMinutes,
+        RECOVERY_METRIC.drillLoginMinutes,
         RECOVERY_METRIC.drillRestoreMinutes,
         RECOVERY_METRIC.drillSucceeded,
       ]),
     ],
   };
-  // The threshold is a number in the JSON: the quoted placeholder becomes an unquoted ${Allowed}.
-  return sub(JSON.stringify(body).replace(`"${placeholder}"`, '${Allowed}'), { Allowed: allowedHours });
+  // The threshold is a number in the JSON: the quoted placeholder becomes the preflight's unquoted attribute.
+  return sub(JSON.stringify(body).replace(`"${placeholder}"`, `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.allowedCopyAgeHours}}`));
 }
 
 export function watchdogResources(): { [logicalId: string]: CfnResource } {
@@ -137,7 +138,7 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
       Type: 'AWS::Lambda::Permission',
       Metadata: scannerSkips({}, {
         lambda_function_public_access_prohibited_check:
-          "SourceArn is this stack's rule; the check cannot read it as YAML's !GetAtt (the JSON passes).",
+          "SourceArn is this stack's rule, as YAML's !GetAtt the check cannot read.",
       }),
       Properties: {
         FunctionName: ref(RECOVERY_ID.preflightFunction),

@@ -127,7 +127,7 @@ export const alertTopic = (displayName: string, preflightId: string): CfnResourc
   Type: 'AWS::SNS::Topic',
   DependsOn: preflightId,
   Metadata: scannerSkips({
-    CKV_AWS_26: 'EventBridge cannot publish to a topic under the AWS managed aws/sns key; alerts carry no data, only run ids.',
+    CKV_AWS_26: 'EventBridge cannot publish to a topic under aws/sns; alerts carry run ids, no data.',
   }),
   Properties: { DisplayName: displayName },
 });

@@ -5,7 +5,7 @@
  * global to an account, and a StackSet deploys the same template to many
  * Regions of one account.
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, policyDocument, sub } from './cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, assumeRolePolicy, getAtt, sub } from './cfn';
 
 /** What a schedule's role needs: start one runbook (any version) and pass it one role, to SSM only. */
 export function triggerRolePolicy(
@@ -36,7 +36,12 @@ export const sameAccount = (sourceArnPattern: string): PolicyStatement['Conditio
 });
 
 /** A policy document of `statements` without their Sids: IAM reads nothing from a Sid and the template has a size limit. */
-export const unnamedStatements = (statements: PolicyStatement[]): CfnValue => policyDocument(statements.map(({ Sid: _name, ...statement }) => statement));
+export const unnamedStatement = ({ Sid: _name, ...statement }: PolicyStatement): CfnValue => statement as unknown as CfnValue;
+/** A policy of `statements` without their Sids, then `conditional` (statements behind Fn::If) as they are. */
+export const unnamedStatements = (statements: PolicyStatement[], conditional: CfnValue[] = []): CfnValue => ({
+  Version: '2012-10-17',
+  Statement: [...statements.map(unnamedStatement), ...conditional],
+});
 
 /**
  * A role CloudFormation names (so StackSets can deploy it to many Regions of one account), with one inline policy.

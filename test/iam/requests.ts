@@ -18,6 +18,7 @@ import {
   SOURCE,
   SOURCE_KEY,
   RECOVERY_FUNCTION,
+  VALIDATION_FUNCTION_NAME,
   SUBNET_GROUP,
   TARGET,
   TARGET_KEY,
@@ -227,6 +228,7 @@ export const RECOVERY_LEGITIMATE: RoleRequest[] = [
   ...fidelity(RESTORE_GROUP, 'restore'),
   ...fidelity(DRILL_GROUP, 'drill'),
   { role: recovery, label: 'compare a default group', action: 'rds:DescribeDBClusterParameters', resource: rdsArn(TARGET, 'cluster-pg:default.aurora-postgresql16') },
+  { role: recovery, label: "ask the stack's drill validation function", action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:${VALIDATION_FUNCTION_NAME}` },
   {
     role: recovery,
     label: "give a restore a secret in this Region",
@@ -271,6 +273,8 @@ export const RECOVERY_LEGITIMATE: RoleRequest[] = [
 const drillTags = requestTags(runTags('drill'));
 const restoreTags = requestTags(runTags('restore'));
 export const RECOVERY_ATTACKS: RoleRequest[] = [
+  { role: recovery, label: 'invoke a function other than the drill validation function', action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:orders-payments` },
+  { role: recovery, label: 'invoke the validation function of the same name in another Region', action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${VALIDATION_FUNCTION_NAME}` },
   { role: recovery, label: 'tag an unrelated cluster as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'cluster:orders-prod-replica'), context: drillTags },
   { role: recovery, label: 'tag an unrelated instance as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: drillTags },
   { role: recovery, label: 'tag an unrelated instance as this stack\'s restore', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: restoreTags },

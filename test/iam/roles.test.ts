@@ -8,7 +8,8 @@
  */
 import { DR_ATTACKS, DR_LEGITIMATE, RECOVERY_ATTACKS, RECOVERY_LEGITIMATE, RoleRequest, VAULT_ATTACKS, VAULT_LEGITIMATE } from './requests';
 import { roleIds, PolicyDocument, Statement } from './simulate';
-import { SimulatedStack, drStack, recoveryStack, vaultStack } from './stacks';
+import { ACCOUNT, SimulatedStack, TARGET, VALIDATION_FUNCTION_NAME, drStack, recoveryStack, vaultStack } from './stacks';
+import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 
 const stacks: [string, () => SimulatedStack, RoleRequest[], RoleRequest[]][] = [
   ['DR stack', drStack, DR_LEGITIMATE, DR_ATTACKS],
@@ -82,5 +83,16 @@ describe.each(stacks)('the %s roles', (_name, build, legitimate, attacks) => {
     const open: PolicyDocument = { ...policy, Statement: policy.Statement.map(({ Condition: _c, ...s }) => s) };
     const verdicts = await Promise.all(attacks.filter((a) => a.role === role).map((a) => stack.decide(role, a, open)));
     expect(verdicts.map((v) => v.verdict)).toContain('Allowed');
+  });
+});
+
+describe('a recovery stack that names no drill validation function', () => {
+  const stack = recoveryStack(undefined, '');
+
+  it('has no statement for one, and its function may invoke no function at all', async () => {
+    const granted = stack.policy(RECOVERY_ID.preflightRole).Statement.flatMap((s) => s.Action);
+    expect(granted).not.toContain('lambda:InvokeFunction');
+    const request = { action: 'lambda:InvokeFunction', resource: `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:${VALIDATION_FUNCTION_NAME}` };
+    expect((await stack.decide(RECOVERY_ID.preflightRole, request)).verdict).not.toBe('Allowed');
   });
 });

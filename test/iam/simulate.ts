@@ -28,13 +28,46 @@ export interface Decision {
   why: string;
 }
 
-/** A template value with Fn::Sub, Ref, Fn::GetAtt and Fn::Split resolved for the stack; any other function is an error. */
+/** Left where a value resolved to AWS::NoValue, and dropped from the list or mapping holding it. */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+/** Whether condition `name` of the template holds for the stack: Fn::Equals, Fn::Not, Fn::And, Fn::Or of parameters. */
+export function conditionHolds(name: string, template: LoadedTemplate, values: StackValues): boolean {
+  const holds = (condition: unknown): boolean => {
+    const [[fn, argument]] = Object.entries(condition as { [fn: string]: unknown });
+    const parts = argument as unknown[];
+    if (fn === 'Condition') return conditionHolds(argument as string, template, values);
+    if (fn === 'Fn::Equals') return resolveIntrinsics(parts[0], template, values) === resolveIntrinsics(parts[1], template, values);
+    if (fn === 'Fn::Not') return !holds(parts[0]);
+    if (fn === 'Fn::And') return parts.every(holds);
+    if (fn === 'Fn::Or') return parts.some(holds);
+    throw new IntrinsicError(`${fn} in condition ${name}: the simulator's resolver knows Fn::Equals, Fn::Not, Fn::And and Fn::Or`);
+  };
+  const condition = (template as { Conditions?: { [name: string]: unknown } }).Conditions?.[name];
+  if (condition === undefined) throw new IntrinsicError(`${template.file} has no condition ${name}`);
+  return holds(condition);
+}
+
+/**
+ * A template value with Fn::Sub, Ref, Fn::GetAtt, Fn::Split and Fn::If resolved for the stack (a branch of
+ * AWS::NoValue leaves the list or mapping without it); any other function is an error.
+ */
 export function resolveIntrinsics(value: unknown, template: LoadedTemplate, values: StackValues): unknown {
-  if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, template, values));
+  const resolved = resolveValue(value, template, values);
+  return resolved === NO_VALUE ? undefined : resolved;
+}
+
+function resolveValue(value: unknown, template: LoadedTemplate, values: StackValues): unknown {
+  if (Array.isArray(value)) return value.map((item) => resolveValue(item, template, values)).filter((item) => item !== NO_VALUE);
   if (!value || typeof value !== 'object') return value;
   const entries = Object.entries(value as { [key: string]: unknown });
   if (entries.length === 1 && (entries[0][0] === 'Ref' || entries[0][0].startsWith('Fn::'))) {
     const [name, argument] = entries[0];
+    if (name === 'Ref' && argument === 'AWS::NoValue') return NO_VALUE;
+    if (name === 'Fn::If') {
+      const [condition, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+      return resolveValue(conditionHolds(condition, template, values) ? whenTrue : whenFalse, template, values);
+    }
     if (name === 'Fn::Sub') return resolveSub(argument, template, values);
     if (name === 'Fn::GetAtt') {
       const [logicalId, attribute] = argument as [string, string];
@@ -46,9 +79,11 @@ export function resolveIntrinsics(value: unknown, template: LoadedTemplate, valu
       const [delimiter, joined] = argument as [string, unknown];
       return String(resolveIntrinsics(joined, template, values)).split(delimiter);
     }
-    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref, Fn::GetAtt and Fn::Split only`);
+    throw new IntrinsicError(`${name} in a policy: the simulator's resolver knows Fn::Sub, Ref, Fn::GetAtt, Fn::Split and Fn::If only`);
   }
-  return Object.fromEntries(entries.map(([key, item]) => [key, resolveIntrinsics(item, template, values)]));
+  return Object.fromEntries(
+    entries.map(([key, item]) => [key, resolveValue(item, template, values)]).filter(([, item]) => item !== NO_VALUE),
+  );
 }
 
 /**

@@ -29,6 +29,8 @@ export const SOURCE_KEY = `arn:aws:kms:${SOURCE}:${ACCOUNT}:key/11111111-2222-33
 export const TARGET_KEY = `arn:aws:kms:${TARGET}:${ACCOUNT}:key/66666666-7777-8888-9999-000000000000`;
 export const SUBNET_GROUP = 'dr-subnets';
 export const RECOVERY_FUNCTION = `arn:aws:lambda:${TARGET}:${ACCOUNT}:function:orders-prod-dr-recovery-preflight`;
+/** The user's drill validation function the simulated recovery stack names (DrillValidationFunction). */
+export const VALIDATION_FUNCTION_NAME = 'orders-drill-check';
 
 export const rdsArn = (region: string, resource: string, account = ACCOUNT): string => `arn:aws:rds:${region}:${account}:${resource}`;
 
@@ -91,7 +93,7 @@ export function drStack(template: LoadedTemplate = loadTemplate(generatedTemplat
   });
 }
 
-export function recoveryStack(template: LoadedTemplate = recoveryTemplate()): SimulatedStack {
+export function recoveryStack(template: LoadedTemplate = recoveryTemplate(), validationFunction = VALIDATION_FUNCTION_NAME): SimulatedStack {
   return simulated(template, {
     parameters: {
       DBClusterIdentifier: CLUSTER,
@@ -99,6 +101,7 @@ export function recoveryStack(template: LoadedTemplate = recoveryTemplate()): Si
       KMSTargetKey: TARGET_KEY,
       DBSubnetGroupName: SUBNET_GROUP,
       VpcSecurityGroupIds: 'sg-0123456789abcdef0',
+      DrillValidationFunction: validationFunction,
     },
     pseudo: pseudoParameters(TARGET, ACCOUNT, RECOVERY_STACK_ID, 'orders-prod-dr-recovery'),
     attributes: {

@@ -44,10 +44,12 @@ from collections.abc import Mapping
 import datetime
 import json
 import os
+import re
 import signal
 import sys
 import threading
 import time
+from urllib.parse import unquote
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import moto_strict  # noqa: E402,F401  - moto refuses what the RDS API refuses (see the module)
@@ -302,6 +304,10 @@ def _request_record(response):
             params = json.loads(response.body) if response.body else {}
         except (TypeError, ValueError):
             params = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in response.querystring.items()}
+    if response.boto3_service_name == "lambda":
+        # Lambda's REST API names the function in the path (/2015-03-31/functions/NAME/invocations), as IAM does.
+        match = re.search(r"/functions/([^/]+)", unquote(response.path))
+        params = {"FunctionName": match.group(1) if match else None, "Payload": params}
     record = {
         "service": response.boto3_service_name,
         "operation": response._get_action(),

@@ -41,6 +41,8 @@ export interface RunEvent {
   SubnetGroup: string;
   /** Comma-separated, as the stack parameter. */
   SecurityGroupIds: string;
+  /** The finish step's: the stack's DrillValidationFunction, a function name; empty for none. */
+  ValidationFunction?: string;
 }
 
 /** What finish returns after a verified run; the runbook's Finish step turns it into the run's outputs. */

@@ -13,7 +13,10 @@
  * A drill deletes its own cluster, without a final snapshot (what it cannot
  * delete yet, the hourly check deletes: watchdog/drill-cleanup.ts), then
  * publishes the figures as CloudWatch metrics (DrillSucceeded 0 when it did
- * not verify, DrillFidelityDifferences the count of differences). A
+ * not verify, DrillFidelityDifferences the count of differences). A drill's
+ * validation function, when the stack names one, is asked once the cluster
+ * and writer are available (run/validation.ts): its verdict is part of the
+ * drill's, the time it took the RTO's last part (DrillLoginMinutes). A
  * restore's cluster is the user's: never deleted, even after a failure. A run
  * fails here, so the alert rule hears it, when it did not verify, when a drill
  * cluster is left or when the metrics were not published.
@@ -29,6 +32,7 @@ import { COPY_TAG } from '../../shared/captured-config';
 import { RunEvent, RunReport } from './contract';
 import { stackName } from '../watchdog/check';
 import { differences } from './fidelity';
+import { validate } from './validation';
 import {
   CLUSTER_BUDGET_HOURS,
   RUN_CLIENT_OPTIONS,
@@ -98,10 +102,24 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
       problems = [`could not check it: ${(error as Error).name}: ${(error as Error).message}`];
     }
   }
+  const hook = e.Kind === RESTORE_KIND.drill && e.ValidationFunction;
+  let validated: { problem?: string; message: string; minutes: number } | undefined;
+  if (hook && figures && mine!.instances.every((i) => i.DBInstanceStatus === 'available')) {
+    const started = Date.now();
+    const { Port, Engine } = mine!.cluster;
+    validated = {
+      ...(await validate(hook, { ClusterIdentifier: out.ClusterId, Endpoint: out.Endpoint, Port: Port!, SecretArn: out.SecretArn, SnapshotIdentifier: out.SnapshotId, Engine: Engine! })),
+      minutes: Math.round((Date.now() - started) / 6_000) / 10,
+    };
+    if (validated.problem) problems.push(validated.problem);
+    // The RTO's last part: the time until the function had logged in and answered.
+    else figures[0] = Math.round((figures[0] + validated.minutes) * 10) / 10;
+  }
   if (figures) [out.RestoreMinutes, out.RecoveryPointHours] = [figures[0].toFixed(1), figures[1].toFixed(2)];
   let verdict =
     `${out.ClusterId || 'Nothing'} from ${out.SnapshotId || 'no copy'}: ` +
-    (problems.join('; ') || `verified in ${out.RestoreMinutes} min, recovery point ${out.RecoveryPointHours} h old`);
+    (problems.join('; ') || `verified in ${out.RestoreMinutes} min, recovery point ${out.RecoveryPointHours} h old`) +
+    (validated && !validated.problem ? `; validated: ${validated.message}` : '');
   if (e.Kind === RESTORE_KIND.drill) {
     const left: string[] = [];
     const gone: string[] = [];
@@ -115,7 +133,9 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
     }
     const data: [string, number][] = [[RECOVERY_METRIC.drillSucceeded, problems.length ? 0 : 1]];
     if (unfaithful !== undefined) data.push([RECOVERY_METRIC.drillFidelityDifferences, unfaithful]);
+    if (hook) data.push([RECOVERY_METRIC.drillValidationSucceeded, validated && !validated.problem ? 1 : 0]);
     if (!problems.length && figures) {
+      if (validated) data.push([RECOVERY_METRIC.drillLoginMinutes, validated.minutes]);
       data.push(
         [RECOVERY_METRIC.drillRestoreMinutes, figures[0]],
         [RECOVERY_METRIC.drillCopyAgeHours, figures[1]],

@@ -288,7 +288,9 @@ describe('deploy-recovery', () => {
       Stacks: [{ StackName: 'orders-prod-dr-recovery', StackId: RECOVERY_ID, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }],
     });
     const regions: string[] = [];
-    const { code, output } = await runCli([...ARGS, '--drill-schedule', ''], { clients: recordingClients(regions) });
+    const { code, output } = await runCli([...ARGS, '--drill-schedule', '', '--drill-validation-function', 'orders-drill-check'], {
+      clients: recordingClients(regions),
+    });
     expect(output.text()).toContain('Recovery stack orders-prod-dr-recovery for orders-prod (source stack orders-prod-dr) goes to us-west-2.');
     expect(code).toBe(0);
     expect(regions).toEqual(['cloudformation:us-east-1', 'cloudformation:us-west-2']);
@@ -304,6 +306,7 @@ describe('deploy-recovery', () => {
       DBSubnetGroupName: 'dr-private',
       VpcSecurityGroupIds: 'sg-0123456789abcdef0',
       DrillScheduleExpression: '',
+      DrillValidationFunction: 'orders-drill-check',
     });
   });
 

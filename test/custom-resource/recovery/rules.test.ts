@@ -24,7 +24,6 @@ const good = (changes: Partial<RecoveryPreflightProperties> = {}): RecoveryPrefl
   SourceScheduleExpression: 'cron(0 3 * * ? *)',
   CopyTimeoutHours: '12',
   MaxCopyAgeHours: '0',
-  CreateDashboard: 'true',
   StackRegion: 'us-west-2',
   ...changes,
 });

@@ -128,7 +128,6 @@ export const recoveryProperties = (
   SourceScheduleExpression: 'cron(0 3 * * ? *)',
   CopyTimeoutHours: '12',
   MaxCopyAgeHours: '0',
-  CreateDashboard: 'true',
   StackRegion: RECOVERY_SEED.target,
   ...changes,
 });

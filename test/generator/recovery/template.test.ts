@@ -131,8 +131,31 @@ describe('the recovery preflight', () => {
 });
 
 describe('recovery IAM', () => {
-  // The runbook's work is done by the stack's function, under the run policy on its role.
-  const statements = statementsOf(RECOVERY_ID.runPolicy);
+  // The runbook's work is done by the stack's function, under the run policy on its role; its one statement
+  // behind a condition (Fn::If) is the drill validation function's, tested on its own below.
+  const [statements, conditional] = [
+    statementsOf(RECOVERY_ID.runPolicy).filter((s) => !('Fn::If' in s)),
+    statementsOf(RECOVERY_ID.runPolicy).filter((s) => 'Fn::If' in s) as unknown as { 'Fn::If': [string, Statement, unknown] }[],
+  ];
+
+  it('invokes the drill validation function, by its ARN in this account and Region, only when the stack names one', () => {
+    expect(conditional).toEqual([
+      {
+        'Fn::If': [
+          RECOVERY_CONDITION.hasDrillValidation,
+          {
+            Effect: 'Allow',
+            Action: ['lambda:InvokeFunction'],
+            Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:\${${RECOVERY_PARAM.drillValidation}}` }],
+          },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+    ]);
+    expect(template.Conditions![RECOVERY_CONDITION.hasDrillValidation]).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: RECOVERY_PARAM.drillValidation }, ''] }],
+    });
+  });
 
   it('lets the automation role only invoke the stack function, and puts the run policy on that function role only', () => {
     expect(statementsOf(RECOVERY_ID.automationRole)).toEqual([

@@ -32,6 +32,7 @@ import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { RehearsalWorld, SOURCE_REGION, TARGET_REGION } from '../shared/rehearsal-world';
 import { expectStatus, useRehearsalWorld } from '../shared/scenario-support';
 import { RecoveryWorld } from './recovery-world';
+import { recordedRequests } from '../shared/iam-check';
 
 jest.setTimeout(120_000);
 
@@ -138,7 +139,7 @@ async function attributes(rds: RDSClient, id: string) {
 }
 
 /** The source cluster and its writer in the source Region, the source stack, one copy run, and the recovery stack. */
-async function protectedSource(w: RehearsalWorld, source: Source) {
+async function protectedSource(w: RehearsalWorld, source: Source, recoveryParameters: { [name: string]: string } = {}) {
   const rds = w.rds[SOURCE_REGION];
   await rds.send(new CreateDBClusterParameterGroupCommand({ DBClusterParameterGroupName: `${source.cluster}-params`, DBParameterGroupFamily: source.family, Description: 'source' }));
   await rds.send(
@@ -183,7 +184,7 @@ async function protectedSource(w: RehearsalWorld, source: Source) {
   expectStatus(await w.run(stack), 'Success');
   await w.clock.advanceBy(2 * HOUR_MS);
   const recovery = new RecoveryWorld(w);
-  const recoveryStack = await recovery.createRecoveryStack(stack);
+  const recoveryStack = await recovery.createRecoveryStack(stack, recoveryParameters);
   await w.moto.setRestoreTiming({ region: TARGET_REGION, clusterSeconds: 15 * 60, instanceSeconds: 8 * 60 });
   return { before, recovery, recoveryStack };
 }
@@ -229,6 +230,9 @@ describe('a restore gives back the source as it was configured, with the source 
       expect(reportOf(result).Message).toContain('verified');
       expect(await recovery.clusters()).toEqual([]);
       expect(await differencesPublished(w, recoveryStack.stackName)).toEqual({ samples: round, maximum: 0 });
+      // A stack that names no validation function asks none, and publishes no validation verdict.
+      expect((await recordedRequests(w.moto.endpoint)).filter((r) => r.service === 'lambda')).toEqual([]);
+      expect(await published(w, recoveryStack.stackName, RECOVERY_METRIC.drillValidationSucceeded)).toEqual({ samples: 0, maximum: -Infinity });
       // One pair of groups serves every drill, holding the source's values and no other.
       const { DBClusterParameterGroups } = await target.send(new DescribeDBClusterParameterGroupsCommand({}));
       expect(DBClusterParameterGroups!.map((g) => g.DBClusterParameterGroupName).filter((name) => name!.startsWith(RESTORED_GROUP_PREFIX))).toEqual([group]);
@@ -291,13 +295,76 @@ describe('a restore gives back the source as it was configured, with the source 
   });
 });
 
+describe("a drill asks the stack's validation function whether the cluster serves", () => {
+  const VALIDATOR = 'orders-drill-check';
+  const invocations = async (w: RehearsalWorld) =>
+    (await recordedRequests(w.moto.endpoint)).filter((r) => r.service === 'lambda' && r.operation === 'Invoke');
+
+  it('sends it the endpoint, port, secret and copy once the writer is up; its yes is in the verdict and the metrics', async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0], { DrillValidationFunction: VALIDATOR });
+    await recovery.answerValidations({ Succeeded: true, Message: 'logged in as postgres; SELECT 1' });
+
+    const result = await recovery.run(recoveryStack, { kind: 'drill' });
+
+    expectStatus(result, 'Success');
+    const report = reportOf(result);
+    expect(report.Message).toContain('verified');
+    expect(report.Message).toContain('validated: logged in as postgres; SELECT 1');
+    const [call] = await invocations(w);
+    expect(call.parameters).toEqual({
+      FunctionName: VALIDATOR,
+      Payload: {
+        ClusterIdentifier: report.ClusterId,
+        Endpoint: report.Endpoint,
+        Port: 5433,
+        SecretArn: report.SecretArn,
+        SnapshotIdentifier: report.SnapshotId,
+        Engine: 'aurora-postgresql',
+      },
+    });
+    expect(report.SecretArn).toMatch(/:secret:rds!cluster-/);
+    expect(await published(w, recoveryStack.stackName, RECOVERY_METRIC.drillValidationSucceeded)).toEqual({ samples: 1, maximum: 1 });
+    // The login is the RTO's last part: the function answers in no virtual time here.
+    expect(await published(w, recoveryStack.stackName, RECOVERY_METRIC.drillLoginMinutes)).toEqual({ samples: 1, maximum: 0 });
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it('fails the drill, naming the function and its message, when it says no; the cluster still goes', async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0], { DrillValidationFunction: VALIDATOR });
+    await recovery.answerValidations({ Succeeded: false, Message: 'password authentication failed for user "postgres"' });
+
+    const result = await recovery.run(recoveryStack, { kind: 'drill' });
+
+    // Failed: the stack's alert rule hears every run that ends so.
+    expect(result.status).toBe('Failed');
+    expect(result.timeline.at(-1)!.error).toContain(
+      `validation function ${VALIDATOR} says the cluster fails: password authentication failed for user "postgres"`,
+    );
+    expect(await published(w, recoveryStack.stackName, RECOVERY_METRIC.drillValidationSucceeded)).toEqual({ samples: 1, maximum: 0 });
+    expect(await published(w, recoveryStack.stackName, RECOVERY_METRIC.drillSucceeded)).toEqual({ samples: 1, maximum: 0 });
+    expect(await recovery.clusters()).toEqual([]);
+  });
+
+  it('is not asked by a restore: the cluster is the user\'s, and the function may write to what it checks', async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0], { DrillValidationFunction: VALIDATOR });
+    expectStatus(await recovery.run(recoveryStack), 'Success');
+    expect(await invocations(w)).toEqual([]);
+  });
+});
+
 /** How many drills published DrillFidelityDifferences, and the most differences one found. */
-async function differencesPublished(w: RehearsalWorld, stackName: string): Promise<{ samples: number; maximum: number }> {
+const differencesPublished = (w: RehearsalWorld, stackName: string) => published(w, stackName, RECOVERY_METRIC.drillFidelityDifferences);
+
+/** How many drills of the stack published `metric`, and the highest value. */
+async function published(w: RehearsalWorld, stackName: string, metric: string): Promise<{ samples: number; maximum: number }> {
   const cloudWatch = new CloudWatchClient({ region: TARGET_REGION, endpoint: w.moto.endpoint, credentials: MOTO_CREDENTIALS });
   const { Datapoints } = await cloudWatch.send(
     new GetMetricStatisticsCommand({
       Namespace: RECOVERY_METRIC.namespace,
-      MetricName: RECOVERY_METRIC.drillFidelityDifferences,
+      MetricName: metric,
       Dimensions: [{ Name: RECOVERY_METRIC.dimension, Value: stackName }],
       StartTime: new Date(w.clock.now() - 30 * 24 * HOUR_MS),
       EndTime: new Date(w.clock.now() + HOUR_MS),

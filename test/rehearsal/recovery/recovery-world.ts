@@ -119,7 +119,6 @@ export class RecoveryWorld {
       SourceScheduleExpression: parameters.SourceScheduleExpression,
       CopyTimeoutHours: parameters.CopyTimeoutHours,
       MaxCopyAgeHours: parameters.MaxCopyAgeHours,
-      CreateDashboard: parameters.CreateDashboard,
       StackRegion: TARGET_REGION,
     });
     if (problems.length > 0) throw new Error(`the recovery preflight would roll the stack back: ${problems.join(' | ')}`);
@@ -183,6 +182,25 @@ export class RecoveryWorld {
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${route}: ${response.status}`);
+  }
+
+  /**
+   * The drill validation function's next answers, one per invocation, in order. moto runs no function here: its
+   * Docker-less Lambda (moto.awslambda_simple) answers each Invoke with the next queued payload, and the request
+   * log keeps what the function was sent.
+   */
+  async answerValidations(...answers: object[]): Promise<void> {
+    for (const [route, body] of [
+      ['config', { lambda: { use_docker: false } }],
+      ['static/lambda-simple/response', { account_id: ACCOUNT_ID, region: TARGET_REGION, results: answers.map((a) => JSON.stringify(a)) }],
+    ] as const) {
+      const response = await fetch(`${this.world.moto.endpoint}/moto-api/${route}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`moto-api/${route}: ${response.status}`);
+    }
   }
 
   /** The next `count` CreateDBInstance calls in the target Region fail with `code` (test/support/moto_recovery.py). */
