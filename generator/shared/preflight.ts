@@ -1,6 +1,7 @@
 /**
  * The preflight function both stacks run: a Lambda function whose TypeScript
- * source lives in custom-resource/<stack>/, bundled with esbuild and inlined
+ * source lives in custom-resource/<stack>/, bundled with esbuild, minified by
+ * terser and inlined
  * as ZipFile so no stack needs an S3 bucket in any Region or account, and the
  * custom resource that calls it before anything else is created.
  */

@@ -116,7 +116,7 @@ function minifyFolder(fileName: string): void {
 /**
  * A script as a runbook carries it where template bytes are short: minified
  * by python-minifier (tools/minify_script.py), as the functions' TypeScript is
- * by esbuild: no docstrings or comments, locals renamed, one space a level.
+ * by terser: no docstrings or comments, locals renamed, one space a level.
  * The file keeps the explanations; the pinned minifier and a fixed hash seed
  * give the same bytes on every run. Each file is minified once per process.
  */
