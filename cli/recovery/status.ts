@@ -27,6 +27,10 @@ export interface DrillResult {
   restoreMinutes?: number;
   clusterRestoreMinutes?: number;
   writerMinutes?: number;
+  /** The validation function's login and answer (the RTO's last part), when it said yes. */
+  loginMinutes?: number;
+  /** The validation function's verdict, 1 or 0; none when the stack names no function. */
+  validated?: number;
   /** How old the restored copy's recovery point was when the drill started (not the RPO). */
   copyAgeHours?: number;
   /** How many attributes of the drill's cluster were unlike the configuration captured with its copy. */
@@ -75,6 +79,8 @@ const DRILL_FIGURES: [keyof DrillResult, string][] = [
   ['restoreMinutes', RECOVERY_METRIC.drillRestoreMinutes],
   ['clusterRestoreMinutes', RECOVERY_METRIC.drillClusterRestoreMinutes],
   ['writerMinutes', RECOVERY_METRIC.drillWriterMinutes],
+  ['loginMinutes', RECOVERY_METRIC.drillLoginMinutes],
+  ['validated', RECOVERY_METRIC.drillValidationSucceeded],
   ['copyAgeHours', RECOVERY_METRIC.drillCopyAgeHours],
   ['differences', RECOVERY_METRIC.drillFidelityDifferences],
 ];
@@ -151,18 +157,21 @@ function drillLine(drill: DrillResult | undefined, stack: Stack): string {
   const when = `Last drill: ${hour}:00-${String((drill.at.getUTCHours() + 1) % 24).padStart(2, '0')}:00 UTC`;
   if (!drill.succeeded) {
     const unlike = drill.differences ? ` (${drill.differences} attributes unlike the source: its run names them)` : '';
-    return `${when}, FAILED: the restore did not verify${unlike}.`;
+    const refused = drill.validated === 0 ? ' (the validation function said no: its run says why)' : '';
+    return `${when}, FAILED: the restore did not verify${unlike}${refused}.`;
   }
   const split = [
     ['cluster restore', drill.clusterRestoreMinutes],
     ['writer', drill.writerMinutes],
+    ['login', drill.loginMinutes],
   ]
     .filter(([, minutes]) => minutes !== undefined)
     .map(([name, minutes]) => `${name} ${figure(minutes as number)}`);
   const rto =
     drill.restoreMinutes === undefined ? '' : `, RTO ${figure(drill.restoreMinutes)} min${split.length ? ` (${split.join(', ')})` : ''}`;
   const copyAge = drill.copyAgeHours === undefined ? '' : `, copy age at drill ${figure(drill.copyAgeHours)}h`;
-  return `${when}, VERIFIED${rto}${copyAge}.`;
+  const validated = drill.validated === 1 ? ', validated by the validation function' : '';
+  return `${when}, VERIFIED${rto}${copyAge}${validated}.`;
 }
 
 function worstCaseLine(worst: RecoveryFigures['worstCaseRpo']): string {

@@ -24,7 +24,8 @@ const PARTITION_PREFIXES: [string, Partition][] = [
 ];
 
 /** Every partition a Region code can name; `aws` is everything without one of the prefixes above. */
-export const PARTITIONS: Partition[] = ['aws', ...PARTITION_PREFIXES.map(([, partition]) => partition)];
+// Pure: a bundle that does not read the list (the recovery function) leaves it out.
+export const PARTITIONS: Partition[] = ['aws', ...(/* @__PURE__ */ PARTITION_PREFIXES.map(([, partition]) => partition))];
 
 /** Partitions with a single Region: a cross-Region copy has nowhere to go. */
 export const SINGLE_REGION_PARTITIONS: Partition[] = ['aws-iso-e', 'aws-eusc'];

@@ -103,8 +103,14 @@ const alarm = (state: string, extra: Partial<MetricAlarm> = {}): MetricAlarm => 
   ...extra,
 });
 /** GetMetricData as CloudWatch answers it, newest first, for drills at the given hours. */
-const drills = (points: { at: string; succeeded: boolean; rto?: number; copyAge?: number; differences?: number }[], worstCaseRpo?: number) => ({
+type DrillPoint = { at: string; succeeded: boolean; rto?: number; copyAge?: number; differences?: number; validated?: number; login?: number };
+const drills = (points: DrillPoint[], worstCaseRpo?: number) => ({
   MetricDataResults: [
+    ...(['validated', 'login'] as const).map((key) => ({
+      Id: key === 'login' ? 'loginMinutes' : key,
+      Timestamps: points.filter((p) => p[key] !== undefined).map((p) => new Date(p.at)),
+      Values: points.filter((p) => p[key] !== undefined).map((p) => p[key]!),
+    })),
     {
       Id: 'differences',
       Timestamps: points.filter((p) => p.differences !== undefined).map((p) => new Date(p.at)),
@@ -211,6 +217,22 @@ describe('status: the recovery stack in the target Region', () => {
     expect(code).toBe(3);
     expect(output.stdout.join('\n')).toContain(
       '  Last drill: 2026-11-29 05:00-06:00 UTC, FAILED: the restore did not verify (2 attributes unlike the source: its run names them).',
+    );
+  });
+
+  it("says when the drill's validation function said no, and when it said yes, with its login time", async () => {
+    await deployRecovery(RECOVERY, await deployWithCopy(), '');
+    cloudWatch.on(DescribeAlarmsForMetricCommand).resolves({ MetricAlarms: [alarm('OK')] });
+    cloudWatch.on(GetMetricDataCommand).resolves(drills([{ at: '2026-11-29T05:00:00Z', succeeded: false, validated: 0 }]));
+    const refused = await runCli(STATUS, { now: () => NOW });
+    cloudWatch.on(GetMetricDataCommand).resolves(drills([{ at: '2026-11-29T05:00:00Z', succeeded: true, rto: 23.8, copyAge: 2.1, validated: 1, login: 0.4 }]));
+    const validated = await runCli(STATUS, { now: () => NOW });
+
+    expect(refused.output.stdout.join('\n')).toContain(
+      '  Last drill: 2026-11-29 05:00-06:00 UTC, FAILED: the restore did not verify (the validation function said no: its run says why).',
+    );
+    expect(validated.output.stdout.join('\n')).toContain(
+      '  Last drill: 2026-11-29 05:00-06:00 UTC, VERIFIED, RTO 23.8 min (login 0.4), copy age at drill 2.1h, validated by the validation function.',
     );
   });
 

@@ -98,6 +98,8 @@ describe('the last drill and the worst-case RPO', () => {
       RECOVERY_METRIC.drillRestoreMinutes,
       RECOVERY_METRIC.drillClusterRestoreMinutes,
       RECOVERY_METRIC.drillWriterMinutes,
+      RECOVERY_METRIC.drillLoginMinutes,
+      RECOVERY_METRIC.drillValidationSucceeded,
       RECOVERY_METRIC.drillCopyAgeHours,
       RECOVERY_METRIC.drillFidelityDifferences,
       RECOVERY_METRIC.worstCaseRpoHours,
