@@ -25,6 +25,7 @@ import {
 import { RECOVERY_DOC_PARAM } from '../../generator/recovery/document';
 import { RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
 import { CAPTURED_CONFIG_PATH, CapturedConfig } from '../../custom-resource/shared/captured-config';
+import { READERS } from '../../custom-resource/recovery/run/contract';
 
 const CLUSTER_ID = /^[a-zA-Z](-?[a-zA-Z0-9])*$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
@@ -45,6 +46,7 @@ export function parseRestoreInput(values: FlagValues): RecoveryRunInput {
     if (!INSTANCE_CLASS.test(instanceClass)) problems.push(`--instance-class '${instanceClass}' is not an instance class such as db.r7g.large.`);
     else parameters[RECOVERY_DOC_PARAM.instanceClass] = instanceClass;
   }
+  if (values.readers === true) parameters[RECOVERY_DOC_PARAM.readers] = READERS.source;
   return parseRecoveryRunInput(RESTORE, values, parameters, problems);
 }
 
@@ -171,6 +173,9 @@ export async function restore(input: RecoveryRunInput, context: Context): Promis
   out('');
   out(`Restored cluster ${report.ClusterId} from copy ${report.SnapshotId}, with the configuration captured with it.`);
   out(`  Writer endpoint:  ${report.Endpoint}`);
+  if (input.parameters[RECOVERY_DOC_PARAM.readers] === READERS.source && report.Endpoint) {
+    out(`  Reader endpoint:  ${report.Endpoint.replace('.cluster-', '.cluster-ro-')} (the source's readers, added after the writer)`);
+  }
   if (report.SecretArn) {
     out(`  Master password:  in Secrets Manager here, ${report.SecretArn}`);
     out(`                    aws secretsmanager get-secret-value --region ${stack.region} --secret-id '${report.SecretArn}'`);

@@ -328,6 +328,13 @@ export const RESTORE: CommandSpec = {
         'Without this flag the class is shown first and must be confirmed: y at the prompt on a terminal, or --yes.',
     },
     {
+      name: 'readers',
+      type: 'boolean',
+      description:
+        "Also add the source cluster's readers, of the classes captured with the copy, once the writer is available (Readers=source). " +
+        'The run ends when they are available too. Default: the writer alone, the fastest way back.',
+    },
+    {
       name: 'yes',
       type: 'boolean',
       description: 'Confirm the default writer class without a prompt (scripts, no terminal).',

@@ -46,7 +46,7 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
     [LOGICAL_ID.alertTopic]: alertTopic('Aurora snapshot DR alerts', LOGICAL_ID.preflight),
     [LOGICAL_ID.alertTopicPolicy]: alertTopicPolicy(LOGICAL_ID.alertTopic, [
       failureRulePublishes(LOGICAL_ID.alertTopic, LOGICAL_ID.failureRule),
-      alarmsPublish('ScheduleAlarmPublishes', LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
+      alarmsPublish(LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
     ]),
     [LOGICAL_ID.alertSubscription]: alertSubscription(LOGICAL_ID.alertTopic, CONDITION.hasAlertEmail, PARAM.alertEmail),
     [LOGICAL_ID.failureRule]: runFailedRule(

@@ -22,7 +22,7 @@ import { CfnResource } from '../shared/cfn';
 import { Runbook, RunbookStep, documentResource, runbookParameter, v } from '../shared/runbook';
 import { RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resource/recovery/contract';
-import { KEEP_WAITING, RUN_STEP, RunEvent, RunStep } from '../../custom-resource/recovery/run/contract';
+import { KEEP_WAITING, READERS, RUN_STEP, RunEvent, RunStep } from '../../custom-resource/recovery/run/contract';
 
 export const RECOVERY_STEP = {
   restore: 'RestoreCopy',
@@ -39,6 +39,7 @@ export const RECOVERY_DOC_PARAM = {
   snapshot: 'SnapshotIdentifier',
   cluster: 'ClusterIdentifier',
   instanceClass: 'InstanceClass',
+  readers: 'Readers',
 } as const;
 
 /**
@@ -80,15 +81,15 @@ export function buildRecoveryRunbook(): Runbook {
   });
   const steps: RunbookStep[] = [
     invoke(RECOVERY_STEP.restore, 'Restore the copy as the source was configured.', RUN_STEP.restore, restore, guarded),
-    invoke(RECOVERY_STEP.progress, 'Add secret and writer once the cluster is available.', RUN_STEP.advance, {
+    invoke(RECOVERY_STEP.progress, 'Add the secret, the writer, the readers.', RUN_STEP.advance, {
       ...run,
       InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
       DrillInstanceClass: `\${${RECOVERY_PARAM.drillInstanceClass}}`,
+      Readers: v(RECOVERY_DOC_PARAM.readers),
     }, guarded),
     {
       name: RECOVERY_STEP.waiting,
       action: 'aws:branch',
-      description: 'Wait more?',
       ...guarded,
       inputs: {
         Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: v(`${RECOVERY_STEP.progress}.Payload`), Contains: KEEP_WAITING }],
@@ -98,7 +99,6 @@ export function buildRecoveryRunbook(): Runbook {
     {
       name: RECOVERY_STEP.pause,
       action: 'aws:sleep',
-      description: 'Then look again.',
       ...guarded,
       nextStep: RECOVERY_STEP.progress,
       inputs: { Duration: PAUSE },
@@ -118,6 +118,7 @@ export function buildRecoveryRunbook(): Runbook {
       [RECOVERY_DOC_PARAM.snapshot]: runbookParameter('Copy to restore; empty: the newest.', ''),
       [RECOVERY_DOC_PARAM.cluster]: runbookParameter('New cluster; empty: derived from the source.', ''),
       [RECOVERY_DOC_PARAM.instanceClass]: runbookParameter("Writer's class; empty: the source's (drill: the stack's).", ''),
+      [RECOVERY_DOC_PARAM.readers]: runbookParameter("A restore's readers: the source's, or none.", READERS.none, [READERS.none, READERS.source]),
     },
     outputs: [RECOVERY_OUTPUT],
     mainSteps: steps,

@@ -21,7 +21,7 @@ export const recoveryConditions = (): { [name: string]: CfnValue } => ({
 export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.drillScheduleRule]: scheduleRule({
-      description: sub(`Restore drill of the Aurora snapshot DR copies of \${${RECOVERY_PARAM.cluster}}`),
+      description: sub(`Aurora snapshot DR drill of \${${RECOVERY_PARAM.cluster}}`),
       scheduleParameter: RECOVERY_PARAM.drillSchedule,
       targetId: 'RecoveryRunbookDrill',
       documentId: RECOVERY_ID.document,

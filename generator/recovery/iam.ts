@@ -61,6 +61,8 @@ const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.ta
  * whatever deletes drill clusters uses DRILL_CLUSTERS, DRILL_WRITERS and thisStacksDrill.
  */
 const WRITERS = rdsArn('db:*-writer');
+/** A restore's readers, named as run/restore.ts readerId names them. */
+const READERS = rdsArn('db:*-reader-*');
 export const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
 export const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
 
@@ -93,7 +95,7 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
         'rds:CreateDBClusterParameterGroup',
         'rds:CreateDBParameterGroup',
       ],
-      Resource: [DRILL_CLUSTERS, WRITERS, SUBNET_GROUP, ...DEFAULT_GROUPS, ...OWN_GROUPS],
+      Resource: [DRILL_CLUSTERS, WRITERS, READERS, SUBNET_GROUP, ...DEFAULT_GROUPS, ...OWN_GROUPS],
       Condition: tagOnCreate(),
     },
     {

@@ -23,13 +23,14 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     ...sourceParameters[PARAM.cluster],
     Description:
       'Identifier of the protected Aurora cluster (in the source Region).',
+    ConstraintDescription: "must be the source cluster's identifier: letters, digits, single hyphens.",
   },
   [RECOVERY_PARAM.sourceStackId]: {
     Type: 'String',
     Description:
       'Stack id (ARN) of the source stack, whose tag its copies carry.',
     AllowedPattern: '^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:[0-9]{12}:stack/[A-Za-z][A-Za-z0-9-]*/[0-9a-f-]+$',
-    ConstraintDescription: 'must be a stack ARN (arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID), not a stack name.',
+    ConstraintDescription: 'must be a stack ARN (arn:...:stack/NAME/ID), not a name.',
   },
   [RECOVERY_PARAM.kmsKey]: {
     ...sourceParameters[PARAM.kmsKey],
@@ -49,7 +50,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     Type: 'String',
     Description: 'Security group ids of restored clusters, comma-separated, in the subnet group\'s VPC.',
     AllowedPattern: '^sg-[0-9a-f]{8,17}(,sg-[0-9a-f]{8,17})*$',
-    ConstraintDescription: 'must be security group ids separated by commas: sg-0123456789abcdef0,sg-...',
+    ConstraintDescription: 'must be security group ids (sg-...) separated by commas.',
   },
   [RECOVERY_PARAM.drillInstanceClass]: {
     Type: 'String',

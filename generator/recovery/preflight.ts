@@ -38,7 +38,7 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
       role: RECOVERY_ID.preflightRole,
       resource: RECOVERY_ID.preflight,
     },
-    description: 'Checks the parameters; publishes the copy age hourly; does the runbook steps.',
+    description: 'Preflight, hourly check and runbook steps',
     // A runbook step may take as long as aws:invokeLambdaFunction allows (Finish waits for a drill's writer to go).
     timeoutSeconds: 300,
     resourceType: RECOVERY_PREFLIGHT_RESOURCE_TYPE,
@@ -46,8 +46,8 @@ export function recoveryPreflightResources(bundle: string): { [logicalId: string
     bundle,
     calls: 'AWS',
     functionSkipReasons: {
-      CKV_AWS_115: 'Runs per stack operation and hourly; reserving concurrency would take it from the account.',
-      CKV_AWS_116: 'Stack operations always get a reply; a failed hourly check leaves the alarm without data: ALARM.',
+      CKV_AWS_115: 'Rare runs; reserving concurrency takes it from the account.',
+      CKV_AWS_116: 'Stack operations always get a reply; a failed hourly check breaches the alarm.',
     },
   });
 }

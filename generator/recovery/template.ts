@@ -17,7 +17,7 @@ import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
-  'Aurora snapshot DR recovery (target Region): restores a cluster\'s copies on demand, drills restores on a schedule.';
+  'Aurora snapshot DR recovery, in the DR Region: restores and drills of one cluster\'s copies.';
 
 /** The alert topic: failed drills and restores publish here, and so do the drill schedule's and copy-age alarms. */
 function alertResources(): { [logicalId: string]: CfnResource } {

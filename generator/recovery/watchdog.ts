@@ -80,7 +80,7 @@ export function watchdogStatements(): PolicyStatement[] {
  * datapoint) and the allowed age (the threshold). docs/alarms.md says more.
  */
 const ALARM_DESCRIPTION = sub(
-  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: its age, h), or no datapoint: check failed (log \${${RECOVERY_ID.preflightLogGroup}}). ` +
+  `Newest copy of \${${RECOVERY_PARAM.cluster}} too old (datapoint: age, h) or not checked (log \${${RECOVERY_ID.preflightLogGroup}}). ` +
     'See aurora-snapshot-dr status.',
 );
 
@@ -189,4 +189,4 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
  * the stack's other alarms (`otherAlarmArns`), can publish to it.
  */
 export const alarmPublishesToTopic = (...otherAlarmArns: CfnValue[]): CfnValue =>
-  alarmsPublish('AlarmsPublish', RECOVERY_ID.alertTopic, [getAtt(WATCHDOG_ID.alarm, 'Arn'), ...otherAlarmArns]);
+  alarmsPublish(RECOVERY_ID.alertTopic, [getAtt(WATCHDOG_ID.alarm, 'Arn'), ...otherAlarmArns]);

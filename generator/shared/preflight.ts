@@ -76,7 +76,7 @@ export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: s
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
       Metadata: scannerSkips({
-        CKV_AWS_158: 'Check results only, never the ResponseURL; a customer managed key would add cost and a key policy per Region.',
+        CKV_AWS_158: 'Check results only, no secrets; a KMS key per Region would add cost.',
       }),
       Properties: { RetentionInDays: 365 },
     },
@@ -95,7 +95,8 @@ export function preflightFunctionResources(spec: PreflightSpec): { [logicalId: s
         Timeout: spec.timeoutSeconds ?? PREFLIGHT_TIMEOUT_SECONDS,
         MemorySize: 256,
         Role: getAtt(ids.role, 'Arn'),
-        LoggingConfig: { LogGroup: ref(ids.logGroup), LogFormat: 'Text' },
+        // LogFormat is Text unless set.
+        LoggingConfig: { LogGroup: ref(ids.logGroup) },
         Code: { ZipFile: spec.bundle },
       },
     },

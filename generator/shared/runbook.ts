@@ -42,7 +42,8 @@ export interface RunbookOutput {
 export interface RunbookStep {
   name: string;
   action: string;
-  description: string;
+  /** What the step is for, where its name does not say it (the console shows both). */
+  description?: string;
   timeoutSeconds?: number;
   maxAttempts?: number;
   onFailure?: string;

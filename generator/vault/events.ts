@@ -64,7 +64,7 @@ export function vaultEventResources(): { [logicalId: string]: CfnResource } {
     [VAULT_ID.alertTopic]: alertTopic('Aurora snapshot DR vault alerts', VAULT_ID.preflight),
     [VAULT_ID.alertTopicPolicy]: alertTopicPolicy(VAULT_ID.alertTopic, [
       failureRulePublishes(VAULT_ID.alertTopic, VAULT_ID.runFailedRule),
-      alarmsPublish('AlarmsPublish', VAULT_ID.alertTopic, [
+      alarmsPublish(VAULT_ID.alertTopic, [
         getAtt(VAULT_ID.copyAgeAlarm, 'Arn'),
         getAtt(VAULT_ID.scheduleFailedAlarm, 'Arn'),
       ]),

@@ -194,6 +194,12 @@ const restoreRun = (kind: string, cluster: string, writer: string): RoleRequest[
       role: recovery, label: `${kind}: add the writer with ${group}`, action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, group), context: tags,
     })),
     { role: recovery, label: `${kind}: tag ${writer} on create`, action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, `db:${writer}`), context: tags },
+    ...(kind === 'restore'
+      ? ['reader-1', 'reader-12'].flatMap((reader): RoleRequest[] => [
+          { role: recovery, label: `restore: add ${cluster}-${reader}`, action: 'rds:CreateDBInstance', resource: rdsArn(TARGET, `db:${cluster}-${reader}`), context: tags },
+          { role: recovery, label: `restore: tag ${cluster}-${reader} on create`, action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, `db:${cluster}-${reader}`), context: tags },
+        ])
+      : []),
     ...(kind === 'drill'
       ? [
           { role: recovery, label: `drill: delete ${writer}`, action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, `db:${writer}`), context: owned(kind) },
@@ -278,6 +284,7 @@ export const RECOVERY_ATTACKS: RoleRequest[] = [
   { role: recovery, label: 'tag an unrelated cluster as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'cluster:orders-prod-replica'), context: drillTags },
   { role: recovery, label: 'tag an unrelated instance as this stack\'s drill', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: drillTags },
   { role: recovery, label: 'tag an unrelated instance as this stack\'s restore', action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-instance-1'), context: restoreTags },
+  { role: recovery, label: "tag another stack's reader as this stack's", action: 'rds:AddTagsToResource', resource: rdsArn(TARGET, 'db:orders-prod-restored-202612070500-reader-1'), context: { ...restoreTags, ...owned('restore', OTHER_RECOVERY_STACK) } },
   { role: recovery, label: 'restore into a cluster not named like a drill as a drill', action: 'rds:RestoreDBClusterFromSnapshot', resource: rdsArn(TARGET, 'cluster:orders-prod-restored-1'), context: drillTags },
   {
     role: recovery,
@@ -295,6 +302,7 @@ export const RECOVERY_ATTACKS: RoleRequest[] = [
   },
   { role: recovery, label: 'delete an unrelated cluster carrying copied tags', action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:analytics-copy'), context: owned('drill') },
   { role: recovery, label: 'delete an unrelated instance carrying copied tags', action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, 'db:analytics-copy-writer'), context: owned('drill') },
+  { role: recovery, label: "delete a restore's reader, even one tagged as a drill's", action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, 'db:orders-prod-drill-0a1b2c3d-reader-1'), context: owned('drill') },
   { role: recovery, label: "delete this stack's restore named like a drill", action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-drill-0a1b2c3d'), context: owned('restore') },
   { role: recovery, label: "delete another stack's drill", action: 'rds:DeleteDBCluster', resource: rdsArn(TARGET, 'cluster:orders-prod-drill-99999999'), context: owned('drill', OTHER_RECOVERY_STACK) },
   { role: recovery, label: "delete another stack's drill writer", action: 'rds:DeleteDBInstance', resource: rdsArn(TARGET, 'db:orders-prod-drill-99999999-writer'), context: owned('drill', OTHER_RECOVERY_STACK) },

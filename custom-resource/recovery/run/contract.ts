@@ -21,6 +21,9 @@ export type RunStep = (typeof RUN_STEP)[keyof typeof RUN_STEP];
 /** The word an advance returns while the run must wait; the runbook's branch looks for it in the Payload. */
 export const KEEP_WAITING = 'waiting';
 
+/** The runbook's Readers: a restore adds none, or the source's (their classes, captured with the copy) once its writer is up. */
+export const READERS = { none: 'none', source: 'source' } as const;
+
 /** Every step gets the first four; the restore step all but the instance classes; the advance step those. */
 export interface RunEvent {
   /** Which step: the key also tells these events from CloudFormation's and the watchdog's. */
@@ -37,6 +40,8 @@ export interface RunEvent {
   /** The writer's class when the run names one; empty: the source's for a restore, DrillInstanceClass for a drill. */
   InstanceClass: string;
   DrillInstanceClass: string;
+  /** The advance step's: READERS; drills add none whatever it says. */
+  Readers?: string;
   KmsKeyArn: string;
   SubnetGroup: string;
   /** Comma-separated, as the stack parameter. */

@@ -42,6 +42,7 @@ import {
   instancesOf,
   rdsClient,
   runCluster,
+  writerOf,
 } from './restore';
 
 const BUDGET_MINUTES = (CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS) * 60;
@@ -56,7 +57,8 @@ async function verify(
   snapshotId: string,
   now: number,
 ): Promise<{ problems: string[]; figures?: Figures; unfaithful?: number }> {
-  const problems = instances.length
+  const writer = writerOf(c.DBClusterIdentifier!, instances);
+  const problems = writer
     ? instances.filter((i) => i.DBInstanceStatus !== 'available').map((i) => `${i.DBInstanceIdentifier} is ${i.DBInstanceStatus}`)
     : ['no writer'];
   if (c.Status !== 'available') return { problems: [`cluster is ${c.Status}`, ...problems] };
@@ -70,10 +72,10 @@ async function verify(
   const rto = minutes(now - start);
   const taken = Date.parse(snap?.TagList?.find((t) => t.Key === COPY_TAG.sourceCreatedAt)?.Value ?? '') || snap?.SnapshotCreateTime?.getTime() || start;
   const rpo = Math.round((start - taken) / 36_000) / 100;
-  const cluster = minutes((instances[0]?.InstanceCreateTime?.getTime() ?? now) - start);
+  const cluster = minutes((writer?.InstanceCreateTime?.getTime() ?? now) - start);
   if (rto > BUDGET_MINUTES) problems.push(`it took ${rto.toFixed(1)} min, over the ${BUDGET_MINUTES} the waits allow`);
   const config = await configOf(snapshotId);
-  const unfaithful = config ? await differences(rds, c, instances[0], config) : [`no configuration was captured with ${snapshotId}, so it has the engine's defaults`];
+  const unfaithful = config ? await differences(rds, c, writer, config) : [`no configuration was captured with ${snapshotId}, so it has the engine's defaults`];
   return { problems: [...problems, ...unfaithful], figures: [rto, rpo, cluster, Math.round((rto - cluster) * 10) / 10], unfaithful: unfaithful.length };
 }
 

@@ -20,6 +20,6 @@ export function runHandler(event: RunEvent): Promise<unknown> {
     case RUN_STEP.finish:
       return finishRun(event, now);
     default:
-      return Promise.reject(new Error(`RecoveryRunStep ${JSON.stringify(event.RecoveryRunStep)} is not a step of the recovery runbook`));
+      return Promise.reject(new Error(`Unknown RecoveryRunStep ${JSON.stringify(event.RecoveryRunStep)}`));
   }
 }

@@ -28,7 +28,7 @@ import {
 import { RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { listCopies } from '../clients';
 import { newestAvailable, unrestorableProblem } from '../rules';
-import { KEEP_WAITING, RunEvent } from './contract';
+import { KEEP_WAITING, READERS, RunEvent } from './contract';
 import { capturedConfig, copyGroup, groupName, restoreSettings } from './fidelity';
 
 /** The SDK's standard retries (throttling, 5xx) with more attempts than the preflight's: a run has time. */
@@ -64,6 +64,8 @@ export const tagsOf = (tags: Tag[] | undefined): { [key: string]: string } =>
 const trim = (text: string, length: number): string => text.slice(0, length).replace(/-+$/, '');
 
 export const writerId = (clusterId: string): string => `${trim(clusterId, 56)}-writer`;
+/** A restore's readers, numbered from 1 in the order the capture lists them (at most 15 in a cluster). */
+export const readerId = (clusterId: string, n: number): string => `${trim(clusterId, 54)}-reader-${n}`;
 
 export async function allClusters(rds: RDS): Promise<DBCluster[]> {
   const clusters: DBCluster[] = [];
@@ -196,7 +198,15 @@ const waitOr = (what: string, status: string | undefined, since: Date | undefine
   return `${KEEP_WAITING}: ${what} is ${status}`;
 };
 
-/** One look at the run: 'ready', or a sentence starting with KEEP_WAITING; throws when waiting cannot help. */
+/** The run's writer among the cluster's instances: the one named for it (readers are added after it). */
+export const writerOf = (clusterId: string, instances: DBInstance[]): DBInstance | undefined =>
+  instances.find((i) => i.DBInstanceIdentifier === writerId(clusterId));
+
+/**
+ * One look at the run: 'ready', or a sentence starting with KEEP_WAITING; throws when waiting cannot help.
+ * A restore that asks for the source's readers gets them once its writer is available, all requested at one
+ * look, each of the class captured with the copy and with the writer's parameter group.
+ */
 export async function advance(e: RunEvent, now: number): Promise<string> {
   const rds = rdsClient();
   const run = await runCluster(rds, e);
@@ -204,34 +214,45 @@ export async function advance(e: RunEvent, now: number): Promise<string> {
   const { cluster, tags } = run;
   const id = cluster.DBClusterIdentifier!;
   if (cluster.Status !== 'available') return waitOr(`cluster ${id}`, cluster.Status, cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS, now);
-  const [writer] = await instancesOf(rds, id);
+  const instances = await instancesOf(rds, id);
+  const writer = writerOf(id, instances);
+  const snapshot = tags[RESTORE_TAG.snapshot] ?? '';
+  const config = await configOf(snapshot);
+  const runTagList = runTags(e, snapshot);
+  const add = async (DBInstanceIdentifier: string, DBInstanceClass: string | undefined, DBParameterGroupName?: string): Promise<string> => {
+    try {
+      await rds.createDBInstance({ DBInstanceIdentifier, DBClusterIdentifier: id, Engine: cluster.Engine, DBInstanceClass, DBParameterGroupName, Tags: runTagList });
+    } catch (error) {
+      const { name, message } = error as Error;
+      // Capacity comes back and throttling passes: ask again at the next look, while the writer's time lasts.
+      if (!TRANSIENT.test(name)) throw error;
+      return waitOr(`${DBInstanceIdentifier} (${name}: ${message})`, 'not added yet', cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS, now);
+    }
+    return `${KEEP_WAITING}: ${DBInstanceIdentifier} added`;
+  };
   if (!writer) {
-    const config = await configOf(tags[RESTORE_TAG.snapshot] ?? '');
     // The source's secret is in the source Region: a new one here, under the cluster's (the target) key, is the way to log in.
     if (config?.cluster.manageMasterUserPassword && !cluster.MasterUserSecret) {
       await rds.modifyDBCluster({ DBClusterIdentifier: id, ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: cluster.KmsKeyId, ApplyImmediately: true });
       return `${KEEP_WAITING}: ${id} gets a master user secret`;
     }
-    const runTagList = runTags(e, tags[RESTORE_TAG.snapshot] ?? '');
-    try {
-      await rds.createDBInstance({
-        DBInstanceIdentifier: writerId(id),
-        DBClusterIdentifier: id,
-        Engine: cluster.Engine,
-        DBInstanceClass: e.InstanceClass || (e.Kind === RESTORE_KIND.restore && config?.writer?.instanceClass) || e.DrillInstanceClass,
-        DBParameterGroupName: config && (await copyGroup(rds, false, groupName(e.Kind, writerId(id), config), config.writer?.parameterGroup, runTagList)),
-        Tags: runTagList,
-      });
-    } catch (error) {
-      const { name, message } = error as Error;
-      // Capacity comes back and throttling passes: ask again at the next look, while the writer's time lasts.
-      if (!TRANSIENT.test(name)) throw error;
-      return waitOr(`writer ${writerId(id)} (${name}: ${message})`, 'not added yet', cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS + WRITER_BUDGET_HOURS, now);
-    }
-    return `${KEEP_WAITING}: writer ${writerId(id)} added`;
+    return add(
+      writerId(id),
+      e.InstanceClass || (e.Kind === RESTORE_KIND.restore && config?.writer?.instanceClass) || e.DrillInstanceClass,
+      config ? await copyGroup(rds, false, groupName(e.Kind, writerId(id), config), config.writer?.parameterGroup, runTagList) : undefined,
+    );
   }
   if (writer.DBInstanceStatus !== 'available') {
     return waitOr(`writer ${writer.DBInstanceIdentifier}`, writer.DBInstanceStatus, writer.InstanceCreateTime ?? cluster.ClusterCreateTime, WRITER_BUDGET_HOURS, now);
   }
-  return 'ready';
+  const said: string[] = [];
+  for (const [n, { instanceClass }] of ((e.Kind === RESTORE_KIND.restore && e.Readers === READERS.source && config?.readers) || []).entries()) {
+    const reader = readerId(id, n + 1);
+    const found = instances.find((i) => i.DBInstanceIdentifier === reader);
+    if (!found) said.push(await add(reader, instanceClass, writer.DBParameterGroups?.[0]?.DBParameterGroupName));
+    else if (found.DBInstanceStatus !== 'available') {
+      said.push(waitOr(`reader ${reader}`, found.DBInstanceStatus, found.InstanceCreateTime, WRITER_BUDGET_HOURS, now));
+    }
+  }
+  return said.join('; ') || 'ready';
 }

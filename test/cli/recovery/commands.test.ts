@@ -161,6 +161,16 @@ describe('restore', () => {
     expect(output.text()).not.toContain('The writer will be');
   });
 
+  it("asks the runbook for the source's readers with --readers, and prints the reader endpoint", async () => {
+    runbookSucceeds();
+    const { code, output } = await runCli(['restore', '--stack-name', RECOVERY, '--region', 'us-west-2', '--instance-class', 'db.r7g.2xlarge', '--readers']);
+    expect(code).toBe(0);
+    expect(ssm).toHaveReceivedCommandWith(StartAutomationExecutionCommand, {
+      Parameters: { Kind: ['restore'], InstanceClass: ['db.r7g.2xlarge'], Readers: ['source'] },
+    });
+    expect(output.text()).toContain(`  Reader endpoint:  ${REPORT.Endpoint.replace('.cluster-', '.cluster-ro-')} (the source's readers, added after the writer)`);
+  });
+
   it('exits 1 with the failed step, its message and where to look when the restore fails', async () => {
     cfn.on(DescribeStacksCommand).resolves(recoveryStack());
     ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: EXECUTION });
@@ -321,7 +331,7 @@ describe('deploy-recovery', () => {
   it('exits 2 on a security group name, before any AWS call', async () => {
     const { code, output } = await runCli([...ARGS.slice(0, -1), 'default']);
     expect(code).toBe(2);
-    expect(output.stderr.join('\n')).toContain("--security-groups 'default' must be security group ids separated by commas");
+    expect(output.stderr.join('\n')).toContain("--security-groups 'default' must be security group ids (sg-...) separated by commas");
     expect(cfn).not.toHaveReceivedAnyCommand();
   });
 });

@@ -61,7 +61,6 @@ describe('the copy-age alarm', () => {
     expect(alarm.OKActions).toEqual([{ Ref: RECOVERY_ID.alertTopic }]);
     const statements = props(RECOVERY_ID.alertTopicPolicy).PolicyDocument.Statement;
     expect(statements).toContainEqual({
-      Sid: 'AlarmsPublish',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: 'sns:Publish',
@@ -83,7 +82,7 @@ describe('the copy-age alarm', () => {
       [RECOVERY_ID.preflightLogGroup]: '/aws/lambda/orders-prod-recovery-preflight',
     });
     expect(text).toBe(
-      'Newest copy of orders-prod too old (datapoint: its age, h), or no datapoint: check failed (log /aws/lambda/orders-prod-recovery-preflight). ' +
+      'Newest copy of orders-prod too old (datapoint: age, h) or not checked (log /aws/lambda/orders-prod-recovery-preflight). ' +
         'See aurora-snapshot-dr status.',
     );
     expect(text.length).toBeLessThanOrEqual(1024);

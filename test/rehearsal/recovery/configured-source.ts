@@ -30,6 +30,8 @@ export interface Source {
   clusterParameters: { [name: string]: string };
   writerParameters: { [name: string]: string };
   writerClass: string;
+  /** Readers added after the writer, with the writer's parameter group. */
+  readerClasses?: string[];
   settings: Partial<ConstructorParameters<typeof CreateDBClusterCommand>[0]>;
 }
 
@@ -42,6 +44,7 @@ export const SOURCES: Source[] = [
     clusterParameters: { 'rds.force_ssl': '1', shared_preload_libraries: 'pg_stat_statements,pg_cron', timezone: 'Europe/Berlin' },
     writerParameters: { log_min_duration_statement: '500' },
     writerClass: 'db.r6g.xlarge',
+    readerClasses: ['db.r6g.large', 'db.r6g.xlarge'],
     settings: {
       MasterUsername: 'postgres',
       ManageMasterUserPassword: true,
@@ -162,5 +165,16 @@ export async function createConfiguredSource(w: RehearsalWorld, source: Source):
       DBParameterGroupName: writerGroup,
     }),
   );
+  for (const [n, DBInstanceClass] of (source.readerClasses ?? []).entries()) {
+    await rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: `${source.cluster}-${n + 2}`,
+        DBClusterIdentifier: source.cluster,
+        Engine: source.engine,
+        DBInstanceClass,
+        DBParameterGroupName: writerGroup,
+      }),
+    );
+  }
   return attributes(rds, source.cluster);
 }

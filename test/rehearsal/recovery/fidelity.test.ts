@@ -12,6 +12,7 @@ import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cl
 import {
   DescribeDBClusterParameterGroupsCommand,
   DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
   ModifyDBClusterParameterGroupCommand,
 } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -124,6 +125,39 @@ describe('a restore gives back the source as it was configured, with the source 
     expect(verify.error).toContain('cluster parameter rds.force_ssl is "0", the source\'s "1"');
     expect(await recovery.clusters()).toEqual([]);
     expect(await differencesPublished(w, recoveryStack.stackName)).toEqual({ samples: 1, maximum: 1 });
+  });
+
+  it("adds the source's readers when the restore asks, once the writer is up, each of its class with the writer's group", async () => {
+    const w = world();
+    const { recovery, recoveryStack } = await protectedSource(w, SOURCES[0]);
+    await recovery.refuseRegion(SOURCE_REGION);
+    const without = await recovery.run(recoveryStack, { parameters: { ClusterIdentifier: 'orders-pg-writer-only' } });
+    const withReaders = await recovery.run(recoveryStack, { parameters: { ClusterIdentifier: 'orders-pg-full', Readers: 'source' } });
+    await recovery.refuseRegion(undefined);
+
+    expectStatus(without, 'Success');
+    expectStatus(withReaders, 'Success');
+    const target = w.rds[TARGET_REGION];
+    const instancesOf = async (cluster: string) =>
+      ((await target.send(new DescribeDBInstancesCommand({ Filters: [{ Name: 'db-cluster-id', Values: [cluster] }] }))).DBInstances ?? [])
+        .map((i) => [i.DBInstanceIdentifier, i.DBInstanceClass, i.DBInstanceStatus, i.DBParameterGroups![0].DBParameterGroupName])
+        .sort();
+    // By default a restore is its writer alone: the fastest way back.
+    expect(await instancesOf('orders-pg-writer-only')).toEqual([
+      ['orders-pg-writer-only-writer', 'db.r6g.xlarge', 'available', `${RESTORED_GROUP_PREFIX}orders-pg-writer-only-writer`],
+    ]);
+    const group = `${RESTORED_GROUP_PREFIX}orders-pg-full-writer`;
+    expect(await instancesOf('orders-pg-full')).toEqual([
+      ['orders-pg-full-reader-1', 'db.r6g.large', 'available', group],
+      ['orders-pg-full-reader-2', 'db.r6g.xlarge', 'available', group],
+      ['orders-pg-full-writer', 'db.r6g.xlarge', 'available', group],
+    ]);
+    // The readers were asked for once the writer was available, at one look.
+    const [cluster] = (await target.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-pg-full' }))).DBClusters!;
+    expect(cluster.DBClusterMembers!.filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier)).toEqual(['orders-pg-full-writer']);
+    const advances = withReaders.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs?.Payload ?? ''));
+    expect(advances.filter((said) => said.includes('reader-1 added'))).toEqual([expect.stringContaining('orders-pg-full-reader-2 added')]);
+    expect(reportOf(withReaders).Message).toContain('verified');
   });
 
   it('restores a copy with the configuration captured with it, not a later one', async () => {

@@ -3,9 +3,9 @@
  * the honest RPO, and a restore with the source Region down whose cluster is
  * printed beside the source attribute by attribute, with how to log in.
  */
-import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-server';
-import { fidelityRows, rehearse } from './rehearse-cli';
-import { SOURCES } from './recovery/configured-source';
+import { MotoClockServer, startMotoClockServer } from '../../support/moto-clock-server';
+import { fidelityRows, rehearse } from '../rehearse-cli';
+import { SOURCES } from '../recovery/configured-source';
 
 jest.setTimeout(120_000);
 
