@@ -6,8 +6,10 @@
  * custom resource that calls it before anything else is created.
  */
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { buildSync } from 'esbuild';
-import { minify_sync as minifySync } from 'terser';
+import { MinifyOptions, minify_sync as minifySync } from 'terser';
 import { CfnResource, CfnValue, scannerSkips, getAtt, ref } from './cfn';
 
 /** nodejs24.x is supported to 2028; it has no callback handlers, which the handler does not use. */
@@ -33,16 +35,41 @@ export function bundlePreflight(entry: string): string {
     charset: 'utf8',
     write: false,
   });
-  // terser's compression and top-level renaming leave about 5% less than
-  // esbuild's own minifier: the bundle has to fit its share of the template.
-  const { code } = minifySync(result.outputFiles[0].text, {
-    ecma: 2020,
-    toplevel: true,
-    // Function expressions that use neither `this` nor `arguments` become arrows; none is a constructor.
-    compress: { passes: 2, unsafe_arrows: true },
-    format: { comments: false, ascii_only: false },
-  });
-  return code!.trimEnd();
+  return minified(result.outputFiles[0].text);
+}
+
+/**
+ * terser's compression and top-level renaming leave about 5% less than
+ * esbuild's own minifier: the bundle has to fit its share of the template.
+ */
+const TERSER_OPTIONS: MinifyOptions = {
+  ecma: 2020,
+  toplevel: true,
+  // Function expressions that use neither `this` nor `arguments` become arrows; none is a constructor.
+  compress: { passes: 2, unsafe_arrows: true },
+  format: { comments: false, ascii_only: false },
+};
+
+/**
+ * Minifying takes most of a `make template` (two passes over each bundle), and
+ * its output depends only on its input, the options and terser's version: it
+ * is kept in build/minified/ under their hash, so a bundle is minified again
+ * only when its code changed (the tests render the templates in every worker).
+ */
+const MINIFIED_CACHE = path.join(__dirname, '..', '..', 'build', 'minified');
+
+function minified(bundle: string): string {
+  const terserVersion = (JSON.parse(fs.readFileSync(require.resolve('terser/package.json'), 'utf8')) as { version: string }).version;
+  const key = createHash('sha256').update(JSON.stringify([terserVersion, TERSER_OPTIONS])).update('\0').update(bundle).digest('hex');
+  const file = path.join(MINIFIED_CACHE, `${key}.js`);
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  const code = minifySync(bundle, TERSER_OPTIONS).code!.trimEnd();
+  fs.mkdirSync(MINIFIED_CACHE, { recursive: true });
+  // Written whole, then renamed: a reader never sees half a file, whichever process writes it first.
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, code);
+  fs.renameSync(partial, file);
+  return code;
 }
 
 /**

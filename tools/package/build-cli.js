@@ -14,15 +14,17 @@ const root = path.join(__dirname, '..', '..');
 
 /**
  * The CLI imports constants from the generator, whose preflight bundler
- * imports esbuild; the CLI never builds a template, so esbuild is replaced by
- * a module that says so instead of shipping a build tool.
+ * imports esbuild and terser; the CLI never builds a template, so each is
+ * replaced by a module that says so instead of shipping a build tool.
  */
 const noEsbuild = {
   name: 'no-esbuild',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^esbuild$/ }, () => ({ path: 'esbuild', namespace: 'no-esbuild' }));
+    pluginBuild.onResolve({ filter: /^(esbuild|terser)$/ }, (args) => ({ path: args.path, namespace: 'no-esbuild' }));
     pluginBuild.onLoad({ filter: /.*/, namespace: 'no-esbuild' }, () => ({
-      contents: "exports.buildSync = () => { throw new Error('templates are built in a clone, with make template'); };",
+      contents:
+        "const builtInAClone = () => { throw new Error('templates are built in a clone, with make template'); };\n" +
+        'exports.buildSync = builtInAClone;\nexports.minify_sync = builtInAClone;',
       loader: 'js',
     }));
   },
