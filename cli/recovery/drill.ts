@@ -8,6 +8,7 @@ import { Context } from '../shared/context';
 import { detailsCommand, failureOf, findRecoveryStack, parseRecoveryRunInput, RecoveryRunInput, reportOf, startAndFollow } from './recovery-run';
 import { RECOVERY_DOC_PARAM } from '../../generator/recovery/document';
 import { RESTORE_KIND } from '../../custom-resource/recovery/contract';
+import { VALIDATED } from '../../custom-resource/recovery/run/contract';
 
 export const parseDrillInput = (values: FlagValues): RecoveryRunInput =>
   parseRecoveryRunInput(DRILL, values, { [RECOVERY_DOC_PARAM.kind]: RESTORE_KIND.drill });
@@ -33,5 +34,7 @@ export async function drill(input: RecoveryRunInput, context: Context): Promise<
   out(`Drill passed: copy ${report.SnapshotId} restored, found as the source was configured, then deleted.`);
   out(`  Measured RTO:  ${report.RestoreMinutes} min (restore call to cluster and writer available)`);
   out(`  Copy age:      ${report.RecoveryPointHours} h (the restored copy's recovery point when the drill started; the RPO is the worst case \`status\` shows)`);
+  const validated = report.Message?.split(VALIDATED)[1];
+  if (validated !== undefined) out(`  Validated:     ${validated} (the stack's validation function)`);
   return EXIT.ok;
 }

@@ -14,24 +14,32 @@ Availability Zone has no capacity for the class, and with throttling errors
 under load (RDS API reference, CreateDBInstance, Errors); moto never does. A
 failure rule (POST /rehearsal-api/create-instance-failures, {region, count,
 code}) makes the next `count` CreateDBInstance calls in a Region fail with
-that error code, so the rehearsal can show a run retrying them.
+that error code, so the rehearsal can show a run retrying them. A call is one
+SDK invocation (its amz-sdk-invocation-id header): an attempt the SDK sends
+again, having lost the answer to the first (a connection reset on a busy
+machine), is refused again rather than using up the next refusal, as AWS
+would answer a call it still has no capacity for.
 
 A restore must need nothing from the source Region, which may be down on the
 day it matters. A refusal (POST /rehearsal-api/refuse-region, {region}; null
 region lifts it) makes every request to that Region's endpoints fail with
 ServiceUnavailable, so a rehearsal can prove it.
 """
+import threading
+
 import moto.rds.models as rds_models
 from moto.core.responses import BaseResponse
 from moto.rds.exceptions import RDSClientError
 
 _rules = {}  # region -> {"clusterSeconds", "instanceSeconds", "clusterThen", "instanceThen"}
-_instance_failures = {}  # region -> {"count", "code"}
+_instance_failures = {}  # region -> {"count", "code", "refused": invocation ids}
 _refused_regions = set()
 _call_action = BaseResponse.call_action
+_request = threading.local()  # the SDK invocation id of the request this thread serves
 
 
 def _refusing_call_action(self):
+    _request.invocation = (getattr(self, "headers", None) or {}).get("amz-sdk-invocation-id")
     if getattr(self, "region", None) in _refused_regions:
         body = (f"<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>"
                 f"<Message>rehearsal: {self.region} is down</Message></Error></ErrorResponse>")
@@ -58,8 +66,12 @@ def install(virtual_now):
 
     def create_instance(self, db_kwargs):
         failure = _instance_failures.get(self.region_name)
-        if failure and failure["count"] > 0:
-            failure["count"] -= 1
+        invocation = getattr(_request, "invocation", None)
+        if failure and (failure["count"] > 0 or (invocation and invocation in failure["refused"])):
+            if invocation not in failure["refused"]:
+                failure["count"] -= 1
+                if invocation:
+                    failure["refused"].add(invocation)
             raise RDSClientError(failure["code"], f"rehearsal: CreateDBInstance refused with {failure['code']}")
         instance = original_create_instance(self, db_kwargs)
         rule = _rules.get(self.region_name)
@@ -132,6 +144,6 @@ def control(path, method, body):
             _refused_regions.add(body["region"])
         return {"ok": True}
     if path == "/rehearsal-api/create-instance-failures" and method == "POST":
-        _instance_failures[body["region"]] = {"count": int(body["count"]), "code": body["code"]}
+        _instance_failures[body["region"]] = {"count": int(body["count"]), "code": body["code"], "refused": set()}
         return {"ok": True}
     return None

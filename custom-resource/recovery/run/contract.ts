@@ -21,6 +21,9 @@ export type RunStep = (typeof RUN_STEP)[keyof typeof RUN_STEP];
 /** The word an advance returns while the run must wait; the runbook's branch looks for it in the Payload. */
 export const KEEP_WAITING = 'waiting';
 
+/** Where a verified drill's Message gives the validation function's own message, after this mark (the CLI reads it). */
+export const VALIDATED = '; validated: ';
+
 /** The runbook's Readers: a restore adds none, or the source's (their classes, captured with the copy) once its writer is up. */
 export const READERS = { none: 'none', source: 'source' } as const;
 

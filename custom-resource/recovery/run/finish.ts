@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { RECOVERY_METRIC, RESTORE_KIND, RESTORE_TAG } from '../contract';
 import { COPY_TAG } from '../../shared/captured-config';
-import { RunEvent, RunReport } from './contract';
+import { RunEvent, RunReport, VALIDATED } from './contract';
 import { stackName } from '../watchdog/check';
 import { differences } from './fidelity';
 import { validate } from './validation';
@@ -120,8 +120,7 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
   if (figures) [out.RestoreMinutes, out.RecoveryPointHours] = [figures[0].toFixed(1), figures[1].toFixed(2)];
   let verdict =
     `${out.ClusterId || 'Nothing'} from ${out.SnapshotId || 'no copy'}: ` +
-    (problems.join('; ') || `verified in ${out.RestoreMinutes} min, recovery point ${out.RecoveryPointHours} h old`) +
-    (validated && !validated.problem ? `; validated: ${validated.message}` : '');
+    (problems.join('; ') || `verified in ${out.RestoreMinutes} min, recovery point ${out.RecoveryPointHours} h old`);
   if (e.Kind === RESTORE_KIND.drill) {
     const left: string[] = [];
     const gone: string[] = [];
@@ -165,5 +164,6 @@ export async function finishRun(e: RunEvent, now: number): Promise<RunReport> {
   if (problems.length) {
     throw new Error(`${verdict}. See why: aws ssm get-automation-execution --region ${region} --automation-execution-id ${e.ExecutionId}`);
   }
-  return { ...out, Message: verdict };
+  // The validation function's own words end the message, where the CLI finds them.
+  return { ...out, Message: verdict + (validated ? VALIDATED + validated.message : '') };
 }

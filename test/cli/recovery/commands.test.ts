@@ -25,6 +25,7 @@ import {
 import { AwsClients } from '../../../cli/shared/clients';
 import { runCli, useMockedCloudFormation } from '../support';
 import { RECOVERY_OUTPUT } from '../../../generator/recovery/document';
+import { VALIDATED } from '../../../custom-resource/recovery/run/contract';
 
 const cfn = useMockedCloudFormation();
 const ssm = mockClient(SSMClient);
@@ -101,10 +102,8 @@ const REPORT = {
   SecretArn: 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!cluster-5e6f7a8b-AbCdEf',
   Message: 'verified',
 };
-/** The runbook's one output: Verify's Payload, the report as JSON. */
-const FIGURES = { [RECOVERY_OUTPUT]: JSON.stringify(REPORT) };
 
-function runbookSucceeds() {
+function runbookSucceeds(report: typeof REPORT = REPORT) {
   cfn.on(DescribeStacksCommand).resolves(recoveryStack());
   ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: EXECUTION });
   ssm
@@ -115,7 +114,8 @@ function runbookSucceeds() {
       execution(
         'Success',
         ['RestoreCopy', 'WaitForCluster', 'WaitForWriter', 'Verify'].map((name) => step(name, 'Success')),
-        FIGURES,
+        // The runbook's one output: Verify's Payload, the report as JSON.
+        { [RECOVERY_OUTPUT]: JSON.stringify(report) },
       ),
     );
 }
@@ -250,6 +250,14 @@ describe('drill', () => {
     expect(text).toContain('Measured RTO:  27.0 min');
     expect(text).toContain("Copy age:      6.2 h (the restored copy's recovery point when the drill started");
     expect(text).not.toContain('The writer will be');
+    expect(text).not.toContain('Validated:');
+  });
+
+  it("prints what the stack's validation function said about the drill's cluster", async () => {
+    runbookSucceeds({ ...REPORT, Message: `Drill ${REPORT.ClusterId} from ${REPORT.SnapshotId}: verified in 27.0 min, recovery point 6.20 h old. Deleted: x${VALIDATED}42 tables, newest order 02:58` });
+    const { code, output } = await runCli(['drill', '--stack-name', RECOVERY, '--region', 'us-west-2']);
+    expect(code).toBe(0);
+    expect(output.stdout.join('\n')).toContain("  Validated:     42 tables, newest order 02:58 (the stack's validation function)");
   });
 
   it('exits 1 when the drill fails, with the verdict of its Finish step', async () => {

@@ -160,14 +160,14 @@ describe('recovery runbook rehearsal', () => {
     const result = await recovery.run(stack);
     expectStatus(result, 'Success');
     const looks = result.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs.Payload));
-    // Refused looks, then the look that adds the writer. Usually two refused looks; one when the SDK itself sent a
-    // refused request again after losing its answer (a connection reset on a busy machine), which uses up both.
+    // Two looks refused, one after the other, then the look that adds the writer. (The emulator refuses an attempt the
+    // SDK sends again within one call as it refused the call, so a busy machine cannot merge two refusals into one look.)
     const refused = looks.map((payload, i) => (payload.includes('InsufficientDBInstanceCapacity') ? i : -1)).filter((i) => i >= 0);
-    expect(refused.length).toBeGreaterThanOrEqual(1);
-    expect(refused).toEqual(refused.map((_, k) => refused[0] + k));
-    expect(looks[refused.at(-1)! + 1]).toContain('writer added');
+    expect(refused).toEqual([refused[0], refused[0] + 1]);
+    expect(looks[refused[1] + 1]).toContain('writer added');
     const creates = (await recordedRequests(world().moto.endpoint)).filter((r) => r.operation === 'CreateDBInstance');
-    expect(creates.map((r) => r.status)).toEqual([400, 400, 200]);
+    expect(creates.at(-1)!.status).toBe(200);
+    expect(creates.slice(0, -1).every((r) => r.status === 400)).toBe(true);
     const restored = (await recovery.clusters()).filter((c) => c.tags[RESTORE_TAG.kind] === 'restore');
     expect(restored).toHaveLength(1);
     expect(restored[0].writers).toEqual([`${restored[0].id}-writer`]);
