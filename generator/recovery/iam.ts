@@ -2,7 +2,8 @@
  * The recovery stack's three roles, each least privilege:
  * - the automation role (assumed by SSM) only invokes the stack's function,
  *   which does the work of each runbook step;
- * - the run policy, on the function's role, restores the source stack's copies only into clusters and instances it tags with this stack's
+ * - the run policy, on the function's role, restores the source stack's
+ *   copies only into clusters and instances it tags with this stack's
  *   ARN on create (aws:RequestTag), adds writers only to clusters carrying
  *   that tag (aws:ResourceTag), never writes its tags over another stack's,
  *   writes kind=drill only onto names a drill gives, and deletes only

@@ -217,7 +217,9 @@ export async function advance(e: RunEvent, now: number): Promise<string> {
   const instances = await instancesOf(rds, id);
   const writer = writerOf(id, instances);
   const snapshot = tags[RESTORE_TAG.snapshot] ?? '';
-  const config = await configOf(snapshot);
+  const readers = e.Kind === RESTORE_KIND.restore && e.Readers === READERS.source;
+  // The capture is read only by a look that adds an instance: not while the writer starts.
+  const config = !writer || readers ? await configOf(snapshot) : undefined;
   const runTagList = runTags(e, snapshot);
   const add = async (DBInstanceIdentifier: string, DBInstanceClass: string | undefined, DBParameterGroupName?: string): Promise<string> => {
     try {
@@ -246,7 +248,7 @@ export async function advance(e: RunEvent, now: number): Promise<string> {
     return waitOr(`writer ${writer.DBInstanceIdentifier}`, writer.DBInstanceStatus, writer.InstanceCreateTime ?? cluster.ClusterCreateTime, WRITER_BUDGET_HOURS, now);
   }
   const said: string[] = [];
-  for (const [n, { instanceClass }] of ((e.Kind === RESTORE_KIND.restore && e.Readers === READERS.source && config?.readers) || []).entries()) {
+  for (const [n, { instanceClass }] of ((readers && config?.readers) || []).entries()) {
     const reader = readerId(id, n + 1);
     const found = instances.find((i) => i.DBInstanceIdentifier === reader);
     if (!found) said.push(await add(reader, instanceClass, writer.DBParameterGroups?.[0]?.DBParameterGroupName));
