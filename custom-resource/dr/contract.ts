@@ -78,6 +78,11 @@ export const REGION_PATTERN =
 /** Aurora cluster identifiers: a letter, then letters, digits and single hyphens, no trailing hyphen; 1-63 characters. */
 export const CLUSTER_ID_PATTERN = '^[a-zA-Z](-?[a-zA-Z0-9])*$';
 export const CLUSTER_ID_MAX_LENGTH = 63;
+/**
+ * The same, as RDS stores them: lowercase. The recovery stack takes the identifier the source stack's preflight
+ * let through, which refuses upper case (dr/rules.ts clusterIdProblem), so its pattern refuses it too.
+ */
+export const STORED_CLUSTER_ID_PATTERN = CLUSTER_ID_PATTERN.replace(/A-Z/g, '');
 
 /** 63 characters of a snapshot id less `-dr-<YYYYMMDDHHMM>-<8 characters of the execution id>` (25). */
 const SNAPSHOT_ID_CLUSTER_PART_MAX_LENGTH = 38;

@@ -130,6 +130,14 @@ export const RECOVERY_DATA = {
   targetKeyArn: 'TargetKeyArn',
   /** How old the newest copy may be, in hours (custom-resource/shared/staleness.ts): the copy-age alarm's threshold. */
   allowedCopyAgeHours: 'AllowedCopyAgeHours',
+  /** `arn:<partition>:rds:<Region>:<account>:`, which the run policy's ARNs continue (rdsArnPrefix). */
+  rdsArn: 'RdsArn',
 } as const;
+
+/** The RDS ARNs of the account and Region of a key's ARN: the target key is this stack's account's, in its Region. */
+export const rdsArnPrefix = (keyArn: string): string => {
+  const [, partition, , region, account] = keyArn.split(':');
+  return `arn:${partition}:rds:${region}:${account}:`;
+};
 
 export type RecoveryPreflightData = { [K in (typeof RECOVERY_DATA)[keyof typeof RECOVERY_DATA]]: string };

@@ -18,6 +18,7 @@ import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
   RecoveryPreflightData,
   RecoveryPreflightProperties,
+  rdsArnPrefix,
 } from './contract';
 import { describeKey, describeSecurityGroups, describeSubnetGroup, isOrderable, listCopies } from './clients';
 import {
@@ -78,7 +79,11 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
 
   console.log(copiesNote(copies!, newest, p));
   // Only what the template reads: the copies, the network and the engine are in the log line above.
-  const data: RecoveryPreflightData = { TargetKeyArn: key!.Arn!, AllowedCopyAgeHours: String(copyAge.allowedHours) };
+  const data: RecoveryPreflightData = {
+    TargetKeyArn: key!.Arn!,
+    AllowedCopyAgeHours: String(copyAge.allowedHours),
+    RdsArn: rdsArnPrefix(key!.Arn!),
+  };
   return data;
 };
 

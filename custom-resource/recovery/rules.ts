@@ -6,13 +6,13 @@
  */
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { DBClusterSnapshot, DBSubnetGroup } from '@aws-sdk/client-rds';
-import { AwsError, clusterIdProblem, KeyTarget, lookupProblem, regionOfArn, say } from '../dr/rules';
+import { AwsError, KeyTarget, lookupProblem, regionOfArn, say } from '../dr/rules';
 import { RecoveryPreflightProperties } from './contract';
 import { scheduleProblem } from '../shared/schedule';
 import { recoveryPointOf } from '../shared/staleness';
 
-const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):\d{12}:stack\/[A-Za-z][A-Za-z0-9-]*\/[0-9a-f-]+$/;
-const SECURITY_GROUP = /^sg-[0-9a-f]{8,17}$/;
+/** The source stack's Region, from its ARN (the parameter's pattern has checked the rest). */
+const STACK_ARN = /^arn:[^:]+:cloudformation:([^:]+):/;
 
 export const securityGroupIds = (value: string): string[] =>
   value
@@ -27,16 +27,14 @@ export const keyTarget = (p: RecoveryPreflightProperties): KeyTarget => ({
 });
 
 /**
- * Every rule that needs no AWS call. The template's MinValue and MaxValue
- * check the numbers; these are the rules that need to know where the stack
- * runs, and the schedules, which a pattern cannot judge.
+ * Every rule that needs no AWS call and that the template's AllowedPattern,
+ * MinValue and MaxValue cannot judge: where the stack runs, and the schedules.
+ * (The patterns already refuse an upper-case cluster identifier, a stack name
+ * for SourceStackId and security group names, before this function runs.)
  */
 export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[] {
-  const problems = [clusterIdProblem(p.DBClusterIdentifier)];
-  const stackRegion = STACK_ARN.exec(p.SourceStackId)?.[1];
-  if (!stackRegion) {
-    problems.push(say('SourceStackId', p.SourceStackId, "is not a stack ARN: paste the source stack's id (arn:...:stack/NAME/ID)"));
-  } else if (stackRegion === p.StackRegion) {
+  const problems: string[] = [];
+  if (STACK_ARN.exec(p.SourceStackId)?.[1] === p.StackRegion) {
     problems.push(say('SourceStackId', p.SourceStackId, `is in this Region: deploy this stack in the source stack's TargetRegion`));
   }
   const keyRegion = regionOfArn(p.KMSTargetKey);
@@ -48,10 +46,7 @@ export function checkRecoveryParameters(p: RecoveryPreflightProperties): string[
     const fix = (p[name] || name === 'SourceScheduleExpression') && scheduleProblem(p[name]);
     if (fix) problems.push(say(name, p[name], fix));
   }
-  if (!securityGroupIds(p.VpcSecurityGroupIds).every((id) => SECURITY_GROUP.test(id))) {
-    problems.push(say('VpcSecurityGroupIds', p.VpcSecurityGroupIds, 'must be ids separated by commas: sg-0123456789abcdef0,sg-...'));
-  }
-  return problems.filter(Boolean) as string[];
+  return problems;
 }
 
 export const subnetGroupLookupProblem = (error: AwsError, p: RecoveryPreflightProperties): string =>

@@ -36,18 +36,24 @@ import {
 import { CAPTURED_CONFIG_PATH } from '../../custom-resource/shared/captured-config';
 
 const rdsArn = (resource: string): CfnValue => sub(`arn:\${AWS::Partition}:rds:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
-const CLUSTERS = rdsArn('cluster:*');
-const SNAPSHOTS = rdsArn('cluster-snapshot:*');
-const SUBNET_GROUP = rdsArn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
+/**
+ * The run policy, which may wait for the preflight, names its RDS resources after the prefix the preflight returns
+ * (RECOVERY_DATA.rdsArn): an Fn::Sub of the partition, Region and account in each of its ARNs would cost the
+ * template about 30 bytes a time. The function's own role cannot: the preflight needs it first.
+ */
+const runRdsArn = (resource: string): CfnValue => sub(`\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.rdsArn}}${resource}`);
+const CLUSTERS = runRdsArn('cluster:*');
+const SNAPSHOTS = runRdsArn('cluster-snapshot:*');
+const subnetGroup = (arn: (resource: string) => CfnValue): CfnValue => arn(`subgrp:\${${RECOVERY_PARAM.subnetGroup}}`);
 /**
  * A restore and a writer use the default option and parameter groups of their
  * engine version (default:aurora-mysql-8-0, default.aurora-postgresql16), and
  * IAM authorises those too, named or not (Aurora User Guide, permission policies
  * for creating resources).
  */
-const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => rdsArn(`${type}:default*`));
+const DEFAULT_GROUPS = ['og', 'pg', 'cluster-pg'].map((type) => runRdsArn(`${type}:default*`));
 /** The groups that hold the source's values for a restore or the drills (custom-resource/recovery/run/fidelity.ts). */
-const OWN_GROUPS = ['pg', 'cluster-pg'].map((type) => rdsArn(`${type}:${RESTORED_GROUP_PREFIX}*`));
+const OWN_GROUPS = ['pg', 'cluster-pg'].map((type) => runRdsArn(`${type}:${RESTORED_GROUP_PREFIX}*`));
 /**
  * Every RDS resource of this account and Region, for the describe calls alone: each is authorised against its own
  * resource types (clusters, instances, snapshots, parameter groups), none of which a listing can name.
@@ -61,11 +67,11 @@ const targetKey = (): CfnValue => getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.ta
  * these names may be tagged on create (a restore's cluster aside, below), and only a drill's deleted:
  * whatever deletes drill clusters uses DRILL_CLUSTERS, DRILL_WRITERS and thisStacksDrill.
  */
-const WRITERS = rdsArn('db:*-writer');
+const WRITERS = runRdsArn('db:*-writer');
 /** A restore's readers, named as run/restore.ts readerId names them. */
-const READERS = rdsArn('db:*-reader-*');
-export const DRILL_CLUSTERS = rdsArn('cluster:*-drill-????????');
-export const DRILL_WRITERS = rdsArn('db:*-drill-*-writer');
+const READERS = runRdsArn('db:*-reader-*');
+export const DRILL_CLUSTERS = runRdsArn('cluster:*-drill-????????');
+export const DRILL_WRITERS = runRdsArn('db:*-drill-*-writer');
 
 const tagged = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${RESTORE_TAG.stackId}`]: AWS.stackId });
 /** This stack's tags, on what carries no ownership tag yet (being created) or this stack's, never another's. */
@@ -96,7 +102,7 @@ export function recoveryAutomationPolicy(): PolicyStatement[] {
         'rds:CreateDBClusterParameterGroup',
         'rds:CreateDBParameterGroup',
       ],
-      Resource: [DRILL_CLUSTERS, WRITERS, READERS, SUBNET_GROUP, ...DEFAULT_GROUPS, ...OWN_GROUPS],
+      Resource: [DRILL_CLUSTERS, WRITERS, READERS, subnetGroup(runRdsArn), ...DEFAULT_GROUPS, ...OWN_GROUPS],
       Condition: tagOnCreate(),
     },
     {
@@ -205,7 +211,7 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
       Sid: 'ReadSubnetGroup',
       Effect: 'Allow',
       Action: ['rds:DescribeDBSubnetGroups'],
-      Resource: [SUBNET_GROUP],
+      Resource: [subnetGroup(rdsArn)],
     },
     // The preflight lists the copies too; the run steps read the rest.
     {

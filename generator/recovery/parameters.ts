@@ -6,6 +6,7 @@
 import { CfnParameter, CfnValue } from '../shared/cfn';
 import { DEFAULTS as SOURCE_DEFAULTS, parameters as sourceParameters, PARAM } from '../dr/parameters';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
+import { STORED_CLUSTER_ID_PATTERN } from '../../custom-resource/dr/contract';
 
 export const RECOVERY_DEFAULTS = {
   sourceSchedule: SOURCE_DEFAULTS.schedule,
@@ -23,7 +24,8 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     ...sourceParameters[PARAM.cluster],
     Description:
       'Identifier of the protected Aurora cluster (in the source Region).',
-    ConstraintDescription: "must be the source cluster's identifier: letters, digits, single hyphens.",
+    AllowedPattern: STORED_CLUSTER_ID_PATTERN,
+    ConstraintDescription: "must be the source cluster's identifier: lowercase letters, digits, single hyphens.",
   },
   [RECOVERY_PARAM.sourceStackId]: {
     Type: 'String',

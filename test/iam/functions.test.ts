@@ -8,7 +8,7 @@ import { renderRecoveryTemplates } from '../../generator/main';
 import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { WATCHDOG_ID } from '../../generator/recovery/watchdog';
-import { RECOVERY_PREFLIGHT_RESOURCE_TYPE } from '../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RECOVERY_PREFLIGHT_RESOURCE_TYPE, rdsArnPrefix } from '../../custom-resource/recovery/contract';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto-server';
 import { MotoClockServer, startMotoClockServer } from '../support/moto-clock-server';
@@ -148,6 +148,7 @@ function recoveryFunctionRole(stackId: string): RehearsedRole {
     {
       [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${RECOVERY_SEED.target}:${MOTO_ACCOUNT_ID}:log-group:/aws/lambda/recovery-preflight:*`,
       [`${RECOVERY_ID.preflight}.TargetKeyArn`]: network.targetKeyArn,
+      [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.rdsArn}`]: rdsArnPrefix(network.targetKeyArn),
     },
   );
   return { name: RECOVERY_ID.preflightRole, policy: rolePolicy(recoveryTemplate(), RECOVERY_ID.preflightRole, values) };

@@ -9,7 +9,7 @@ import { LOGICAL_ID } from '../../generator/dr/logical-ids';
 import { RECOVERY_ID } from '../../generator/recovery/logical-ids';
 import { PREFLIGHT_DATA } from '../../custom-resource/dr/contract';
 import { ownArnPatterns } from '../../custom-resource/dr/own-arns';
-import { RECOVERY_DATA } from '../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, rdsArnPrefix } from '../../custom-resource/recovery/contract';
 import { VAULT_ID } from '../../generator/vault/logical-ids';
 import { VAULT_DATA, VaultPreflightProperties } from '../../custom-resource/vault/contract';
 import { allowedVaultCopyAgeHours, protectedResourceArns } from '../../custom-resource/vault/rules';
@@ -109,6 +109,7 @@ export function recoveryStack(template: LoadedTemplate = recoveryTemplate(), val
       [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET}:${ACCOUNT}:log-group:/aws/lambda/orders-prod-dr-recovery-preflight:*`,
       [`${RECOVERY_ID.preflightFunction}.Arn`]: RECOVERY_FUNCTION,
       [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}`]: TARGET_KEY,
+      [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.rdsArn}`]: rdsArnPrefix(TARGET_KEY),
     },
     resourceRefs: { [RECOVERY_ID.document]: 'orders-prod-dr-recovery-RecoveryRunbook-1A2B3C' },
   });

@@ -92,6 +92,8 @@ describe('recovery preflight code from the recovery template, against moto', () 
         TargetKeyArn: keys.goodKeyArn,
         // The copy-age alarm's threshold for the default daily schedule and 12-hour copy timeout.
         AllowedCopyAgeHours: '38',
+        // The run policy's RDS ARNs begin with this: the key's partition, Region and account.
+        RdsArn: `arn:aws:rds:us-west-2:${keys.goodKeyArn.split(':')[4]}:`,
       },
     });
     // The other stack's copy of the same cluster is not counted.

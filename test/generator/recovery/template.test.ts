@@ -89,6 +89,13 @@ describe('recovery parameters', () => {
     ['a stack name', RECOVERY_PARAM.sourceStackId, 'orders-dr', false],
     ['two security groups', RECOVERY_PARAM.securityGroups, 'sg-0123456789abcdef0,sg-0fedcba9', true],
     ['a security group name', RECOVERY_PARAM.securityGroups, 'default', false],
+    ['a security group name after an id', RECOVERY_PARAM.securityGroups, 'sg-0123456789abcdef0,default', false],
+    ['spaces around the comma', RECOVERY_PARAM.securityGroups, 'sg-0123456789abcdef0 , sg-0fedcba9', false],
+    // RDS stores identifiers in lowercase; the source stack's preflight lets no other through.
+    ['a lowercase cluster identifier', RECOVERY_PARAM.cluster, 'orders-db-2', true],
+    ['an upper-case cluster identifier', RECOVERY_PARAM.cluster, 'Orders-DB', false],
+    ['a trailing hyphen', RECOVERY_PARAM.cluster, 'orders-', false],
+    ['a cluster ARN', RECOVERY_PARAM.cluster, 'arn:aws:rds:us-east-1:111122223333:cluster:orders', false],
   ])('AllowedPattern accepts %s: %s %p -> %p', (_, name, value, ok) => {
     expect(new RegExp(template.Parameters[name].AllowedPattern!).test(value as string)).toBe(ok);
   });
@@ -222,7 +229,7 @@ describe('recovery IAM', () => {
     (action) => {
       const resources = JSON.stringify(withAction(action).flatMap((s) => s.Resource));
       for (const group of ['og:default*', 'pg:default*', 'cluster-pg:default*']) {
-        expect(resources).toContain(`:\${AWS::AccountId}:${group}`);
+        expect(resources).toContain(`${RECOVERY_ID.preflight}.${RECOVERY_DATA.rdsArn}}${group}`);
       }
     },
   );

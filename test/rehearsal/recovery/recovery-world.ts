@@ -21,7 +21,7 @@ import { RECOVERY_TEMPLATE_BASENAME, renderRecoveryTemplates } from '../../../ge
 import { RECOVERY_DOC_PARAM } from '../../../generator/recovery/document';
 import { RECOVERY_ID } from '../../../generator/recovery/logical-ids';
 import { checkRecoveryParameters } from '../../../custom-resource/recovery/rules';
-import { RESTORE_TAG } from '../../../custom-resource/recovery/contract';
+import { RECOVERY_DATA, RESTORE_TAG, rdsArnPrefix } from '../../../custom-resource/recovery/contract';
 import { MOTO_CREDENTIALS } from '../../support/moto-server';
 import { rolePolicy } from '../../iam/simulate';
 import { loadTemplate, LoadedTemplate, pseudoParameters, resolveAutomationDocument, resolveStackParameters, StackValues } from '../shared/intrinsics';
@@ -129,6 +129,7 @@ export class RecoveryWorld {
       attributes: {
         [`${RECOVERY_ID.automationRole}.Arn`]: `arn:aws:iam::${ACCOUNT_ID}:role/${stackName}-RecoveryAutomationRole-REHEARSAL`,
         [`${RECOVERY_ID.preflight}.TargetKeyArn`]: sourceStack.targetKeyArn,
+        [`${RECOVERY_ID.preflight}.${RECOVERY_DATA.rdsArn}`]: rdsArnPrefix(sourceStack.targetKeyArn),
         // The automation role's one statement: invoke this function.
         [`${RECOVERY_ID.preflightFunction}.Arn`]: `arn:aws:lambda:${TARGET_REGION}:${ACCOUNT_ID}:function:${functionName}`,
         [`${RECOVERY_ID.preflightLogGroup}.Arn`]: `arn:aws:logs:${TARGET_REGION}:${ACCOUNT_ID}:log-group:/aws/lambda/${functionName}:*`,
