@@ -132,6 +132,8 @@ export const RECOVERY_DATA = {
   allowedCopyAgeHours: 'AllowedCopyAgeHours',
   /** `arn:<partition>:rds:<Region>:<account>:`, which the run policy's ARNs continue (rdsArnPrefix). */
   rdsArn: 'RdsArn',
+  /** The body of the optional dashboard (dashboard.ts). */
+  dashboardBody: 'DashboardBody',
 } as const;
 
 /** The RDS ARNs of the account and Region of a key's ARN: the target key is this stack's account's, in its Region. */

@@ -13,6 +13,7 @@ import { Check, LambdaContext, safeHandler } from '../shared/safe-handler';
 import { isWatchdogEvent, watchdogHandler } from './watchdog/handler';
 import { isRunEvent, runHandler } from './run/handler';
 import { withCheckBudget } from './run/contract';
+import { dashboardBody } from './dashboard';
 import { copyAgeRule } from '../shared/staleness';
 import {
   RECOVERY_PREFLIGHT_PROPERTY_NAMES,
@@ -33,7 +34,7 @@ import {
   unrestorableProblem,
 } from './rules';
 
-const recoveryPreflight: Check = async (raw, { signal, step }) => {
+const recoveryPreflight: Check = async (raw, { signal, step, stackId }) => {
   const p = readProperties<RecoveryPreflightProperties>(raw, RECOVERY_PREFLIGHT_PROPERTY_NAMES);
   const region = p.StackRegion;
   const problems = checkRecoveryParameters(p);
@@ -83,6 +84,7 @@ const recoveryPreflight: Check = async (raw, { signal, step }) => {
     TargetKeyArn: key!.Arn!,
     AllowedCopyAgeHours: String(copyAge.allowedHours),
     RdsArn: rdsArnPrefix(key!.Arn!),
+    DashboardBody: dashboardBody(region, stackId.split('/')[1], copyAge.allowedHours),
   };
   return data;
 };

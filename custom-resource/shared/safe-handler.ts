@@ -18,6 +18,8 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Wrap a slow call so a timeout Reason can name it. */
   step<T>(what: string, work: Promise<T>): Promise<T>;
+  /** The stack's ARN, from the request. */
+  stackId: string;
 }
 
 export type Check = (
@@ -55,7 +57,7 @@ async function runWithDeadline(check: Check, event: CfnRequest, budgetMs: number
     }, budgetMs);
   });
   try {
-    return await Promise.race([check(event.ResourceProperties ?? {}, { signal: controller.signal, step }), deadline]);
+    return await Promise.race([check(event.ResourceProperties ?? {}, { signal: controller.signal, step, stackId: event.StackId }), deadline]);
   } finally {
     clearTimeout(timer);
   }

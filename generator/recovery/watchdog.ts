@@ -84,46 +84,6 @@ const ALARM_DESCRIPTION = sub(
     'See aurora-snapshot-dr status.',
 );
 
-/**
- * The dashboard body: JSON, as CloudWatch takes it, with the Region, stack
- * name and threshold substituted. Two widgets, whose metric names say what
- * each line is: hours (the copy age against the allowed age, the worst-case
- * RPO, the copy's age at each drill) and the drills' RTO split in minutes
- * with their verdicts ("." repeats the line above's namespace and
- * dimension); CloudWatch lays them out in reading order.
- */
-export function dashboardBody(): CfnValue {
-  const placeholder = 'ALLOWED_HOURS';
-  const { namespace, dimension } = RECOVERY_METRIC;
-  const widget = (title: string, [first, ...others]: string[], extra: object = {}) => ({
-    type: 'metric',
-    properties: {
-      title,
-      region: '${AWS::Region}',
-      metrics: [[namespace, first, dimension, '${AWS::StackName}'], ...others.map((metric) => ['.', metric, '.', '.'])],
-      ...extra,
-    },
-  });
-  const body = {
-    widgets: [
-      widget(
-        'Hours',
-        [RECOVERY_METRIC.newestCopyAgeHours, RECOVERY_METRIC.worstCaseRpoHours, RECOVERY_METRIC.drillCopyAgeHours],
-        { annotations: { horizontal: [{ label: 'Allowed age', value: placeholder }] } },
-      ),
-      widget('Drills: RTO minutes, verified 1/0', [
-        RECOVERY_METRIC.drillClusterRestoreMinutes,
-        RECOVERY_METRIC.drillWriterMinutes,
-        RECOVERY_METRIC.drillLoginMinutes,
-        RECOVERY_METRIC.drillRestoreMinutes,
-        RECOVERY_METRIC.drillSucceeded,
-      ]),
-    ],
-  };
-  // The threshold is a number in the JSON: the quoted placeholder becomes the preflight's unquoted attribute.
-  return sub(JSON.stringify(body).replace(`"${placeholder}"`, `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.allowedCopyAgeHours}}`));
-}
-
 export function watchdogResources(): { [logicalId: string]: CfnResource } {
   return {
     [WATCHDOG_ID.schedule]: {
@@ -179,7 +139,7 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     [WATCHDOG_ID.dashboard]: {
       Type: 'AWS::CloudWatch::Dashboard',
       Condition: WATCHDOG_CONDITION.dashboard,
-      Properties: { DashboardBody: dashboardBody() },
+      Properties: { DashboardBody: getAtt(RECOVERY_ID.preflight, RECOVERY_DATA.dashboardBody) },
     },
   };
 }

@@ -4,6 +4,7 @@
  * local HTTPS server as the ResponseURL. Every case asserts the reply
  * CloudFormation would get.
  */
+import { dashboardBody } from '../../../custom-resource/recovery/dashboard';
 import { renderRecoveryTemplates } from '../../../generator/main';
 import { RECOVERY_ID } from '../../../generator/recovery/logical-ids';
 import { bundleRecoveryPreflight } from '../../../generator/recovery/preflight';
@@ -94,6 +95,8 @@ describe('recovery preflight code from the recovery template, against moto', () 
         AllowedCopyAgeHours: '38',
         // The run policy's RDS ARNs begin with this: the key's partition, Region and account.
         RdsArn: `arn:aws:rds:us-west-2:${keys.goodKeyArn.split(':')[4]}:`,
+        // The dashboard's, for this stack (its name is in the request's StackId) and this threshold.
+        DashboardBody: dashboardBody('us-west-2', RECOVERY_STACK_ID.split('/')[1], 38),
       },
     });
     // The other stack's copy of the same cluster is not counted.
