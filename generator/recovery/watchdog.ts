@@ -13,7 +13,7 @@
  * listing. What that costs in privilege is small and read-only (see
  * watchdogStatements).
  */
-import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, ref, scannerSkips, sub } from '../shared/cfn';
+import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, getAttList, ref, sub } from '../shared/cfn';
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
 import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
@@ -96,15 +96,11 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     },
     [WATCHDOG_ID.permission]: {
       Type: 'AWS::Lambda::Permission',
-      Metadata: scannerSkips({}, {
-        lambda_function_public_access_prohibited_check:
-          "SourceArn is this stack's rule, as YAML's !GetAtt the check cannot read.",
-      }),
       Properties: {
         FunctionName: ref(RECOVERY_ID.preflightFunction),
         Action: 'lambda:InvokeFunction',
         Principal: 'events.amazonaws.com',
-        SourceArn: getAtt(WATCHDOG_ID.schedule, 'Arn'),
+        SourceArn: getAttList(WATCHDOG_ID.schedule, 'Arn'),
       },
     },
     [WATCHDOG_ID.firstCheck]: {

@@ -51,6 +51,15 @@ export const ref = (name: string): CfnValue => ({ Ref: name });
 export const getAtt = (logicalId: string, attribute: string): CfnValue => ({
   'Fn::GetAtt': [logicalId, attribute],
 });
+/** Marks a getAttList: see there. Not enumerable, so the JSON file and every comparison see a plain Fn::GetAtt. */
+export const LIST_FORM = Symbol('GetAtt as a list in YAML');
+/**
+ * `Fn::GetAtt` that the YAML file writes as a list (`!GetAtt` then `- Resource`, `- Attribute`), where cfn-guard
+ * must see the resource: it reads `!GetAtt Resource.Attribute` as one string, and so cannot tell that a Lambda
+ * permission's SourceArn is the stack's own rule (Control Tower's CT.LAMBDA.PR.2).
+ */
+export const getAttList = (logicalId: string, attribute: string): CfnValue =>
+  Object.defineProperty({ 'Fn::GetAtt': [logicalId, attribute] }, LIST_FORM, { value: true, enumerable: false });
 /** `Fn::Sub` with `${Name}` references; pass variables only for values that are not names in the template. */
 export const sub = (text: string, variables?: { [name: string]: CfnValue }): CfnValue =>
   variables ? { 'Fn::Sub': [text, variables] } : { 'Fn::Sub': text };

@@ -85,6 +85,5 @@ it('suppresses exactly these cfn-guard rules, so that a new one is a deliberate 
     'PreflightFunction lambda_inside_vpc_check',
     'RecoveryPreflightLogGroup cloudwatch_log_group_encrypted_check',
     'RecoveryPreflightFunction lambda_inside_vpc_check',
-    'WatchdogInvokePermission lambda_function_public_access_prohibited_check',
   ]);
 });

@@ -1,5 +1,5 @@
 import { dumpCfnYaml, loadCfnYaml, toYaml } from '../../../generator/shared/serialize';
-import { CfnTemplate } from '../../../generator/shared/cfn';
+import { CfnTemplate, getAtt, getAttList } from '../../../generator/shared/cfn';
 
 describe('CloudFormation YAML with short-form intrinsics', () => {
   it.each([
@@ -21,6 +21,13 @@ describe('CloudFormation YAML with short-form intrinsics', () => {
     const resource = { Type: 'AWS::SNS::Subscription', Condition: 'HasEmail' };
     expect(dumpCfnYaml({ statement, resource })).not.toContain('!');
     expect(loadCfnYaml(dumpCfnYaml({ statement, resource }))).toEqual({ statement, resource });
+  });
+
+  it('writes a getAttList as a list, which cfn-guard reads as the resource it names, and the JSON as any Fn::GetAtt', () => {
+    const value = getAttList('Rule', 'Arn');
+    expect(dumpCfnYaml({ v: value })).toBe('v: !GetAtt\n- Rule\n- Arn\n');
+    expect(loadCfnYaml(dumpCfnYaml({ v: value }))).toEqual({ v: getAtt('Rule', 'Arn') });
+    expect(JSON.stringify(value)).toBe(JSON.stringify(getAtt('Rule', 'Arn')));
   });
 
   it('reads the forms people write by hand: !GetAtt as a list, tags on any node kind', () => {
