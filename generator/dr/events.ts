@@ -9,11 +9,9 @@
 import { CfnResource, CfnValue, getAtt, ref, sub, not, equals } from '../shared/cfn';
 import {
   scheduleRule,
-  alarmsPublish,
   alertSubscription,
   alertTopic,
   alertTopicPolicy,
-  failureRulePublishes,
   runFailedRule,
   scheduleFailedAlarm,
 } from '../shared/events';
@@ -45,8 +43,8 @@ export function eventResources(): { [logicalId: string]: CfnResource } {
     ),
     [LOGICAL_ID.alertTopic]: alertTopic('Aurora snapshot DR alerts', LOGICAL_ID.preflight),
     [LOGICAL_ID.alertTopicPolicy]: alertTopicPolicy(LOGICAL_ID.alertTopic, [
-      failureRulePublishes(LOGICAL_ID.alertTopic, LOGICAL_ID.failureRule),
-      alarmsPublish(LOGICAL_ID.alertTopic, getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn')),
+      getAtt(LOGICAL_ID.failureRule, 'Arn'),
+      getAtt(LOGICAL_ID.scheduleFailedAlarm, 'Arn'),
     ]),
     [LOGICAL_ID.alertSubscription]: alertSubscription(LOGICAL_ID.alertTopic, CONDITION.hasAlertEmail, PARAM.alertEmail),
     [LOGICAL_ID.failureRule]: runFailedRule(

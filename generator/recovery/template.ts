@@ -4,7 +4,7 @@
  * drill runbook, its roles, the drill schedule, the alerts, and the preflight
  * check that runs before all of them.
  */
-import { CfnOutput, CfnResource, CfnTemplate, ref } from '../shared/cfn';
+import { CfnOutput, CfnResource, CfnTemplate, getAtt, ref } from '../shared/cfn';
 import { REGENERATE_NOTE } from '../shared/serialize';
 import { RECOVERY_CONDITION, RECOVERY_ID } from './logical-ids';
 import { recoveryParameterInterface, recoveryParameters } from './parameters';
@@ -12,8 +12,8 @@ import { bundleRecoveryPreflight, recoveryPreflightResources } from './preflight
 import { recoveryRoleResources } from './iam';
 import { recoveryDocumentResource } from './document';
 import { drillAlarmArn, recoveryConditions, recoveryEventResources } from './events';
-import { alertSubscription, alertTopic, alertTopicPolicy, failureRulePublishes } from '../shared/events';
-import { alarmPublishesToTopic, watchdogConditions, watchdogResources } from './watchdog';
+import { alertSubscription, alertTopic, alertTopicPolicy } from '../shared/events';
+import { WATCHDOG_ID, watchdogConditions, watchdogResources } from './watchdog';
 import { RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 
 export const RECOVERY_TEMPLATE_DESCRIPTION =
@@ -24,8 +24,9 @@ function alertResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.alertTopic]: alertTopic('Aurora snapshot DR recovery alerts', RECOVERY_ID.preflight),
     [RECOVERY_ID.alertTopicPolicy]: alertTopicPolicy(RECOVERY_ID.alertTopic, [
-      failureRulePublishes(RECOVERY_ID.alertTopic, RECOVERY_ID.runFailedRule),
-      alarmPublishesToTopic(drillAlarmArn()),
+      getAtt(RECOVERY_ID.runFailedRule, 'Arn'),
+      getAtt(WATCHDOG_ID.alarm, 'Arn'),
+      drillAlarmArn(),
     ]),
     [RECOVERY_ID.alertSubscription]: alertSubscription(RECOVERY_ID.alertTopic, RECOVERY_CONDITION.hasAlertEmail, RECOVERY_PARAM.alertEmail),
   };

@@ -15,7 +15,6 @@
  */
 import { AWS, CfnResource, CfnValue, PolicyStatement, equals, getAtt, getAttList, ref, sub } from '../shared/cfn';
 import { PREFLIGHT_SERVICE_TIMEOUT_SECONDS } from '../shared/preflight';
-import { alarmsPublish } from '../shared/events';
 import { RECOVERY_ID } from './logical-ids';
 import { RECOVERY_DATA, RECOVERY_METRIC, RECOVERY_PARAM } from '../../custom-resource/recovery/contract';
 import { WATCHDOG_FIRST_CHECK_TYPE, WatchdogInput } from '../../custom-resource/recovery/watchdog/contract';
@@ -139,10 +138,3 @@ export function watchdogResources(): { [logicalId: string]: CfnResource } {
     },
   };
 }
-
-/**
- * The statement the alert topic's policy needs so that the copy-age alarm, and
- * the stack's other alarms (`otherAlarmArns`), can publish to it.
- */
-export const alarmPublishesToTopic = (...otherAlarmArns: CfnValue[]): CfnValue =>
-  alarmsPublish(RECOVERY_ID.alertTopic, [getAtt(WATCHDOG_ID.alarm, 'Arn'), ...otherAlarmArns]);

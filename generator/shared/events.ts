@@ -94,33 +94,9 @@ export function scheduleFailedAlarm(rule: string, topic: string, description: Cf
   };
 }
 
-/**
- * The topic policy statement that lets the stack's alarms (`alarmArns`: one
- * ARN or a list) publish to `topic`. A stack's topic policy replaces the
- * topic's default one, which let the account's CloudWatch alarms publish.
- * Topic policy statements carry no Sid: SNS reads nothing from one, and the
- * templates' bytes are short.
- */
-export const alarmsPublish = (topic: string, alarmArns: CfnValue): CfnValue => ({
-  Effect: 'Allow',
-  Principal: { Service: 'cloudwatch.amazonaws.com' },
-  Action: 'sns:Publish',
-  Resource: ref(topic),
-  Condition: { ArnEquals: { 'aws:SourceArn': alarmArns } },
-});
-
 /** `$DEFAULT` makes a schedule follow the runbook's default version. */
 export const automationDefinitionArn = (documentId: string): CfnValue =>
   sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:automation-definition/\${${documentId}}:$DEFAULT`);
-
-/** What lets EventBridge publish a failure rule's message to `topic`, and nothing else. */
-export const failureRulePublishes = (topic: string, ruleId: string): CfnValue => ({
-  Effect: 'Allow',
-  Principal: { Service: 'events.amazonaws.com' },
-  Action: 'sns:Publish',
-  Resource: ref(topic),
-  Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId, 'Arn') } },
-});
 
 /** A stack's alert topic, created once its preflight check passed. */
 export const alertTopic = (displayName: string, preflightId: string): CfnResource => ({
@@ -132,12 +108,30 @@ export const alertTopic = (displayName: string, preflightId: string): CfnResourc
   Properties: { DisplayName: displayName },
 });
 
-/** The policy of a stack's alert topic; it replaces the topic's default one, so it names every publisher. */
-export const alertTopicPolicy = (topicId: string, statements: CfnValue[]): CfnResource => ({
+/**
+ * The policy of a stack's alert topic. It replaces the topic's default one
+ * (which let the account's CloudWatch alarms publish), so it names every
+ * publisher: the stack's failure rule and its alarms, by ARN (`publishers`),
+ * through the two services that publish for them. One statement: each service
+ * signs with the ARN of its own rule or alarm, so neither can publish as the
+ * other's. Topic policy statements carry no Sid: SNS reads nothing from one.
+ */
+export const alertTopicPolicy = (topicId: string, publishers: CfnValue[]): CfnResource => ({
   Type: 'AWS::SNS::TopicPolicy',
   Properties: {
     Topics: [ref(topicId)],
-    PolicyDocument: { Version: '2012-10-17', Statement: statements },
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+          Action: 'sns:Publish',
+          Resource: ref(topicId),
+          Condition: { ArnEquals: { 'aws:SourceArn': publishers } },
+        },
+      ],
+    },
   },
 });
 

@@ -9,11 +9,9 @@
 import { AWS, CfnResource, CfnValue, equals, getAtt, getAttList, not, ref, sub } from '../shared/cfn';
 import {
   scheduleRule,
-  alarmsPublish,
   alertSubscription,
   alertTopic,
   alertTopicPolicy,
-  failureRulePublishes,
   runFailedRule,
   scheduleFailedAlarm,
 } from '../shared/events';
@@ -63,11 +61,9 @@ export function vaultEventResources(): { [logicalId: string]: CfnResource } {
     ),
     [VAULT_ID.alertTopic]: alertTopic('Aurora snapshot DR vault alerts', VAULT_ID.preflight),
     [VAULT_ID.alertTopicPolicy]: alertTopicPolicy(VAULT_ID.alertTopic, [
-      failureRulePublishes(VAULT_ID.alertTopic, VAULT_ID.runFailedRule),
-      alarmsPublish(VAULT_ID.alertTopic, [
-        getAtt(VAULT_ID.copyAgeAlarm, 'Arn'),
-        getAtt(VAULT_ID.scheduleFailedAlarm, 'Arn'),
-      ]),
+      getAtt(VAULT_ID.runFailedRule, 'Arn'),
+      getAtt(VAULT_ID.copyAgeAlarm, 'Arn'),
+      getAtt(VAULT_ID.scheduleFailedAlarm, 'Arn'),
     ]),
     [VAULT_ID.alertSubscription]: alertSubscription(VAULT_ID.alertTopic, VAULT_CONDITION.hasAlertEmail, VAULT_PARAM.alertEmail),
     [VAULT_ID.watchdogSchedule]: {

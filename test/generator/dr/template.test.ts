@@ -463,14 +463,20 @@ describe('schedule and alerts', () => {
     // The stack's topic policy replaces the default one, so it must let this alarm publish.
     const statements = (resources[LOGICAL_ID.alertTopicPolicy].Properties as { PolicyDocument: { Statement: Record<string, CfnValue>[] } })
       .PolicyDocument.Statement;
-    expect(statements).toContainEqual(
-      expect.objectContaining({
+    // One statement: EventBridge for the failure rule and CloudWatch for the alarm, each signing with its own ARN.
+    expect(statements).toEqual([
+      {
         Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
         Action: 'sns:Publish',
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [LOGICAL_ID.scheduleFailedAlarm, 'Arn'] } } },
-      }),
-    );
+        Resource: { Ref: LOGICAL_ID.alertTopic },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': [{ 'Fn::GetAtt': [LOGICAL_ID.failureRule, 'Arn'] }, { 'Fn::GetAtt': [LOGICAL_ID.scheduleFailedAlarm, 'Arn'] }],
+          },
+        },
+      },
+    ]);
   });
 
   it('subscribes the alert e-mail only when one is given', () => {

@@ -353,10 +353,14 @@ describe('drill schedule and alerts', () => {
     it("may publish to the topic, whose policy replaces the default one; with drills off the policy names no missing alarm", () => {
       const statements = (resources[RECOVERY_ID.alertTopicPolicy].Properties as { PolicyDocument: { Statement: Record<string, CfnValue>[] } })
         .PolicyDocument.Statement;
-      const fromCloudWatch = statements.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' }));
-      expect(fromCloudWatch).toHaveLength(1);
-      expect(fromCloudWatch[0]).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: RECOVERY_ID.alertTopic } });
-      expect((fromCloudWatch[0].Condition as { ArnEquals: { 'aws:SourceArn': CfnValue[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatchObject({
+        Effect: 'Allow',
+        Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
+        Action: 'sns:Publish',
+        Resource: { Ref: RECOVERY_ID.alertTopic },
+      });
+      expect((statements[0].Condition as { ArnEquals: { 'aws:SourceArn': CfnValue[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
         'Fn::If': [RECOVERY_CONDITION.drillsEnabled, { 'Fn::GetAtt': [RECOVERY_ID.drillScheduleFailedAlarm, 'Arn'] }, { Ref: 'AWS::NoValue' }],
       });
     });

@@ -62,12 +62,13 @@ describe('the copy-age alarm', () => {
     const statements = props(RECOVERY_ID.alertTopicPolicy).PolicyDocument.Statement;
     expect(statements).toContainEqual({
       Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Principal: { Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] },
       Action: 'sns:Publish',
       Resource: { Ref: RECOVERY_ID.alertTopic },
       Condition: {
         ArnEquals: {
           'aws:SourceArn': [
+            { 'Fn::GetAtt': [RECOVERY_ID.runFailedRule, 'Arn'] },
             { 'Fn::GetAtt': [WATCHDOG_ID.alarm, 'Arn'] },
             { 'Fn::If': ['DrillsEnabled', { 'Fn::GetAtt': ['DrillScheduleFailedAlarm', 'Arn'] }, { Ref: 'AWS::NoValue' }] },
           ],
