@@ -21,7 +21,6 @@ export const recoveryConditions = (): { [name: string]: CfnValue } => ({
 export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.drillScheduleRule]: scheduleRule({
-      description: sub(`Aurora snapshot DR drill of \${${RECOVERY_PARAM.cluster}}`),
       scheduleParameter: RECOVERY_PARAM.drillSchedule,
       targetId: 'RecoveryRunbookDrill',
       documentId: RECOVERY_ID.document,
@@ -39,7 +38,8 @@ export function recoveryEventResources(): { [logicalId: string]: CfnResource } {
     ),
     [RECOVERY_ID.runFailedRule]: runFailedRule(
       { document: RECOVERY_ID.document, topic: RECOVERY_ID.alertTopic, preflight: RECOVERY_ID.preflight },
-      sub(`Alerts when a restore or drill of \${${RECOVERY_PARAM.cluster}} fails`),
+      // The recovery template's bytes are short; the rules' names say whose they are.
+      undefined,
       `Aurora snapshot DR: a drill or restore of the \${${RECOVERY_PARAM.cluster}} copies ended <status>: the copies may not restore. See why: aws ssm get-automation-execution --region <region> --automation-execution-id <execution>`,
     ),
   };

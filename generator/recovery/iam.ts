@@ -251,20 +251,20 @@ export function recoveryPreflightPolicy(): PolicyStatement[] {
 export function recoveryRoleResources(): { [logicalId: string]: CfnResource } {
   return {
     [RECOVERY_ID.automationRole]: role(
-      'Aurora snapshot DR restores and drills',
+      undefined,
       'ssm.amazonaws.com',
       invokeRunFunction(),
       sameAccount('arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:automation-execution/*'),
     ),
     [RECOVERY_ID.drillTriggerRole]: role(
-      'Starts Aurora snapshot DR drills',
+      undefined,
       'events.amazonaws.com',
       triggerRolePolicy(RECOVERY_ID.document, RECOVERY_ID.automationRole),
       { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
       RECOVERY_ID.preflight,
     ),
     [RECOVERY_ID.preflightRole]: role(
-      'Aurora snapshot DR recovery function',
+      undefined,
       'lambda.amazonaws.com',
       recoveryPreflightPolicy(),
     ),

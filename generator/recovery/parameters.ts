@@ -19,9 +19,12 @@ export const RECOVERY_DEFAULTS = {
   dashboard: 'true',
 };
 
+/** The source stack's parameter without MinLength, which the patterns below make redundant (each needs a character). */
+const withoutMinLength = ({ MinLength: _none, ...parameter }: CfnParameter): CfnParameter => parameter;
+
 export const recoveryParameters: { [name: string]: CfnParameter } = {
   [RECOVERY_PARAM.cluster]: {
-    ...sourceParameters[PARAM.cluster],
+    ...withoutMinLength(sourceParameters[PARAM.cluster]),
     Description:
       'Identifier of the protected Aurora cluster (in the source Region).',
     AllowedPattern: STORED_CLUSTER_ID_PATTERN,
@@ -35,7 +38,7 @@ export const recoveryParameters: { [name: string]: CfnParameter } = {
     ConstraintDescription: 'must be a stack ARN (arn:...:stack/NAME/ID), not a name.',
   },
   [RECOVERY_PARAM.kmsKey]: {
-    ...sourceParameters[PARAM.kmsKey],
+    ...withoutMinLength(sourceParameters[PARAM.kmsKey]),
     Description:
       'KMS key of this Region that encrypts the copies and the restored clusters.',
     // A looser form than the source stack's: the preflight resolves the key, and names it when it is not one.

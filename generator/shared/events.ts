@@ -27,7 +27,8 @@ export const everyRunbookOf = (documentId: string): CfnValue[] => [ref(documentI
 export const SCHEDULE_RETRY_POLICY = { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 20 };
 
 export interface ScheduleRuleSpec {
-  description: CfnValue;
+  /** Optional, as for runFailedRule. */
+  description?: CfnValue;
   /** The parameter that holds the schedule expression. */
   scheduleParameter: string;
   targetId: string;
@@ -52,7 +53,7 @@ export const scheduleRule = (spec: ScheduleRuleSpec): CfnResource => {
     Type: 'AWS::Events::Rule',
     ...(spec.condition ? { Condition: spec.condition } : {}),
     Properties: {
-      Description: spec.description,
+      ...(spec.description ? { Description: spec.description } : {}),
       ScheduleExpression: ref(spec.scheduleParameter),
       State: 'ENABLED',
       Targets: [
@@ -153,13 +154,14 @@ export const alertSubscription = (topicId: string, condition: string, emailParam
  */
 export const runFailedRule = (
   ids: { document: string; topic: string; preflight: string },
-  description: CfnValue,
+  /** Optional: the rule's name, `<stack>-<logical id>-<random>`, already says whose it is. */
+  description: CfnValue | undefined,
   message: string,
 ): CfnResource => ({
   Type: 'AWS::Events::Rule',
   DependsOn: ids.preflight,
   Properties: {
-    Description: description,
+    ...(description ? { Description: description } : {}),
     State: 'ENABLED',
     EventPattern: {
       source: ['aws.ssm'],

@@ -49,7 +49,8 @@ export const unnamedStatements = (statements: PolicyStatement[], conditional: Cf
  * from a Sid and the template has a size limit.
  */
 export const role = (
-  description: CfnValue,
+  /** Optional: the recovery stack leaves it out, its template's bytes being short; the role's name says what it is. */
+  description: CfnValue | undefined,
   principal: string,
   statements: PolicyStatement[],
   trustConditions?: PolicyStatement['Condition'],
@@ -58,7 +59,7 @@ export const role = (
   Type: 'AWS::IAM::Role',
   ...(dependsOn ? { DependsOn: dependsOn } : {}),
   Properties: {
-    Description: description,
+    ...(description ? { Description: description } : {}),
     AssumeRolePolicyDocument: assumeRolePolicy(principal, trustConditions),
     Policies: [{ PolicyName: 'least-privilege', PolicyDocument: unnamedStatements(statements) }],
   },
