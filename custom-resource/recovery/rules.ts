@@ -103,7 +103,7 @@ export const orderableProblem = (p: RecoveryPreflightProperties, engine: string,
 /**
  * What this stack cannot restore: an Aurora Serverless v1 copy (engine mode
  * `serverless`, end of life 2025-03-31) takes no instances, and the restore
- * adds a writer. One rule for the preflight and the restore step.
+ * adds a writer. One rule for the preflight and the run.
  */
 export const unrestorableProblem = (copy: DBClusterSnapshot): string | undefined =>
   copy.EngineMode === 'serverless'

@@ -25,8 +25,8 @@ import { RECOVERY_DATA, RECOVERY_PARAM, RESTORE_KIND } from '../../custom-resour
 import { KEEP_WAITING, READERS, RUN_STEP, RunEvent, RunStep } from '../../custom-resource/recovery/run/contract';
 
 export const RECOVERY_STEP = {
+  /** Restores at its first look, then adds the secret, the writer and the readers; asked again after each pause. */
   restore: 'RestoreCopy',
-  progress: 'CheckProgress',
   waiting: 'Waiting',
   pause: 'Pause',
   /** Every run ends here, whatever happened: it verifies, reports and tears a drill down. */
@@ -61,7 +61,7 @@ export function buildRecoveryRunbook(): Runbook {
   const guarded = { onFailure, onCancel: onFailure };
   // Each step tells the function the run and what its step needs; the function finds the run's cluster by its tags.
   const run = { Kind: v(RECOVERY_DOC_PARAM.kind), ExecutionId: v('automation:EXECUTION_ID'), RecoveryStackId: STACK.id };
-  const restore: Omit<RunEvent, 'RecoveryRunStep' | 'InstanceClass' | 'DrillInstanceClass'> = {
+  const restore: Omit<RunEvent, 'RecoveryRunStep'> = {
     ...run,
     SourceClusterId: `\${${RECOVERY_PARAM.cluster}}`,
     SourceStackId: `\${${RECOVERY_PARAM.sourceStackId}}`,
@@ -70,6 +70,9 @@ export function buildRecoveryRunbook(): Runbook {
     KmsKeyArn: `\${${RECOVERY_ID.preflight}.${RECOVERY_DATA.targetKeyArn}}`,
     SubnetGroup: `\${${RECOVERY_PARAM.subnetGroup}}`,
     SecurityGroupIds: `\${${RECOVERY_PARAM.securityGroups}}`,
+    InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
+    DrillInstanceClass: `\${${RECOVERY_PARAM.drillInstanceClass}}`,
+    Readers: v(RECOVERY_DOC_PARAM.readers),
   };
   const invoke = (name: string, description: string, step: RunStep, payload: Partial<RunEvent>, extra: Partial<RunbookStep>): RunbookStep => ({
     name,
@@ -80,19 +83,14 @@ export function buildRecoveryRunbook(): Runbook {
     inputs: { FunctionName: `\${${RECOVERY_ID.preflightFunction}}`, InputPayload: { RecoveryRunStep: step, ...payload } },
   });
   const steps: RunbookStep[] = [
-    invoke(RECOVERY_STEP.restore, 'Restore the copy as the source was configured.', RUN_STEP.restore, restore, guarded),
-    invoke(RECOVERY_STEP.progress, 'Add the secret, the writer, the readers.', RUN_STEP.advance, {
-      ...run,
-      InstanceClass: v(RECOVERY_DOC_PARAM.instanceClass),
-      DrillInstanceClass: `\${${RECOVERY_PARAM.drillInstanceClass}}`,
-      Readers: v(RECOVERY_DOC_PARAM.readers),
-    }, guarded),
+    // One step for the restore and the looks after it: a second step would repeat the call and the run's fields.
+    invoke(RECOVERY_STEP.restore, 'Restore the copy as the source was configured; add the secret, the writer, the readers.', RUN_STEP.advance, restore, guarded),
     {
       name: RECOVERY_STEP.waiting,
       action: 'aws:branch',
       ...guarded,
       inputs: {
-        Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: v(`${RECOVERY_STEP.progress}.Payload`), Contains: KEEP_WAITING }],
+        Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: v(`${RECOVERY_STEP.restore}.Payload`), Contains: KEEP_WAITING }],
         Default: RECOVERY_STEP.verify,
       },
     },
@@ -100,7 +98,7 @@ export function buildRecoveryRunbook(): Runbook {
       name: RECOVERY_STEP.pause,
       action: 'aws:sleep',
       ...guarded,
-      nextStep: RECOVERY_STEP.progress,
+      nextStep: RECOVERY_STEP.restore,
       inputs: { Duration: PAUSE },
     },
     invoke(RECOVERY_STEP.verify, 'Verify, report, delete a drill.', RUN_STEP.finish, {

@@ -8,9 +8,10 @@
 
 /** The runbook's steps that call the function, and what each does. */
 export const RUN_STEP = {
-  /** A drill sweeps left-overs; then the newest (or named) copy is restored into a new cluster. */
-  restore: 'restore',
-  /** One look at the run's cluster: add the writer when the cluster is available; say whether to wait more. */
+  /**
+   * One look at the run: restore the newest (or named) copy into a new cluster when the run has none yet; add the
+   * secret, the writer and the readers once the cluster is available; say whether to wait more.
+   */
   advance: 'advance',
   /** Verify, report, delete a drill's cluster, publish a drill's metrics; throws unless verified. */
   finish: 'finish',
@@ -27,7 +28,7 @@ export const VALIDATED = '; validated: ';
 /** The runbook's Readers: a restore adds none, or the source's (their classes, captured with the copy) once its writer is up. */
 export const READERS = { none: 'none', source: 'source' } as const;
 
-/** Every step gets the first four; the restore step all but the instance classes; the advance step those. */
+/** Every step gets the first four; the advance step all but ValidationFunction, the finish step that. */
 export interface RunEvent {
   /** Which step: the key also tells these events from CloudFormation's and the watchdog's. */
   RecoveryRunStep: RunStep;

@@ -5,7 +5,7 @@
  * it throws fails the step, which the runbook sends on to Verify.
  */
 import { RUN_STEP, RunEvent } from './contract';
-import { advance, restoreCopy } from './restore';
+import { advance } from './restore';
 import { finishRun } from './finish';
 
 export const isRunEvent = (event: object): event is RunEvent => 'RecoveryRunStep' in event;
@@ -13,8 +13,6 @@ export const isRunEvent = (event: object): event is RunEvent => 'RecoveryRunStep
 export function runHandler(event: RunEvent): Promise<unknown> {
   const now = Date.now();
   switch (event.RecoveryRunStep) {
-    case RUN_STEP.restore:
-      return restoreCopy(event, now);
     case RUN_STEP.advance:
       return advance(event, now);
     case RUN_STEP.finish:

@@ -1,14 +1,15 @@
 /**
- * The restore half of a recovery run, one call per runbook step:
- * - restore: the named copy, or the newest available copy the source stack
- *   made of the cluster, is
- *   restored into a new cluster (engine and version from the snapshot, the
- *   target key, the stack's network). A drill's cluster has no deletion
- *   protection (finish deletes it); a restore's has (it is the user's).
- * - advance: one look at the run's cluster. RDS adds instances only to an
- *   available cluster, so the writer is added then; until cluster and writer
- *   are available the runbook pauses and asks again. A state from which
- *   neither comes back ends the wait at once, naming the state.
+ * The restore half of a recovery run, one call (advance) per look of the
+ * runbook's RestoreCopy step:
+ * - at the first look, the run has no cluster yet: the named copy, or the
+ *   newest available copy the source stack made of the cluster, is restored
+ *   into a new cluster (engine and version from the snapshot, the target key,
+ *   the stack's network). A drill's cluster has no deletion protection (finish
+ *   deletes it); a restore's has (it is the user's);
+ * - at each later look: RDS adds instances only to an available cluster, so
+ *   the writer is added then; until cluster and writer are available the
+ *   runbook pauses and asks again. A state from which neither comes back ends
+ *   the wait at once, naming the state.
  * Everything made is tagged with the recovery stack's ARN, the kind of run and
  * the execution id: later steps find the run's cluster by these tags, and IAM
  * lets the project delete only a cluster tagged kind=drill.
@@ -139,7 +140,7 @@ async function halfDoneRestore(rds: RDS, e: RunEvent): Promise<{ cluster: DBClus
     .sort((a, b) => (b.cluster.ClusterCreateTime?.getTime() ?? 0) - (a.cluster.ClusterCreateTime?.getTime() ?? 0))[0];
 }
 
-export async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId: string; SnapshotId: string }> {
+async function restoreCopy(e: RunEvent, now: number): Promise<{ ClusterId: string; SnapshotId: string }> {
   const rds = rdsClient();
   const region = process.env.AWS_REGION;
   const resumed = e.Kind === RESTORE_KIND.restore ? await halfDoneRestore(rds, e) : undefined;
@@ -210,7 +211,10 @@ export const writerOf = (clusterId: string, instances: DBInstance[]): DBInstance
 export async function advance(e: RunEvent, now: number): Promise<string> {
   const rds = rdsClient();
   const run = await runCluster(rds, e);
-  if (!run) throw new Error('no cluster was restored');
+  if (!run) {
+    const { ClusterId, SnapshotId } = await restoreCopy(e, now);
+    return `${KEEP_WAITING}: ${ClusterId} is restoring from ${SnapshotId}`;
+  }
   const { cluster, tags } = run;
   const id = cluster.DBClusterIdentifier!;
   if (cluster.Status !== 'available') return waitOr(`cluster ${id}`, cluster.Status, cluster.ClusterCreateTime, CLUSTER_BUDGET_HOURS, now);

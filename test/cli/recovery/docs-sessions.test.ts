@@ -72,8 +72,7 @@ it("docs/cli.md's interrupted restore prints what the page shows", async () => {
       AutomationExecutionId: execution,
       AutomationExecutionStatus: interrupted ? 'Cancelled' : 'InProgress',
       StepExecutions: [
-        step('RestoreCopy', '2026-12-01T03:12:04Z'),
-        step('CheckProgress', '2026-12-01T03:12:05Z'),
+        step('RestoreCopy', '2026-12-01T03:12:05Z'),
         step('Waiting', '2026-12-01T03:12:05Z'),
         step('Pause', '2026-12-01T03:15:05Z'),
       ],

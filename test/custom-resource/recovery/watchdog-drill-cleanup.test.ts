@@ -89,11 +89,11 @@ async function nextHourlyCheck(w: RehearsalWorld, stack: RecoveryStack): Promise
   await watchdogHandler(event, { getRemainingTimeInMillis: () => 60_000 });
 }
 
-/** The runbook looks at its restore again (CheckProgress) once the writer is asked for: it waits for that writer. */
+/** The runbook looks at its restore again (RestoreCopy) once the writer is asked for: it waits for that writer. */
 const waitsForWriter = async (recovery: RecoveryWorld): Promise<boolean> => (await recovery.clusters()).some((c) => c.writers.length > 0);
 
 /**
- * A drill cancelled while the runbook waited for its writer (at CheckProgress),
+ * A drill cancelled while the runbook waited for its writer (at RestoreCopy),
  * whose onCancel step (Verify, which tears a drill down) never deleted
  * anything: SSM runs an onCancel step for at most two minutes (Automation
  * actions reference), and RDS takes longer than that.
@@ -105,7 +105,7 @@ async function drillCancelledWhileWaitingForWriter(recovery: RecoveryWorld, stac
     kind: 'drill',
     executionId,
     beforeStep: async ({ step, cancel }) => {
-      if (step === RECOVERY_STEP.progress && (await waitsForWriter(recovery))) cancel();
+      if (step === RECOVERY_STEP.restore && (await waitsForWriter(recovery))) cancel();
       if (step === RECOVERY_STEP.verify) throw cutOff;
     },
   });
@@ -152,7 +152,7 @@ describe("the hourly check deletes the drill clusters whose run has ended", () =
       kind: 'drill',
       executionId,
       beforeStep: async ({ step }) => {
-        if (step !== RECOVERY_STEP.progress || duringTheDrill.length || !(await waitsForWriter(recovery))) return;
+        if (step !== RECOVERY_STEP.restore || duringTheDrill.length || !(await waitsForWriter(recovery))) return;
         runIs(executionId, 'InProgress');
         await nextHourlyCheck(w, stack);
         duringTheDrill = (await recovery.clusters()).flatMap((c) => [c.id, ...c.writers]);

@@ -377,7 +377,6 @@ describe('the recovery runbook', () => {
   it('restores, looks at the restore until it is ready (pausing between looks), then ends in Verify, whose report is the output', () => {
     expect(runbook.mainSteps.map((step) => step.name)).toEqual([
       RECOVERY_STEP.restore,
-      RECOVERY_STEP.progress,
       RECOVERY_STEP.waiting,
       RECOVERY_STEP.pause,
       RECOVERY_STEP.verify,
@@ -385,18 +384,17 @@ describe('the recovery runbook', () => {
     expect(runbook.outputs).toEqual([`${RECOVERY_STEP.verify}.Payload`]);
     const byName = Object.fromEntries(runbook.mainSteps.map((step) => [step.name, step]));
     expect(byName[RECOVERY_STEP.waiting].inputs).toEqual({
-      Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: `{{ ${RECOVERY_STEP.progress}.Payload }}`, Contains: 'waiting' }],
+      Choices: [{ NextStep: RECOVERY_STEP.pause, Variable: `{{ ${RECOVERY_STEP.restore}.Payload }}`, Contains: 'waiting' }],
       Default: RECOVERY_STEP.verify,
     });
-    expect(byName[RECOVERY_STEP.pause].nextStep).toBe(RECOVERY_STEP.progress);
+    expect(byName[RECOVERY_STEP.pause].nextStep).toBe(RECOVERY_STEP.restore);
     expect(runbook.mainSteps.at(-1)!.isEnd).toBe(true);
   });
 
   it('has the stack function do the work of each step, and of nothing else', () => {
     const invoked = runbook.mainSteps.filter((s) => s.action === 'aws:invokeLambdaFunction');
     expect(invoked.map((s) => [s.name, (s.inputs.InputPayload as { RecoveryRunStep: string }).RecoveryRunStep])).toEqual([
-      [RECOVERY_STEP.restore, 'restore'],
-      [RECOVERY_STEP.progress, 'advance'],
+      [RECOVERY_STEP.restore, 'advance'],
       [RECOVERY_STEP.verify, 'finish'],
     ]);
     for (const step of invoked) expect(step.inputs.FunctionName).toBe(`\${${RECOVERY_ID.preflightFunction}}`);

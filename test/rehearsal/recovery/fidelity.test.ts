@@ -155,7 +155,7 @@ describe('a restore gives back the source as it was configured, with the source 
     // The readers were asked for once the writer was available, at one look.
     const [cluster] = (await target.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'orders-pg-full' }))).DBClusters!;
     expect(cluster.DBClusterMembers!.filter((m) => m.IsClusterWriter).map((m) => m.DBInstanceIdentifier)).toEqual(['orders-pg-full-writer']);
-    const advances = withReaders.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs?.Payload ?? ''));
+    const advances = withReaders.timeline.filter((t) => t.step === RECOVERY_STEP.restore).map((t) => String(t.outputs?.Payload ?? ''));
     expect(advances.filter((said) => said.includes('reader-1 added'))).toEqual([expect.stringContaining('orders-pg-full-reader-2 added')]);
     expect(reportOf(withReaders).Message).toContain('verified');
   });

@@ -24,7 +24,7 @@ const CLUSTER = 'orders-db';
 const HOUR_MS = 3600 * 1000;
 /** The steps a run went through, each once, in the order first reached (the look-and-pause loop repeats). */
 const stepsReached = (result: Parameters<typeof stepsOf>[0]): string[] => [...new Set(stepsOf(result))];
-const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.progress, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify];
+const ALL_STEPS = [RECOVERY_STEP.restore, RECOVERY_STEP.waiting, RECOVERY_STEP.pause, RECOVERY_STEP.verify];
 /** A verified run's report: the runbook's one output, Verify's JSON Payload. */
 const reportOf = (result: { outputs: { [name: string]: unknown } }): RunReport => JSON.parse(String(result.outputs[RECOVERY_OUTPUT])) as RunReport;
 /** A restore that takes 18 minutes for the cluster and 9 more for its writer. */
@@ -107,7 +107,7 @@ describe('recovery runbook rehearsal', () => {
     expect(['Failed', 'TimedOut']).toContain(result.status);
     // The look that met the failure ends the wait at once, and the run goes to Verify.
     const [failed, finish] = result.timeline.slice(-2);
-    expect(failed).toMatchObject({ step: RECOVERY_STEP.progress, status: 'Failed' });
+    expect(failed).toMatchObject({ step: RECOVERY_STEP.restore, status: 'Failed' });
     expect(failed.error).toContain(stepError === 'WriterNameTaken' ? 'DBInstanceAlreadyExists' : stepError);
     expect(finish.step).toBe(RECOVERY_STEP.verify);
     expect(finish.status).toBe('Failed');
@@ -159,7 +159,7 @@ describe('recovery runbook rehearsal', () => {
     await recovery.failInstanceCreations(2, 'InsufficientDBInstanceCapacity');
     const result = await recovery.run(stack);
     expectStatus(result, 'Success');
-    const looks = result.timeline.filter((t) => t.step === RECOVERY_STEP.progress).map((t) => String(t.outputs.Payload));
+    const looks = result.timeline.filter((t) => t.step === RECOVERY_STEP.restore).map((t) => String(t.outputs.Payload));
     // Two looks refused, one after the other, then the look that adds the writer. (The emulator refuses an attempt the
     // SDK sends again within one call as it refused the call, so a busy machine cannot merge two refusals into one look.)
     const refused = looks.map((payload, i) => (payload.includes('InsufficientDBInstanceCapacity') ? i : -1)).filter((i) => i >= 0);
@@ -178,7 +178,7 @@ describe('recovery runbook rehearsal', () => {
     await recovery.failInstanceCreations(1, 'InvalidVPCNetworkStateFault');
     const first = await recovery.run(stack);
     expect(first.status).toBe('Failed');
-    expect(first.timeline.find((t) => t.step === RECOVERY_STEP.progress && t.status === 'Failed')!.error).toContain('InvalidVPCNetworkStateFault');
+    expect(first.timeline.find((t) => t.step === RECOVERY_STEP.restore && t.status === 'Failed')!.error).toContain('InvalidVPCNetworkStateFault');
     const [halfDone] = await recovery.clusters();
     expect(halfDone.writers).toEqual([]);
 
